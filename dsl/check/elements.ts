@@ -1,0 +1,99 @@
+// Code elements (codes, ranges, set references) → flattened {codes, ranges}, and the shape checks
+// that codes get wherever they are written.
+import type * as A from '../ast.ts';
+import type { DiagnosticBag } from '../diagnostics.ts';
+import { CODE_SHAPES, compareCodes, isCode, type CodeKind } from '../../engine/codes.ts';
+import type { ResolvedSet } from './model.ts';
+import { didYouMean } from './suggest.ts';
+
+const SHAPE_CODE = { procedure: 'PR2005', modifier: 'PR2006', pos: 'PR2007', diagnosis: 'PR2008' } as const;
+
+/** Checks one code against a code system; reports PR2005–PR2008 with a hint. Returns whether it fits. */
+export function checkCodeShape(bag: DiagnosticBag, code: A.Code, kind: CodeKind): boolean {
+  if (isCode(kind, code.text)) return true;
+  let help: string | undefined;
+  const upper = code.text.toUpperCase();
+  if (upper !== code.text && isCode(kind, upper)) help = `codes are written in capitals: \`${upper}\``;
+  else if (kind === 'procedure' && /^\d+$/.test(code.text)) help = `CPT codes have 5 digits; \`${code.text}\` has ${code.text.length}`;
+  else if (kind === 'pos' && /^\d$/.test(code.text)) help = `write it with 2 digits: \`0${code.text}\``;
+  bag.add(SHAPE_CODE[kind], code.span, `\`${code.text}\` is not ${CODE_SHAPES[kind].describe}`, help ? { help } : {});
+  return false;
+}
+
+/** A procedure code set may also hold diagnoses (ICD-10-CM); anything else is malformed. */
+export function checkSetCode(bag: DiagnosticBag, code: A.Code): boolean {
+  if (isCode('procedure', code.text) || isCode('diagnosis', code.text)) return true;
+  return checkCodeShape(bag, code, 'procedure');
+}
+
+export function checkRange(bag: DiagnosticBag, r: A.CodeRange, kind: CodeKind | 'set'): boolean {
+  const ok = kind === 'set' ? checkSetCode(bag, r.from) && checkSetCode(bag, r.to) : checkCodeShape(bag, r.from, kind) && checkCodeShape(bag, r.to, kind);
+  if (!ok) return false;
+  const c = compareCodes(r.from.text, r.to.text);
+  if (c === undefined) {
+    bag.add('PR2009', r.span, `\`${r.from.text}..${r.to.text}\` mixes codes of different kinds`, { help: 'a range runs between two codes of the same shape, like `97161..97163` or `G0281..G0283`' });
+    return false;
+  }
+  if (c > 0) {
+    bag.add('PR2009', r.span, `the range \`${r.from.text}..${r.to.text}\` runs from high to low, so it holds no codes`, { help: `write it low to high: \`${r.to.text}..${r.from.text}\`` });
+    return false;
+  }
+  return true;
+}
+
+export interface Flat {
+  codes: string[];
+  ranges: [string, string][];
+}
+
+/**
+ * Flattens elements against resolved sets. Reports unknown set names (PR2001) when a bag is given.
+ * Codes are checked for shape as `kind` ('set' = procedure or diagnosis).
+ */
+export function flatten(elements: readonly A.Element[], sets: ReadonlyMap<string, ResolvedSet>, bag: DiagnosticBag | undefined, kind: CodeKind | 'set' = 'set'): Flat {
+  const codes = new Set<string>();
+  const ranges: [string, string][] = [];
+  for (const e of elements) {
+    if (e.kind === 'Code') {
+      if (!bag || (kind === 'set' ? checkSetCode(bag, e) : checkCodeShape(bag, e, kind))) codes.add(e.text);
+    } else if (e.kind === 'CodeRange') {
+      if (!bag || checkRange(bag, e, kind)) ranges.push([e.from.text, e.to.text]);
+    } else {
+      const s = sets.get(e.name);
+      if (!s) {
+        if (bag) {
+          const help = didYouMean(e.name, sets.keys());
+          bag.add('PR2001', e.span, `no code set is named \`${e.name}\``, help ? { help } : { help: 'define it with `codes ' + e.name + ' = …`' });
+        }
+        continue;
+      }
+      for (const c of s.codes) codes.add(c);
+      ranges.push(...s.ranges);
+    }
+  }
+  return normalize({ codes: [...codes], ranges });
+}
+
+/** Sorts, dedupes, drops codes already inside a range, and merges overlapping ranges. */
+export function normalize(f: Flat): Flat {
+  const ranges = [...f.ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  const merged: [string, string][] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && compareCodes(last[0], r[0]) !== undefined && compareCodes(r[0], last[1])! <= 0) {
+      if (compareCodes(r[1], last[1])! > 0) last[1] = r[1];
+    } else merged.push([r[0], r[1]]);
+  }
+  const codes = [...new Set(f.codes)].filter((c) => !merged.some((r) => inRange(c, r))).sort();
+  return { codes, ranges: merged };
+}
+
+export function inRange(code: string, r: readonly [string, string]): boolean {
+  const lo = compareCodes(r[0], code);
+  const hi = compareCodes(code, r[1]);
+  return lo !== undefined && hi !== undefined && lo <= 0 && hi <= 0;
+}
+
+export function isEmpty(f: Flat): boolean {
+  return f.codes.length === 0 && f.ranges.length === 0;
+}

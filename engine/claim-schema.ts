@@ -1,0 +1,104 @@
+// The claim input contract (DESIGN.md "Claim input"), as a zod schema. Types flow from here; the
+// field catalog that the ruleset language and the editor use is derived from the `field` metadata
+// attached below, so a claim field is declared once.
+import { z } from 'zod';
+import { CODE_SHAPES } from './codes.ts';
+import { parseDate } from './dates.ts';
+import type { ValueType } from './types.ts';
+
+/** Metadata for a claim field as the rules language sees it. */
+export interface FieldMeta {
+  type: ValueType;
+  doc: string;
+}
+
+/** Registry that carries each field's rules-language type and documentation. */
+export const fieldMeta = z.registry<FieldMeta>();
+
+function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  (schema as z.ZodType).register(fieldMeta, meta);
+  return schema;
+}
+
+const date = z.string().refine((s) => parseDate(s) !== undefined, { message: 'must be a real calendar date written YYYY-MM-DD' });
+const shaped = (kind: keyof typeof CODE_SHAPES) =>
+  z.string().regex(CODE_SHAPES[kind].pattern, { message: `must be ${CODE_SHAPES[kind].describe}` });
+/** Money is decimal dollars in JSON and integer cents inside. */
+const money = z
+  .number()
+  .finite()
+  .min(0)
+  .max(1e9)
+  .transform((dollars) => Math.round(dollars * 100));
+const count = z.number().int().min(0).max(1e6);
+
+export const Discipline = z.enum(['OT', 'PT', 'SLP']);
+export const RenderedBy = z.enum(['OT', 'OTA', 'PT', 'PTA', 'SLP']);
+
+export const LineSchema = z.object({
+  code: field(shaped('procedure'), { type: 'code', doc: 'procedure code (CPT or HCPCS Level II) of the service line' }),
+  modifiers: field(z.array(shaped('modifier')).max(4).default([]), { type: 'list<modifier>', doc: 'modifiers on the line, in order (up to 4)' }),
+  units: field(count.optional(), { type: 'number', doc: 'units of service billed on the line' }),
+  minutes: field(count.optional(), { type: 'number', doc: 'treatment minutes for this code, from the documentation' }),
+  renderedBy: field(RenderedBy.optional(), { type: 'text', doc: 'who furnished the service: OT, OTA, PT, PTA or SLP' }),
+  assistantMinutes: field(count.optional(), { type: 'number', doc: 'minutes the assistant (OTA/PTA) furnished independently' }),
+  diagnosisPointers: field(z.array(z.number().int().min(1).max(12)).max(4).default([]), {
+    type: 'list<number>',
+    doc: 'which claim diagnoses (1-based) this line points at, up to 4',
+  }),
+  charge: field(money.optional(), { type: 'money', doc: 'billed charge for the line' }),
+  dateOfService: field(date.optional(), { type: 'date', doc: "the line's date of service (defaults to the claim's)" }),
+  placeOfService: field(shaped('pos').optional(), { type: 'pos', doc: "the line's place of service (defaults to the claim's)" }),
+});
+
+export const ClaimSchema = z.object({
+  id: field(z.string().min(1).max(200), { type: 'text', doc: 'the claim id' }),
+  payer: field(z.string().min(1).max(200).optional(), { type: 'text', doc: 'the payer ruleset id the claim is billed to' }),
+  patient: z
+    .object({
+      id: z.string().max(200).optional(),
+      birthDate: date.optional(),
+    })
+    .optional(),
+  provider: z
+    .object({
+      npi: field(z.string().regex(/^\d{10}$/, { message: 'must be a 10-digit NPI' }).optional(), { type: 'text', doc: "the rendering provider's NPI" }),
+      discipline: field(Discipline.optional(), { type: 'text', doc: "the provider's discipline: OT, PT or SLP" }),
+    })
+    .optional(),
+  dateOfService: field(date, { type: 'date', doc: 'date of service of the claim' }),
+  placeOfService: field(shaped('pos').optional(), { type: 'pos', doc: 'place of service (2 digits; 02 and 10 are telehealth)' }),
+  diagnoses: field(z.array(shaped('diagnosis')).max(12).default([]), { type: 'list<diagnosis>', doc: 'ICD-10-CM diagnoses on the claim, up to 12' }),
+  priorAuthorization: z
+    .object({
+      number: field(z.string().min(1).max(50).optional(), { type: 'text', doc: 'prior authorization number' }),
+      from: field(date.optional(), { type: 'date', doc: 'first day the authorization covers' }),
+      to: field(date.optional(), { type: 'date', doc: 'last day the authorization covers' }),
+      visits: field(count.optional(), { type: 'number', doc: 'visits the authorization allows' }),
+    })
+    .optional(),
+  history: z
+    .object({
+      visitsThisYear: field(count.optional(), { type: 'number', doc: 'visits earlier this calendar year, before this claim' }),
+      therapyAllowedThisYear: z
+        .object({
+          OT: field(money.optional(), { type: 'money', doc: 'allowed OT amount accrued this year before this claim (KX bucket OT)' }),
+          PT_SLP: field(money.optional(), { type: 'money', doc: 'allowed PT and SLP amount accrued this year before this claim (KX bucket PT+SLP)' }),
+        })
+        .optional(),
+    })
+    .optional(),
+  lines: z.array(LineSchema).min(1).max(50),
+});
+
+/** A validated claim: money in integer cents, defaults filled in. */
+export type Claim = z.output<typeof ClaimSchema>;
+/** A validated service line. */
+export type ClaimLine = z.output<typeof LineSchema>;
+/** A claim as written in JSON. */
+export type ClaimInput = z.input<typeof ClaimSchema>;
+
+/** The claim contract as JSON Schema (draft 2020-12), for other systems. */
+export function claimJsonSchema(): unknown {
+  return z.toJSONSchema(ClaimSchema, { io: 'input', unrepresentable: 'any' });
+}

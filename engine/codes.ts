@@ -1,0 +1,50 @@
+// Shapes of the code systems a claim and a ruleset use: CPT, HCPCS Level II, ICD-10-CM, modifiers,
+// places of service. One table; the claim schema and the ruleset checker both read it.
+
+export type CodeKind = 'procedure' | 'modifier' | 'pos' | 'diagnosis';
+
+/** A code system: what its codes look like, and how a person would describe that shape. */
+export interface CodeShape {
+  kind: CodeKind;
+  pattern: RegExp;
+  describe: string;
+}
+
+export const CODE_SHAPES: Record<CodeKind, CodeShape> = {
+  // CPT Category I: 5 digits; Category II/III: 4 digits + F/T; HCPCS Level II: a letter + 4 digits.
+  procedure: {
+    kind: 'procedure',
+    pattern: /^(?:\d{5}|\d{4}[FT]|[A-V]\d{4})$/,
+    describe: 'a CPT code (5 digits, or 4 digits and F or T) or a HCPCS Level II code (a letter and 4 digits)',
+  },
+  modifier: { kind: 'modifier', pattern: /^[A-Z0-9]{2}$/, describe: 'a modifier (2 letters or digits)' },
+  pos: { kind: 'pos', pattern: /^\d{2}$/, describe: 'a place-of-service code (2 digits)' },
+  // ICD-10-CM: letter (not U), digit, letter or digit, then optionally a dot and up to 4 more.
+  diagnosis: {
+    kind: 'diagnosis',
+    pattern: /^[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$/,
+    describe: 'an ICD-10-CM code (a letter, a digit, a letter or digit, then a dot and up to 4 more)',
+  },
+};
+
+export function isCode(kind: CodeKind, text: string): boolean {
+  return CODE_SHAPES[kind].pattern.test(text);
+}
+
+/**
+ * Compares two procedure codes of the same shape for range membership: 97010..97028 holds every
+ * 5-digit code between them; G0281..G0283 holds the HCPCS codes with the same letter in between.
+ * Codes of different shapes are never ordered (returns undefined).
+ */
+export function compareCodes(a: string, b: string): number | undefined {
+  if (a.length !== b.length) return undefined;
+  const pa = a.replace(/\d/g, '9');
+  const pb = b.replace(/\d/g, '9');
+  if (pa !== pb) return undefined;
+  // Same letter positions must hold the same letters (G0283 vs K0283 are not ordered).
+  for (let i = 0; i < a.length; i++) {
+    const ca = a[i]!;
+    if (!/\d/.test(ca) && ca !== b[i]) return undefined;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,45 @@
+// Calendar dates as whole days since 1970-01-01 (UTC). No time of day and no time zone: a date of
+// service is a calendar day. Pure functions; the claim schema, checker and engine share them.
+
+/** Parses `YYYY-MM-DD` into a day number, or undefined when it is not a real calendar day. */
+export function parseDate(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  return Date.UTC(y, mo - 1, d) / 86_400_000;
+}
+
+export function formatDate(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function yearOf(day: number): number {
+  return new Date(day * 86_400_000).getUTCFullYear();
+}
+
+/** Adds calendar months, clamping to the month's last day (2026-01-31 + 1 month = 2026-02-28). */
+export function addMonths(day: number, months: number): number {
+  const d = new Date(day * 86_400_000);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + months;
+  const ty = y + Math.floor(m / 12);
+  const tm = ((m % 12) + 12) % 12;
+  const dd = Math.min(d.getUTCDate(), daysInMonth(ty, tm + 1));
+  return Date.UTC(ty, tm, dd) / 86_400_000;
+}
+
+/** Whole years between a birth date and a later day (the age on that day). */
+export function ageOn(birth: number, day: number): number {
+  const b = new Date(birth * 86_400_000);
+  const d = new Date(day * 86_400_000);
+  let age = d.getUTCFullYear() - b.getUTCFullYear();
+  if (d.getUTCMonth() < b.getUTCMonth() || (d.getUTCMonth() === b.getUTCMonth() && d.getUTCDate() < b.getUTCDate())) age--;
+  return age;
+}
