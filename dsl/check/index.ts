@@ -14,8 +14,11 @@ import type { CheckedRule, CheckedRuleset, ResolvedSet } from './model.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface CheckOptions {
-  /** Finds another ruleset's source by its id, for `extends`. */
-  loadRuleset?: (id: string) => SourceFile | undefined;
+  /**
+   * Finds another ruleset's source by its id, for `extends`. `onDate` (a day number) is the first
+   * date of service of the extending version, so the loader can pick the base version in force.
+   */
+  loadRuleset?: (id: string, onDate: number | undefined) => SourceFile | undefined;
 }
 
 export interface CheckResult {
@@ -97,6 +100,7 @@ function checkFile(file: SourceFile, opts: CheckOptions, stack: string[], cache:
     settings: s.settings,
     rules: [...s.rules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     types: s.types,
+    files: new Map([...(s.base?.files ?? []), [file.name, file]]),
   };
   if (s.header?.title) checked.title = s.header.title.value;
   const through = s.version?.window.through && parseDate(s.version.window.through.text);
@@ -163,7 +167,7 @@ function resolveBase(s: State): void {
     s.bag.add('PR2013', ext.base.span, `\`${self}\` extends itself through ${chain}`, { help: 'a ruleset cannot build on itself; remove one `extends`' });
     return;
   }
-  const src = s.opts.loadRuleset?.(id);
+  const src = s.opts.loadRuleset?.(id, s.version ? parseDate(s.version.window.from.text) : undefined);
   if (!src) {
     s.bag.add('PR2014', ext.base.span, `no ruleset \`${id}\` was found to extend`, { help: 'rulesets are found by their `ruleset` id among the files being checked' });
     return;

@@ -1,6 +1,6 @@
 // The checked ruleset: names resolved, extends merged, types known. The compiler's only input.
 import type * as A from '../ast.ts';
-import type { Span } from '../source.ts';
+import type { SourceFile, Span } from '../source.ts';
 import type { Severity } from '../diagnostic-codes.ts';
 import type { ValueType } from '../../engine/types.ts';
 
@@ -56,6 +56,8 @@ export interface CheckedRuleset {
   };
   /** Sorted by id. */
   rules: CheckedRule[];
+  /** Every source file the ruleset was built from (itself and its bases), by name. */
+  files: Map<string, SourceFile>;
   /** The type the checker gave each expression (literals coerced to their context). */
   types: WeakMap<A.Expr, ValueType>;
 }

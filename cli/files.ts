@@ -1,0 +1,113 @@
+// File access for the command line: reading rulesets, finding them in folders, and the loader that
+// resolves `extends` by ruleset id and date. The only place (with main.ts) that touches the disk.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { peekHeader, type RulesetHeaderInfo } from '../dsl/index.ts';
+import type { SourceFile } from '../dsl/source.ts';
+
+/** The file extension of ruleset files. */
+export const RULESET_EXT = '.payer';
+
+export class UsageError extends Error {}
+/** A file that cannot be read: exit code 2 and a one-line message. */
+export class UnreadableError extends Error {}
+
+/** A path as shown to the user: relative to the working directory when inside it. */
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel.split(sep).join('/') : p;
+}
+
+export function readSource(path: string): SourceFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? 'cannot read it');
+    throw new UnreadableError(`cannot read ${displayPath(path)}: ${why}`);
+  }
+  return { name: displayPath(path), text };
+}
+
+/** Ruleset files under a path (the path itself when it is a file), sorted. */
+export function rulesetFiles(path: string): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new UnreadableError(`cannot read ${displayPath(path)}: no such file or folder`);
+  }
+  if (!st.isDirectory()) return [path];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const p = join(d, name);
+      const s = statSync(p);
+      if (s.isDirectory()) walk(p);
+      else if (name.endsWith(RULESET_EXT)) out.push(p);
+    }
+  };
+  walk(path);
+  return out;
+}
+
+interface Indexed extends RulesetHeaderInfo {
+  path: string;
+}
+
+/**
+ * Resolves `extends` by id among the ruleset files near the checked ones: the file's folder and
+ * its parent (so rulesets/<payer>/<version>.payer sees every payer), picking the version whose
+ * effective window holds the date (else the latest that starts before it).
+ */
+export class RulesetLoader {
+  private index = new Map<string, Indexed[]>();
+  private scanned = new Set<string>();
+  private texts = new Map<string, SourceFile>();
+
+  scanAround(file: string): void {
+    const root = dirname(dirname(resolve(file)));
+    if (this.scanned.has(root)) return;
+    this.scanned.add(root);
+    let files: string[] = [];
+    try {
+      files = rulesetFiles(root);
+    } catch {
+      return;
+    }
+    for (const f of files.slice(0, 2000)) {
+      let src: SourceFile;
+      try {
+        src = readSource(f);
+      } catch {
+        continue;
+      }
+      const h = peekHeader(src);
+      if (!h) continue;
+      this.texts.set(resolve(f), src);
+      const list = this.index.get(h.id) ?? [];
+      if (!list.some((x) => x.path === resolve(f))) list.push({ ...h, path: resolve(f) });
+      this.index.set(h.id, list);
+    }
+  }
+
+  load = (id: string, onDate: number | undefined): SourceFile | undefined => {
+    const list = this.index.get(id);
+    if (!list?.length) return undefined;
+    const sorted = [...list].sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
+    let pick = sorted[sorted.length - 1]!;
+    if (onDate !== undefined) {
+      const covering = sorted.find((x) => (x.from ?? -Infinity) <= onDate && (x.through === undefined || onDate <= x.through));
+      const before = sorted.filter((x) => (x.from ?? -Infinity) <= onDate).pop();
+      pick = covering ?? before ?? sorted[0]!;
+    }
+    return this.texts.get(pick.path);
+  };
+
+  /** Every indexed file, for rendering related notes in other files. */
+  files(): Map<string, SourceFile> {
+    return new Map([...this.texts.values()].map((f) => [f.name, f]));
+  }
+}

@@ -1,0 +1,169 @@
+// `payer-rules <command>`: argv → command; exit codes as DESIGN.md's table says. No logic beyond
+// wiring: the language lives in dsl/, the engine in engine/.
+import { writeFileSync, renameSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { analyze, check, format, renderDiagnostic, summary } from '../dsl/index.ts';
+import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
+import type { SourceFile } from '../dsl/source.ts';
+import { RulesetLoader, UnreadableError, UsageError, displayPath, readSource, rulesetFiles } from './files.ts';
+
+const HELP = `payer-rules: payer rules for outpatient therapy claims
+
+usage:
+  payer-rules check PATH...                 check rulesets; prints file:line:col diagnostics
+  payer-rules fmt PATH                      print a ruleset in canonical form
+  payer-rules fmt --write PATH...           rewrite rulesets in canonical form
+  payer-rules fmt --check PATH...           exit 1 if any ruleset is not in canonical form
+  payer-rules compile PATH [-o FILE]        print (or write) the compiled ruleset JSON
+  payer-rules help                          this text
+
+exit codes: 0 success, 1 errors found (or fmt --check drift), 2 bad usage or unreadable input`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+
+function parseFlags(args: string[], known: Record<string, 'bool' | 'value'>): { flags: Record<string, string | true>; rest: string[] } {
+  const flags: Record<string, string | true> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('-') && a !== '-') {
+      const [k, inline] = a.split('=', 2) as [string, string | undefined];
+      const kind = known[k];
+      if (!kind) throw new UsageError(`unknown option ${k}`);
+      if (kind === 'bool') flags[k] = true;
+      else {
+        const v = inline ?? args[++i];
+        if (v === undefined) throw new UsageError(`${k} needs a value`);
+        flags[k] = v;
+      }
+    } else rest.push(a);
+  }
+  return { flags, rest };
+}
+
+function checkCommand(args: string[], io: Io): number {
+  const { rest } = parseFlags(args, {});
+  if (rest.length === 0) throw new UsageError('check needs at least one ruleset file or folder');
+  const loader = new RulesetLoader();
+  const paths = rest.flatMap((p) => rulesetFiles(p));
+  if (paths.length === 0) throw new UsageError(`no ${'.payer'} files found in ${rest.join(', ')}`);
+  let all: Diagnostic[] = [];
+  let files = 0;
+  for (const p of paths) {
+    const src = readSource(p);
+    loader.scanAround(p);
+    const res = check(src, { loadRuleset: loader.load });
+    const related = loader.files();
+    related.set(src.name, src);
+    for (const d of res.diagnostics) io.out(renderDiagnostic(d, src, related) + '\n');
+    all = all.concat(res.diagnostics);
+    files++;
+  }
+  io.out(`${summary(all)} in ${files} file${files === 1 ? '' : 's'}`);
+  return hasErrors(all) ? 1 : 0;
+}
+
+function fmtCommand(args: string[], io: Io): number {
+  const { flags, rest } = parseFlags(args, { '--write': 'bool', '-w': 'bool', '--check': 'bool' });
+  const write = !!(flags['--write'] || flags['-w']);
+  const checkOnly = !!flags['--check'];
+  if (rest.length === 0) throw new UsageError('fmt needs a ruleset file');
+  if (!write && !checkOnly && rest.length !== 1) throw new UsageError('fmt prints one file; use --write or --check for several');
+  const paths = write || checkOnly ? rest.flatMap((p) => rulesetFiles(p)) : rest;
+  let status = 0;
+  for (const p of paths) {
+    const src = readSource(p);
+    const res = format(src);
+    if (res.diagnostics.length) {
+      for (const d of res.diagnostics) io.err(renderDiagnostic(d, src));
+      status = 1;
+      continue;
+    }
+    if (checkOnly) {
+      if (res.changed) {
+        io.out(`${src.name}: not in canonical form`);
+        status = 1;
+      }
+    } else if (write) {
+      if (res.changed) {
+        writeAtomically(p, res.text);
+        io.out(`formatted ${src.name}`);
+      }
+    } else process.stdout.write(res.text);
+  }
+  return status;
+}
+
+/** Writes through a temporary file and a rename, so a crash leaves the old file or the new one. */
+export function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function compileCommand(args: string[], io: Io): number {
+  const { flags, rest } = parseFlags(args, { '-o': 'value', '--output': 'value' });
+  if (rest.length !== 1) throw new UsageError('compile needs exactly one ruleset file');
+  const p = rest[0]!;
+  const src: SourceFile = readSource(p);
+  const loader = new RulesetLoader();
+  loader.scanAround(p);
+  const res = analyze(src, { loadRuleset: loader.load });
+  const related = loader.files();
+  for (const d of res.diagnostics) io.err(renderDiagnostic(d, src, related) + '\n');
+  if (!res.compiled) {
+    io.err(`${summary(res.diagnostics)}: not compiled`);
+    return 1;
+  }
+  const json = JSON.stringify(res.compiled, null, 2) + '\n';
+  const outPath = (flags['-o'] ?? flags['--output']) as string | undefined;
+  if (outPath) writeAtomically(outPath, json);
+  else process.stdout.write(json);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
+  check: checkCommand,
+  fmt: fmtCommand,
+  compile: compileCommand,
+};
+
+/** Runs the command line; returns the exit code. Never lets a stack trace reach the user. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [cmd, ...args] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    io.out(HELP);
+    return cmd ? 0 : 2;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    io.err(`payer-rules: unknown command \`${cmd}\` (try \`payer-rules help\`)`);
+    return 2;
+  }
+  try {
+    return await run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`payer-rules ${cmd}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof UnreadableError) {
+      io.err(`payer-rules: ${e.message}`);
+      return 2;
+    }
+    io.err(`payer-rules: internal error in \`${cmd}\`: ${(e as Error)?.message ?? String(e)}`);
+    io.err('this is a bug in payer-rules, not in your input; please report it');
+    return 70;
+  }
+}
+
+export { displayPath };

@@ -1,0 +1,437 @@
+// Checked ruleset → compiled ruleset JSON (engine/compiled.ts): json-rules-engine rules, the tables
+// the domain blocks need, and `origins` mapping every rule and condition name to its source.
+// Deterministic: the same input gives byte-identical output. Reads only the checked model.
+import type * as A from '../ast.ts';
+import type { CheckedRule, CheckedRuleset } from '../check/model.ts';
+import { flatten } from '../check/elements.ts';
+import { lineColOf, type Span } from '../source.ts';
+import { formatDate, parseDate } from '../../engine/dates.ts';
+import { COMPILED_FORMAT, type CodeSetData, type CompiledRule, type CompiledRuleset, type Condition, type ExprData, type FindingEventParams, type NcciRowData, type SourceOrigin } from '../../engine/compiled.ts';
+import { COMPARE_OPERATORS, type FactName, type OperatorName } from '../../engine/operator-catalog.ts';
+import { FINDING_KINDS, isBuiltinKind, type FindingKind } from '../../engine/finding-kinds.ts';
+import { FIELD_BY_PATH } from '../../engine/field-catalog.ts';
+import type { ValueType } from '../../engine/types.ts';
+
+/** Discipline modifiers: a plan of care's discipline. */
+const DISCIPLINE_MODIFIERS = ['GO', 'GP', 'GN'];
+
+/** Default message templates of the built-in finding kinds; `{…}` are filled in by the engine. */
+const MESSAGES: Record<FindingKind, string> = {
+  'units-exceed-time': '{code} billed {units} units; the minutes support at most {unitsAllowed}',
+  'units-below-time': '{code} billed {units} units; the minutes support {unitsExpected}',
+  'missing-modifier': '{code} needs {modifiers}',
+  'wrong-discipline-modifier': '{code} needs {modifier}, not another discipline\'s modifier',
+  'kx-required': '{code} is past the yearly therapy threshold and needs KX',
+  'assistant-modifier-required': 'the assistant furnished more than the de minimis share of {code}; it needs {modifier}',
+  'assistant-modifier-mismatch': '{modifier} goes only with its discipline modifier on {code}',
+  'ncci-bundled': '{code} is bundled into {ncciBundled} on the same day',
+  'mue-exceeded': '{code} has {mueOver} units more than the MUE allows for the day',
+  'telehealth-not-covered': 'telehealth is not covered on this date of service for {code}',
+  'telehealth-code-not-eligible': '{code} may not be delivered by telehealth',
+  'telehealth-modifier-missing': 'telehealth line {code} needs {modifiers}',
+  'prior-auth-required': '{code} needs prior authorization and the claim has no authorization number',
+  'prior-auth-expired': 'the authorization does not cover the date of service',
+  'visit-limit-exceeded': 'this visit is past the limit of visits allowed',
+  'too-many-diagnoses': 'the claim has more than 12 diagnoses',
+  'too-many-pointers': 'a line points at more than 4 diagnoses',
+  'dx-pointer-invalid': 'a diagnosis pointer points at no diagnosis on the claim',
+  'no-ruleset': 'no version of the payer\'s ruleset covers the date of service',
+};
+
+const FIXES: Partial<Record<FindingKind, string>> = {
+  'units-exceed-time': 'bill {unitsAllowed} units or fewer, or correct the documented minutes',
+  'units-below-time': 'bill {unitsExpected} units, or check the documented minutes',
+  'missing-modifier': 'add modifier {modifier}',
+  'wrong-discipline-modifier': 'replace the discipline modifier with {modifier}',
+  'kx-required': 'add modifier KX if the services are medically necessary and documented',
+  'assistant-modifier-required': 'add modifier {modifier}',
+  'assistant-modifier-mismatch': 'pair {modifier} with its discipline modifier, or remove it',
+  'ncci-bundled': 'add an allowed bypass modifier (59, XE, XS, XP or XU) if the service was separate and distinct, or remove the line',
+  'mue-exceeded': 'reduce the units to the MUE',
+  'telehealth-not-covered': 'bill the visit as in-person, or obtain an ABN',
+  'telehealth-code-not-eligible': 'deliver the service in person, or remove the line',
+  'telehealth-modifier-missing': 'add modifier 95 (audio and video) or 93 (audio only)',
+  'prior-auth-required': 'obtain prior authorization and add its number to the claim',
+  'prior-auth-expired': 'extend the authorization, or check the date of service',
+  'visit-limit-exceeded': 'request more visits from the payer before billing',
+};
+
+interface Ctx {
+  rs: CheckedRuleset;
+  codeSets: Record<string, CodeSetData>;
+  origins: Record<string, SourceOrigin>;
+  rule: CheckedRule;
+  file: string;
+  counter: number;
+  name: string;
+}
+
+function origin(rs: CheckedRuleset, file: string, span: Span): SourceOrigin {
+  const f = rs.files.get(file);
+  const lc = f ? lineColOf(f, span.start) : { line: 1, column: 1 };
+  return { file, line: lc.line, column: lc.column, start: span.start, end: span.end };
+}
+
+/** Adds a leaf condition with a fresh name and its origin. */
+function leaf(c: Ctx, span: Span, fact: FactName, params: Record<string, unknown> | undefined, operator: OperatorName, value: unknown): Condition {
+  const name = `${c.name}/c${++c.counter}`;
+  c.origins[name] = origin(c.rs, c.file, span);
+  const cond: Condition = params ? { name, fact, params, operator, value } : { name, fact, operator, value };
+  return cond;
+}
+
+function field(c: Ctx, span: Span, path: string, operator: OperatorName, value: unknown): Condition {
+  return leaf(c, span, 'field', { field: path }, operator, value);
+}
+
+/** Registers an anonymous code set for an inline element list; returns its reference. */
+function inlineSet(c: Ctx, suffix: string, elements: readonly A.Element[]): { set: string } {
+  if (elements.length === 1 && elements[0]!.kind === 'SetRef') return { set: elements[0]!.name };
+  const name = `${c.rule.id}#${suffix}`;
+  c.codeSets[name] = flatten(elements, c.rs.codeSets, undefined);
+  return { set: name };
+}
+
+function effectiveCondition(c: Ctx, scopePath: string): Condition[] {
+  const e = c.rule.effective;
+  if (!e) return [];
+  const node = c.rule.node;
+  const span = (node.kind === 'RuleDecl' ? node.clauses.effective : node.clauses.effective)?.span ?? node.span;
+  return [field(c, span, scopePath, 'inWindows', [[e.from, e.through ?? null]])];
+}
+
+function event(c: Ctx, kind: string, extra: Partial<FindingEventParams> = {}): CompiledRule['event'] {
+  const r = c.rule;
+  const builtin = isBuiltinKind(kind) ? kind : undefined;
+  const severity = r.severity ?? (builtin ? FINDING_KINDS[builtin].severity : 'error');
+  const params: FindingEventParams = {
+    rule: r.id,
+    kind,
+    severity,
+    message: extra.message ?? (builtin ? MESSAGES[builtin] : r.id),
+    scope: r.scope,
+  };
+  const fix = r.fix ?? extra.fix ?? (builtin ? FIXES[builtin] : undefined);
+  if (fix) params.fix = fix;
+  if (r.cite) params.citation = r.cite;
+  if (extra.modifiers) params.modifiers = extra.modifiers;
+  return { type: kind, params };
+}
+
+function makeRule(c: Ctx, variant: string | undefined, conds: Condition[], ev: CompiledRule['event'], span: Span): CompiledRule {
+  const name = variant ? `${c.rule.id}:${variant}` : c.rule.id;
+  c.origins[name] = origin(c.rs, c.file, span);
+  return { name, priority: 1, conditions: { all: conds }, event: ev };
+}
+
+/** Compiles one checked rule into one or more json-rules-engine rules. */
+function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<string, CodeSetData>, origins: Record<string, SourceOrigin>, out: CompiledRule[], units: { set?: CompiledRuleset['units'] }): void {
+  const c: Ctx = { rs, codeSets, origins, rule, file: rule.origin.file, counter: 0, name: rule.id };
+  const withVariant = (variant: string | undefined) => {
+    c.name = variant ? `${rule.id}:${variant}` : rule.id;
+    c.counter = 0;
+  };
+  const dos = rule.scope === 'line' ? 'line.dateOfService' : 'claim.dateOfService';
+  const node = rule.node;
+  if (node.kind === 'RuleDecl') {
+    withVariant(undefined);
+    const eff = effectiveCondition(c, dos);
+    const when = node.when ? condition(c, node.when) : undefined;
+    const conds = [...eff, ...(when ? [when] : [])];
+    const kind = node.findingKind?.text ?? rule.id;
+    out.push(makeRule(c, undefined, conds, event(c, kind, { message: node.title.value }), node.span));
+    return;
+  }
+  const b = node.body;
+  const variantRule = (variant: string | undefined, kind: FindingKind, conds: () => Condition[], extra: Partial<FindingEventParams> = {}) => {
+    withVariant(variant);
+    const all = [...effectiveCondition(c, dos), ...conds()];
+    out.push(makeRule(c, variant, all, event(c, kind, extra), node.span));
+  };
+  const places = { set: '#places' };
+  switch (b.kind) {
+    case 'UnitsMethod': {
+      const timed = rs.settings.timed?.value ?? [];
+      const untimed = rs.settings.untimed?.value ?? [];
+      codeSets['#timed'] = flatten(timed, rs.codeSets, undefined);
+      codeSets['#untimed'] = flatten(untimed, rs.codeSets, undefined);
+      units.set = {
+        rule: rule.id,
+        method: b.method.text as 'total-time' | 'per-code',
+        timed: '#timed',
+        untimed: '#untimed',
+        minutesPerUnit: rs.settings.minutesPerUnit.value,
+        minimumMinutes: rs.settings.minimumMinutes.value,
+      };
+      variantRule(undefined, 'units-exceed-time', () => [leaf(c, b.span, 'field', { field: 'line.units' }, 'gt', { fact: 'unitsAllowed' })]);
+      variantRule('below', 'units-below-time', () => [leaf(c, b.span, 'field', { field: 'line.units' }, 'lt', { fact: 'unitsExpected' })]);
+      return;
+    }
+    case 'RequireModifier': {
+      const mods = b.modifiers.map((m) => m.text);
+      if (!b.on) {
+        variantRule(undefined, 'telehealth-modifier-missing', () => [field(c, b.span, 'line.placeOfService', 'inSet', places), field(c, b.span, 'line.modifiers', 'hasNone', mods)], { modifiers: mods });
+        return;
+      }
+      const on = b.on;
+      const onSpan = { start: on[0]!.span.start, end: on[on.length - 1]!.span.end };
+      const others = mods.length === 1 && DISCIPLINE_MODIFIERS.includes(mods[0]!) ? DISCIPLINE_MODIFIERS.filter((m) => m !== mods[0]) : [];
+      variantRule(undefined, 'missing-modifier', () => [
+        field(c, onSpan, 'line.code', 'inSet', inlineSet(c, 'on', on)),
+        field(c, b.span, 'line.modifiers', 'hasNone', [...mods, ...others]),
+      ], { modifiers: mods });
+      if (others.length) {
+        variantRule('wrong-discipline', 'wrong-discipline-modifier', () => [
+          field(c, onSpan, 'line.code', 'inSet', inlineSet(c, 'on', on)),
+          field(c, b.span, 'line.modifiers', 'hasNone', mods),
+          field(c, b.span, 'line.modifiers', 'hasAny', others),
+        ], { modifiers: mods });
+      }
+      return;
+    }
+    case 'RequireKx':
+      variantRule(undefined, 'kx-required', () => [
+        leaf(c, b.threshold.span, 'kxOver', { threshold: b.threshold.cents }, 'isTrue', true),
+        field(c, b.modifier.span, 'line.modifiers', 'hasNone', [b.modifier.text]),
+      ], { modifiers: [b.modifier.text] });
+      return;
+    case 'RequireAssistant':
+      variantRule(undefined, 'assistant-modifier-required', () => [
+        field(c, b.with.span, 'line.modifiers', 'hasAny', [b.with.text]),
+        leaf(c, b.above.span, 'assistantShare', undefined, 'gt', b.above.value),
+        field(c, b.modifier.span, 'line.modifiers', 'hasNone', [b.modifier.text]),
+      ], { modifiers: [b.modifier.text] });
+      variantRule('mismatch', 'assistant-modifier-mismatch', () => [
+        field(c, b.modifier.span, 'line.modifiers', 'hasAny', [b.modifier.text]),
+        field(c, b.with.span, 'line.modifiers', 'hasNone', [b.with.text]),
+      ], { modifiers: [b.modifier.text] });
+      return;
+    case 'NcciTable':
+      variantRule(undefined, 'ncci-bundled', () => [leaf(c, b.span, 'ncciBundled', { table: rule.id }, 'notEmpty', true)]);
+      return;
+    case 'MueTable':
+      variantRule(undefined, 'mue-exceeded', () => [leaf(c, b.span, 'mueOver', { table: rule.id }, 'gt', 0)]);
+      return;
+    case 'RequireAuth':
+      variantRule(undefined, 'prior-auth-required', () => {
+        const conds = [field(c, b.span, 'line.code', 'inSet', inlineSet(c, 'codes', b.codes))];
+        if (b.except) conds.push(field(c, b.span, 'line.code', 'notInSet', inlineSet(c, 'except', b.except)));
+        conds.push(field(c, b.span, 'claim.priorAuthorization.number', 'missing', true));
+        if (b.after) {
+          const within = b.after.within ? { [b.after.within.unit]: b.after.within.amount.value } : undefined;
+          conds.push(leaf(c, b.after.span, 'priorVisits', within ? { within } : {}, 'ge', b.after.visits.value));
+        }
+        return conds;
+      });
+      return;
+    case 'AuthCovers':
+      variantRule(undefined, 'prior-auth-expired', () => [
+        field(c, b.span, 'claim.priorAuthorization.number', 'present', true),
+        { any: [field(c, b.span, 'claim.dateOfService', 'lt', { fact: 'field', params: { field: 'claim.priorAuthorization.from' } }), field(c, b.span, 'claim.dateOfService', 'gt', { fact: 'field', params: { field: 'claim.priorAuthorization.to' } })] },
+      ]);
+      return;
+    case 'AuthMax': {
+      const unit = b.within.unit;
+      const amount = unit === 'weeks' ? b.within.amount.value * 7 : unit === 'years' ? b.within.amount.value * 12 : b.within.amount.value;
+      const end: ExprData = { arith: '+', left: { field: 'claim.priorAuthorization.from' }, right: { lit: amount }, unit: unit === 'days' || unit === 'weeks' ? 'days' : 'months' };
+      variantRule(undefined, 'visit-limit-exceeded', () => [
+        field(c, b.span, 'claim.priorAuthorization.number', 'present', true),
+        {
+          any: [
+            field(c, b.visits.span, 'claim.priorAuthorization.visits', 'gt', b.visits.value),
+            leaf(c, b.within.span, 'expr', { expr: { field: 'claim.priorAuthorization.to' } }, 'ge', { fact: 'expr', params: { expr: end } }),
+          ],
+        },
+      ], { message: `the authorization allows more than ${b.visits.value} visits or spans ${b.within.amount.value} ${unit} or more` });
+      return;
+    }
+    case 'VisitLimit':
+      variantRule(undefined, 'visit-limit-exceeded', () => [field(c, b.visits.span, 'claim.history.visitsThisYear', 'ge', b.visits.value)], { message: `this visit is past the limit of ${b.visits.value} visits per calendar year` });
+      return;
+    case 'Eligible':
+      variantRule(undefined, 'telehealth-code-not-eligible', () => [field(c, b.span, 'line.placeOfService', 'inSet', places), field(c, b.span, 'line.code', 'notInSet', inlineSet(c, 'codes', b.elements))]);
+      return;
+    case 'Covered':
+      variantRule(undefined, 'telehealth-not-covered', () => [
+        field(c, b.span, 'line.placeOfService', 'inSet', places),
+        field(c, b.span, 'line.dateOfService', 'notInWindows', b.windows.map((w) => [parseDate(w.from.text) ?? 0, w.through ? (parseDate(w.through.text) ?? null) : null])),
+      ]);
+      return;
+    default:
+      return;
+  }
+}
+
+// ---- general rule conditions ----
+
+function literalValue(c: Ctx, e: A.Expr): unknown {
+  const t = c.rs.types.get(e);
+  switch (e.kind) {
+    case 'Number':
+      return t === 'code' || t === 'modifier' || t === 'pos' || t === 'diagnosis' || t === 'text' ? e.text : e.value;
+    case 'Money':
+      return e.cents;
+    case 'Percent':
+      return e.value;
+    case 'Date':
+      return parseDate(e.text) ?? null;
+    case 'Code':
+      return e.text;
+    case 'Text':
+      return e.value;
+    case 'Bool':
+      return e.value;
+    case 'Duration':
+      return e.amount.value;
+    default:
+      return undefined;
+  }
+}
+
+function isLiteral(e: A.Expr): boolean {
+  return ['Number', 'Money', 'Percent', 'Date', 'Code', 'Text', 'Bool', 'Duration'].includes(e.kind);
+}
+
+function expr(c: Ctx, e: A.Expr): ExprData {
+  if (e.kind === 'FieldRef') return { field: e.path };
+  if (e.kind === 'Arith') {
+    const out: ExprData = { arith: e.op, left: expr(c, e.left), right: expr(c, e.right) };
+    const dur = e.right.kind === 'Duration' ? e.right : e.left.kind === 'Duration' ? e.left : undefined;
+    if (dur) {
+      const n = dur.amount.value;
+      const [unit, amount] = dur.unit === 'days' ? ['days', n] : dur.unit === 'weeks' ? ['days', n * 7] : dur.unit === 'months' ? ['months', n] : ['months', n * 12];
+      const lit = { lit: amount };
+      if (e.right.kind === 'Duration') (out as { right: ExprData }).right = lit;
+      else (out as { left: ExprData }).left = lit;
+      (out as { unit?: string }).unit = unit as string;
+    }
+    return out;
+  }
+  if (e.kind === 'Aggregate') {
+    const out: ExprData = { agg: e.fn, over: e.over.path };
+    if (e.where) (out as { where?: Condition }).where = condition(c, e.where);
+    return out;
+  }
+  return { lit: literalValue(c, e) };
+}
+
+/** A fact reference for any value expression: `field` for plain fields, `expr` otherwise. */
+function factOf(c: Ctx, e: A.Expr): { fact: FactName; params: Record<string, unknown> } {
+  if (e.kind === 'FieldRef') return { fact: 'field', params: { field: e.path } };
+  return { fact: 'expr', params: { expr: expr(c, e) } };
+}
+
+function condition(c: Ctx, e: A.Expr): Condition {
+  switch (e.kind) {
+    case 'Logical':
+      return e.op === 'and' ? { all: e.operands.map((o) => condition(c, o)) } : { any: e.operands.map((o) => condition(c, o)) };
+    case 'Not':
+      return { not: condition(c, e.operand) };
+    case 'Compare': {
+      let { left, right } = e;
+      let op = COMPARE_OPERATORS[e.op];
+      // Keep the field on the left: `5 < line.units` is `line.units > 5`.
+      if (isLiteral(left) && !isLiteral(right)) {
+        [left, right] = [right, left];
+        const flip: Record<OperatorName, OperatorName> = { lt: 'gt', gt: 'lt', le: 'ge', ge: 'le' } as Record<OperatorName, OperatorName>;
+        op = flip[op] ?? op;
+      }
+      const l = factOf(c, left);
+      const value = isLiteral(right) ? literalValue(c, right) : factOf(c, right);
+      return leaf(c, e.span, l.fact, l.params, op, value);
+    }
+    case 'InSet': {
+      const l = factOf(c, e.operand);
+      const ref = e.set.kind === 'SetRef' ? { set: e.set.name } : inlineSet(c, `in${c.counter + 1}`, e.set.elements);
+      return leaf(c, e.span, l.fact, l.params, e.negated ? 'notInSet' : 'inSet', ref);
+    }
+    case 'Has': {
+      const l = factOf(c, e.operand);
+      const t = c.rs.types.get(e.operand) as ValueType | undefined;
+      const values = e.values.map((v) => (t === 'list<number>' ? Number(v.text) : v.text));
+      const op: OperatorName = e.mode === 'all' ? 'hasAll' : e.mode === 'none' ? 'hasNone' : 'hasAny';
+      return leaf(c, e.span, l.fact, l.params, op, values);
+    }
+    case 'Presence': {
+      const l = factOf(c, e.operand);
+      return leaf(c, e.span, l.fact, l.params, e.present ? 'present' : 'missing', true);
+    }
+    case 'Bool':
+      return leaf(c, e.span, 'expr', { expr: { lit: true } }, 'eq', e.value);
+    default: {
+      const l = factOf(c, e);
+      return leaf(c, e.span, l.fact, l.params, 'eq', true);
+    }
+  }
+}
+
+/** Sorts object keys recursively so output is byte-identical run to run. */
+function sortKeys<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(sortKeys) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out as T;
+  }
+  return v;
+}
+
+/** Compiles a checked ruleset (which must have no errors). */
+export function compile(rs: CheckedRuleset): CompiledRuleset {
+  const codeSets: Record<string, CodeSetData> = {};
+  for (const [name, s] of rs.codeSets) codeSets[name] = { codes: s.codes, ranges: s.ranges };
+  codeSets['#places'] = { codes: (rs.settings.places?.value ?? []).map((p) => p.text).sort(), ranges: [] };
+  const origins: Record<string, SourceOrigin> = {};
+  const rules: CompiledRule[] = [];
+  const units: { set?: CompiledRuleset['units'] } = {};
+  const ncci: Record<string, NcciRowData[]> = {};
+  const mue: CompiledRuleset['tables']['mue'] = {};
+  for (const r of rs.rules) {
+    compileRule(rs, r, codeSets, origins, rules, units);
+    if (r.node.kind === 'Statement' && r.node.body.kind === 'NcciTable') {
+      ncci[r.id] = r.node.body.rows.map((row) => {
+        const d: NcciRowData = { column1: flatten(row.column1, rs.codeSets, undefined), column2: flatten(row.column2, rs.codeSets, undefined), bypass: row.bypass.map((m) => m.text) };
+        if (row.from) d.from = row.from.text;
+        if (row.deleted) d.deleted = row.deleted.text;
+        return d;
+      });
+    }
+    if (r.node.kind === 'Statement' && r.node.body.kind === 'MueTable') {
+      mue[r.id] = r.node.body.rows.map((row) => ({ codes: flatten(row.codes, rs.codeSets, undefined), max: row.max.value, per: row.per }));
+    }
+  }
+  rules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: CompiledRuleset = {
+    format: COMPILED_FORMAT,
+    ruleset: {
+      id: rs.id,
+      version: rs.version,
+      effective: { from: formatDate(rs.effective.from) },
+      chain: rs.chain,
+    },
+    codeSets,
+    telehealth: { places: '#places' },
+    tables: { ncci, mue },
+    rules,
+    origins,
+  };
+  if (rs.title) out.ruleset.title = rs.title;
+  if (rs.effective.through !== undefined) out.ruleset.effective.through = formatDate(rs.effective.through);
+  if (units.set) out.units = units.set;
+  return sortKeys(out);
+}
+
+/** Fields a compiled ruleset reads, for documentation and the editor. */
+export function fieldsRead(rs: CompiledRuleset): string[] {
+  const seen = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o['field'] === 'string' && FIELD_BY_PATH.has(o['field'])) seen.add(o['field']);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(rs.rules);
+  return [...seen].sort();
+}

@@ -1,0 +1,59 @@
+// The rules language: text in, diagnostics and a compiled ruleset out. Browser-safe (no Node
+// built-ins); the CLI and the editor's worker both call these.
+import { check, type CheckOptions, type CheckResult } from './check/index.ts';
+import { compile } from './compile/index.ts';
+import { hasErrors, type Diagnostic } from './diagnostics.ts';
+import type { SourceFile } from './source.ts';
+import type { CompiledRuleset } from '../engine/compiled.ts';
+import { parseDate } from '../engine/dates.ts';
+import { parse } from './parse.ts';
+
+export { parse };
+export { check } from './check/index.ts';
+export { compile } from './compile/index.ts';
+export { format } from './format/index.ts';
+export { tokenize } from './lexer.ts';
+export { renderDiagnostic, renderDiagnostics, summary } from './render.ts';
+export type { Diagnostic } from './diagnostics.ts';
+export type { SourceFile, Span } from './source.ts';
+export type { CheckOptions, CheckResult } from './check/index.ts';
+
+export interface AnalyzeResult {
+  check: CheckResult;
+  diagnostics: Diagnostic[];
+  /** Present only when the ruleset has no errors. */
+  compiled?: CompiledRuleset;
+}
+
+/** Parse, check and (when error-free) compile one ruleset file. */
+export function analyze(file: SourceFile, opts: CheckOptions = {}): AnalyzeResult {
+  const res = check(file, opts);
+  const out: AnalyzeResult = { check: res, diagnostics: res.diagnostics };
+  if (!hasErrors(res.diagnostics) && res.checked) out.compiled = compile(res.checked);
+  return out;
+}
+
+export interface RulesetHeaderInfo {
+  id: string;
+  version?: string;
+  /** Effective window as day numbers. */
+  from?: number;
+  through?: number;
+}
+
+/** Reads a file's `ruleset` and `version` lines (for indexing files to resolve `extends`). */
+export function peekHeader(file: SourceFile): RulesetHeaderInfo | undefined {
+  const { ast } = parse(file);
+  const h = ast.items.find((i) => i.kind === 'RulesetHeader');
+  if (!h || h.kind !== 'RulesetHeader') return undefined;
+  const v = ast.items.find((i) => i.kind === 'VersionDecl');
+  const out: RulesetHeaderInfo = { id: h.id.text };
+  if (v && v.kind === 'VersionDecl') {
+    out.version = v.version.text;
+    const from = parseDate(v.window.from.text);
+    const through = v.window.through ? parseDate(v.window.through.text) : undefined;
+    if (from !== undefined) out.from = from;
+    if (through !== undefined) out.through = through;
+  }
+  return out;
+}
