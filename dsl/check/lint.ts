@@ -28,7 +28,8 @@ function neverFires(s: State, node: A.Statement | A.RuleDecl, eff: { from: numbe
   }
   if (node.kind === 'RuleDecl') return node.when ? impossible(s, node.when) : undefined;
   const b = node.body;
-  const empty = (els: readonly A.Element[] | undefined) => els !== undefined && isEmpty(flatten(els, s.sets, undefined));
+  const resolved = (els: readonly A.Element[]) => els.every((e) => e.kind !== 'SetRef' || s.sets.has(e.name));
+  const empty = (els: readonly A.Element[] | undefined) => els !== undefined && resolved(els) && isEmpty(flatten(els, s.sets, undefined));
   if (b.kind === 'RequireModifier' && empty(b.on)) return 'the codes it applies to are an empty set';
   if (b.kind === 'RequireAuth' && empty(b.codes)) return 'the codes it applies to are an empty set';
   if ((b.kind === 'NcciTable' || b.kind === 'MueTable') && b.rows.length === 0) return 'its table has no rows';
