@@ -1,7 +1,7 @@
 // File access for the command line: reading rulesets, finding them in folders, and the loader that
 // resolves `extends` by ruleset id and date. The only place (with main.ts) that touches the disk.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { peekHeader, type RulesetHeaderInfo } from '../dsl/index.ts';
 import type { SourceFile } from '../dsl/source.ts';
 
@@ -58,9 +58,10 @@ interface Indexed extends RulesetHeaderInfo {
 }
 
 /**
- * Resolves `extends` by id among the ruleset files near the checked ones: the file's folder and
- * its parent (so rulesets/<payer>/<version>.payer sees every payer), picking the version whose
- * effective window holds the date (else the latest that starts before it).
+ * Resolves `extends` by id among the ruleset files near the checked ones: the nearest enclosing
+ * folder named `rulesets` (so rulesets/<payer>/<version>.payer sees every payer), else the file's
+ * own folder; picks the version whose effective window holds the date (else the latest that
+ * starts before it).
  */
 export class RulesetLoader {
   private index = new Map<string, Indexed[]>();
@@ -68,7 +69,9 @@ export class RulesetLoader {
   private texts = new Map<string, SourceFile>();
 
   scanAround(file: string): void {
-    const root = dirname(dirname(resolve(file)));
+    const own = dirname(resolve(file));
+    const up1 = dirname(own);
+    const root = basename(own) === 'rulesets' ? own : basename(up1) === 'rulesets' ? up1 : own;
     if (this.scanned.has(root)) return;
     this.scanned.add(root);
     let files: string[] = [];

@@ -235,8 +235,8 @@ function resolveCodeSets(s: State): void {
     }
     const own = d.elements.filter((e) => !(e.kind === 'SetRef' && (e.name === name && !s.base?.codeSets.has(name))));
     // An override may refer to the inherited set of the same name.
-    const lookup = new Map(s.sets);
-    if (d.override && s.base?.codeSets.has(name)) lookup.set(name, s.base.codeSets.get(name)!);
+    let lookup: ReadonlyMap<string, ResolvedSet> = s.sets;
+    if (d.override && s.base?.codeSets.has(name)) lookup = new Map(s.sets).set(name, s.base.codeSets.get(name)!);
     const seen = new Map<string, A.Code>();
     for (const e of d.elements) {
       if (e.kind !== 'Code') continue;
