@@ -42,9 +42,10 @@ export const LineSchema = z.object({
   minutes: field(count.optional(), { type: 'number', doc: 'treatment minutes for this code, from the documentation' }),
   renderedBy: field(RenderedBy.optional(), { type: 'text', doc: 'who furnished the service: OT, OTA, PT, PTA or SLP' }),
   assistantMinutes: field(count.optional(), { type: 'number', doc: 'minutes the assistant (OTA/PTA) furnished independently' }),
-  diagnosisPointers: field(z.array(z.number().int().min(1).max(12)).max(4).default([]), {
+  // More than 4 pointers is a finding (too-many-pointers), not a malformed claim.
+  diagnosisPointers: field(z.array(z.number().int().min(1).max(12)).max(12).default([]), {
     type: 'list<number>',
-    doc: 'which claim diagnoses (1-based) this line points at, up to 4',
+    doc: 'which claim diagnoses (1-based) this line points at (payers allow up to 4)',
   }),
   charge: field(money.optional(), { type: 'money', doc: 'billed charge for the line' }),
   dateOfService: field(date.optional(), { type: 'date', doc: "the line's date of service (defaults to the claim's)" }),
