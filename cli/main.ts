@@ -5,6 +5,8 @@ import { dirname, basename, join } from 'node:path';
 import { analyze, check, format, renderDiagnostic, summary } from '../dsl/index.ts';
 import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
 import type { SourceFile } from '../dsl/source.ts';
+import { evalCommand } from './eval.ts';
+import { claimJsonSchema } from '../engine/claim-schema.ts';
 import { RulesetLoader, UnreadableError, UsageError, displayPath, readSource, rulesetFiles } from './files.ts';
 
 const HELP = `payer-rules: payer rules for outpatient therapy claims
@@ -15,9 +17,13 @@ usage:
   payer-rules fmt --write PATH...           rewrite rulesets in canonical form
   payer-rules fmt --check PATH...           exit 1 if any ruleset is not in canonical form
   payer-rules compile PATH [-o FILE]        print (or write) the compiled ruleset JSON
+  payer-rules eval --ruleset PATH CLAIMS    evaluate claims (.json, .ndjson or - for stdin)
+      [--format json|ndjson|text] [--explain] [--runtime compiled|json-rules-engine] [--workers N]
+  payer-rules schema claim                  the claim input contract as JSON Schema
   payer-rules help                          this text
 
-exit codes: 0 success, 1 errors found (or fmt --check drift), 2 bad usage or unreadable input`;
+exit codes: 0 success, 1 errors found (fmt --check: drift; eval: a claim with an error
+finding or an invalid claim), 2 bad usage or unreadable input`;
 
 interface Io {
   out: (s: string) => void;
@@ -131,10 +137,24 @@ function compileCommand(args: string[], io: Io): number {
   return 0;
 }
 
+async function evalCmd(args: string[], io: Io): Promise<number> {
+  const { flags, rest } = parseFlags(args, { '--ruleset': 'value', '--format': 'value', '--explain': 'bool', '--runtime': 'value', '--workers': 'value' });
+  return evalCommand(flags, rest, { ...io, stdin: process.stdin });
+}
+
+function schemaCommand(args: string[], io: Io): number {
+  const { rest } = parseFlags(args, {});
+  if (rest.length !== 1 || rest[0] !== 'claim') throw new UsageError('usage: payer-rules schema claim');
+  io.out(JSON.stringify(claimJsonSchema(), null, 2));
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   check: checkCommand,
   fmt: fmtCommand,
   compile: compileCommand,
+  eval: evalCmd,
+  schema: schemaCommand,
 };
 
 /** Runs the command line; returns the exit code. Never lets a stack trace reach the user. */

@@ -1,0 +1,169 @@
+// Reports (DESIGN.md "Report", a contract): findings with their rule, kind, message, fix, citation
+// and source line; per-line units; an explanation trace on request. Built the same way from either
+// runtime's list of fired rules, so both runtimes produce byte-identical reports.
+import type { Claim } from './claim-schema.ts';
+import type { CompiledRule, CompiledRuleset } from './compiled.ts';
+import { FACT_IMPLS, type ClaimContext } from './context.ts';
+import type { Severity } from './severity.ts';
+
+export interface Finding {
+  rule: string;
+  kind: string;
+  severity: Severity;
+  message: string;
+  /** 1-based line number, for line findings. */
+  line?: number;
+  code?: string;
+  modifier?: string;
+  fix?: string;
+  citation?: string;
+  source?: { file: string; line: number; column: number };
+}
+
+export interface LineReport {
+  line: number;
+  code: string;
+  billedUnits: number | null;
+  expectedUnits: number;
+  explanation: string;
+}
+
+export interface ConditionTrace {
+  name: string;
+  fact: string;
+  params?: Record<string, unknown>;
+  operator: string;
+  /** What the condition compares against (a literal, or the resolved right-hand fact). */
+  expected: unknown;
+  /** The value the fact had. */
+  actual: unknown;
+  result: boolean;
+  source?: { file: string; line: number; column: number };
+}
+
+export interface RuleTrace {
+  rule: string;
+  line?: number;
+  fired: boolean;
+  conditions: ConditionTrace[];
+}
+
+export type Status = 'clean' | 'warnings' | 'errors' | 'invalid';
+
+export interface ClaimReport {
+  claimId: string;
+  ruleset: { id: string; version: string } | null;
+  status: Exclude<Status, 'invalid'>;
+  findings: Finding[];
+  lines: LineReport[];
+  explain?: RuleTrace[];
+}
+
+export interface InvalidReport {
+  claimId: string | null;
+  status: 'invalid';
+  errors: { path: string; message: string }[];
+}
+
+export type Report = ClaimReport | InvalidReport;
+
+/** A fired rule: which compiled rule, on which line (undefined for claim rules). */
+export interface Fired {
+  rule: CompiledRule;
+  line: number | undefined;
+}
+
+const DISCIPLINE_MOD: Record<string, string> = { OT: 'GO', OTA: 'GO', PT: 'GP', PTA: 'GP', SLP: 'GN' };
+
+function chooseModifier(claim: Claim, line: number | undefined, mods: string[] | undefined): string | undefined {
+  if (!mods?.length) return undefined;
+  if (mods.length === 1) return mods[0];
+  const l = line === undefined ? undefined : claim.lines[line];
+  const byWho = (l?.renderedBy && DISCIPLINE_MOD[l.renderedBy]) || (claim.provider?.discipline && DISCIPLINE_MOD[claim.provider.discipline]);
+  return byWho && mods.includes(byWho) ? byWho : mods[0];
+}
+
+function orList(xs: string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
+}
+
+function fill(template: string, ctx: ClaimContext, f: Fired, modifier: string | undefined): string {
+  const line = f.line;
+  const l = line === undefined ? undefined : ctx.claim.lines[line];
+  const table = { table: f.rule.event.params.rule };
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => {
+    switch (key) {
+      case 'code':
+        return l?.code ?? '';
+      case 'units':
+        return String(l?.units ?? '');
+      case 'line':
+        return line === undefined ? '' : String(line + 1);
+      case 'modifier':
+        return modifier ?? '';
+      case 'modifiers':
+        return orList(f.rule.event.params.modifiers ?? []);
+      case 'unitsAllowed':
+        return String(line === undefined ? '' : (ctx.units[line]?.allowed ?? ''));
+      case 'unitsExpected':
+        return String(line === undefined ? '' : (ctx.units[line]?.min ?? ''));
+      case 'ncciBundled':
+        return orList((FACT_IMPLS.ncciBundled(ctx, line, table) as string[]) ?? []);
+      case 'mueOver':
+        return String(FACT_IMPLS.mueOver(ctx, line, table));
+      default:
+        return m;
+    }
+  });
+}
+
+export function sourceOf(rs: CompiledRuleset, name: string): Finding['source'] | undefined {
+  const o = rs.origins[name];
+  return o ? { file: o.file, line: o.line, column: o.column } : undefined;
+}
+
+export function findingOf(ctx: ClaimContext, f: Fired): Finding {
+  const p = f.rule.event.params;
+  const modifier = chooseModifier(ctx.claim, f.line, p.modifiers);
+  const out: Finding = { rule: p.rule, kind: p.kind, severity: p.severity, message: fill(p.message, ctx, f, modifier) };
+  if (f.line !== undefined) {
+    out.line = f.line + 1;
+    out.code = ctx.claim.lines[f.line]!.code;
+  }
+  if (modifier) out.modifier = modifier;
+  if (p.fix) out.fix = fill(p.fix, ctx, f, modifier);
+  if (p.citation) out.citation = p.citation;
+  const src = sourceOf(ctx.p.rs, f.rule.name);
+  if (src) out.source = src;
+  return out;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (a.line ?? 0) - (b.line ?? 0) || cmp(a.rule, b.rule) || cmp(a.kind, b.kind) || cmp(a.message, b.message);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function statusOf(findings: readonly Finding[]): ClaimReport['status'] {
+  if (findings.some((f) => f.severity === 'error')) return 'errors';
+  if (findings.some((f) => f.severity === 'warning')) return 'warnings';
+  return 'clean';
+}
+
+/** Assembles the report for one claim from the rules that fired. */
+export function buildReport(ctx: ClaimContext, fired: Fired[], explain?: RuleTrace[]): ClaimReport {
+  const findings = fired.map((f) => findingOf(ctx, f)).sort(compareFindings);
+  const lines: LineReport[] = ctx.claim.lines.map((l, i) => ({
+    line: i + 1,
+    code: l.code,
+    billedUnits: l.units ?? null,
+    expectedUnits: ctx.units[i]!.expected,
+    explanation: ctx.units[i]!.explanation,
+  }));
+  const rs = ctx.p.rs.ruleset;
+  const report: ClaimReport = { claimId: ctx.claim.id, ruleset: { id: rs.id, version: rs.version }, status: statusOf(findings), findings, lines };
+  if (explain) report.explain = explain.sort((a, b) => cmp(a.rule, b.rule) || (a.line ?? 0) - (b.line ?? 0));
+  return report;
+}

@@ -1,0 +1,54 @@
+// Claim input → a validated claim, or the errors that make it invalid, each with its JSON path.
+// Messages never quote the input's values: claims carry protected health information.
+import type { z } from 'zod';
+import { ClaimSchema, type Claim } from './claim-schema.ts';
+
+export interface InputError {
+  /** JSON path into the claim, e.g. `lines[0].code`; empty for the claim itself. */
+  path: string;
+  message: string;
+}
+
+export type Validated = { ok: true; claim: Claim } | { ok: false; claimId: string | null; errors: InputError[] };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const k of path) out += typeof k === 'number' ? `[${k}]` : out ? `.${String(k)}` : String(k);
+  return out;
+}
+
+function message(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `has more than ${issue.maximum} items` : `must be at most ${issue.maximum}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}` : issue.origin === 'string' ? 'must not be empty' : `must be at least ${issue.minimum}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+    case 'custom':
+      return issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+function article(t: string): string {
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+/** The claim id when it is a usable string (it may appear in output; nothing else may). */
+export function claimIdOf(raw: unknown): string | null {
+  const id = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : null;
+}
+
+export function validateClaim(raw: unknown): Validated {
+  const res = ClaimSchema.safeParse(raw);
+  if (res.success) return { ok: true, claim: res.data };
+  const errors = res.error.issues.map((i) => ({ path: formatPath(i.path), message: message(i) }));
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) errors.splice(0, errors.length, { path: '', message: 'a claim must be a JSON object' });
+  return { ok: false, claimId: claimIdOf(raw), errors };
+}
