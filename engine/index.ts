@@ -50,10 +50,7 @@ export class Evaluator {
     const payer = claim.payer ?? (ids.length === 1 ? ids[0] : undefined);
     if (!payer) return { error: `the claim names no payer, and the rulesets given cover ${ids.length} payers (${ids.join(', ')}); add "payer"` };
     const versions = this.entries.filter((e) => e.rs.ruleset.id === payer);
-    if (versions.length === 0) {
-      if (this.entries.length === 1) return this.pick(this.entries, claim, this.entries[0]!.rs.ruleset.id);
-      return { error: `no ruleset has the id \`${payer}\` (known: ${ids.join(', ')})` };
-    }
+    if (versions.length === 0) return { error: `the claim is billed to \`${payer}\`, and no ruleset given has that id (given: ${ids.join(', ')})` };
     return this.pick(versions, claim, payer);
   }
 

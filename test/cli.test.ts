@@ -88,3 +88,65 @@ describe('payer-rules compile', () => {
     expect(r.stderr).toContain('PR2010');
   });
 });
+
+describe('payer-rules eval', () => {
+  const rulesets = new URL('../rulesets/', import.meta.url).pathname;
+  const sample = new URL('../rulesets/medicare-part-b/claims/sample.json', import.meta.url).pathname;
+  const runIn = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input, timeout: 60_000 });
+  const clean = { id: 'CLEAN-1', payer: 'medicare-part-b', patient: { id: 'PAT-SECRET-42', birthDate: '1931-07-04' }, provider: { discipline: 'PT' }, dateOfService: '2026-03-02', placeOfService: '11', diagnoses: ['M62.81'], lines: [{ code: '97110', modifiers: ['GP'], units: 1, minutes: 15, diagnosisPointers: [1] }] };
+
+  it('a JSON array in gives a JSON array of reports in order; exit 1 when a claim has an error', () => {
+    const r = runIn(['eval', '--ruleset', rulesets, '--format', 'json', sample]);
+    expect(r.status).toBe(1);
+    const reports = JSON.parse(r.stdout);
+    expect(reports.map((x: { claimId: string }) => x.claimId)).toEqual(['MCR-OT-CLEAN', 'MCR-OT-PROBLEMS']);
+    expect(reports[0].status).toBe('clean');
+  });
+
+  it('stdin NDJSON with bad lines: one report per line, in place, never a dropped claim', () => {
+    const lines = [JSON.stringify(clean), 'not json at all PAT-SECRET-42', JSON.stringify({ ...clean, id: 'BAD-TYPES', lines: [{ code: 97110 }] }), '{"id": "TRUNC', JSON.stringify({ ...clean, id: 'CLEAN-2' })];
+    const r = runIn(['eval', '--ruleset', rulesets, '-'], lines.join('\n') + '\n');
+    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(out.map((x) => [x.claimId, x.status])).toEqual([['CLEAN-1', 'clean'], [null, 'invalid'], ['BAD-TYPES', 'invalid'], [null, 'invalid'], ['CLEAN-2', 'clean']]);
+    expect(out[2].errors[0]).toMatchObject({ path: 'lines[0].code' });
+    expect(out[1].errors[0].message).toMatch(/^line 2 is not valid JSON/);
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).not.toContain('PAT-SECRET-42');
+    expect(r.stdout + r.stderr).not.toContain('1931-07-04');
+  });
+
+  it('exit 0 when every claim is clean; text format is the biller view', () => {
+    const r = runIn(['eval', '--ruleset', rulesets, '--format', 'text', '-'], JSON.stringify(clean));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('claim CLEAN-1: CLEAN under medicare-part-b 2026.1');
+    const bad = runIn(['eval', '--ruleset', rulesets, '--format', 'text', sample]);
+    expect(bad.stdout).toMatch(/line 2 {2}97530 {2}billed 3 units, policy allows 2/);
+    expect(bad.stdout).toContain('fix: add modifier CO');
+  });
+
+  it('both runtimes print identical output; --explain adds per-rule traces', () => {
+    const a = runIn(['eval', '--ruleset', rulesets, '--format', 'ndjson', '--explain', sample]);
+    const b = runIn(['eval', '--ruleset', rulesets, '--format', 'ndjson', '--explain', '--runtime', 'json-rules-engine', sample]);
+    expect(b.stdout).toBe(a.stdout);
+    const first = JSON.parse(a.stdout.split('\n')[1]!);
+    const trace = first.explain.find((t: { rule: string; line?: number }) => t.rule === 'UNITS-TIME' && t.line === 2);
+    expect(trace).toMatchObject({ fired: true, conditions: [{ fact: 'field', actual: 3, expected: 2, operator: 'gt', result: true }] });
+  });
+
+  it('bad usage and unreadable input exit 2', () => {
+    expect(runIn(['eval', sample]).status).toBe(2);
+    expect(runIn(['eval', '--ruleset', rulesets, '/nonexistent/claims.json']).status).toBe(2);
+    expect(runIn(['eval', '--ruleset', rulesets, '--format', 'xml', sample]).status).toBe(2);
+    const d = tmp();
+    writeFileSync(join(d, 'broken.json'), '[{"id": "X", ');
+    const r = runIn(['eval', '--ruleset', rulesets, join(d, 'broken.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('schema claim prints the JSON Schema', () => {
+    const r = runIn(['schema', 'claim']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).required).toEqual(expect.arrayContaining(['id', 'dateOfService', 'lines']));
+  });
+});
