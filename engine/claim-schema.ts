@@ -81,6 +81,7 @@ export const ClaimSchema = z.object({
   history: z
     .object({
       visitsThisYear: field(count.optional(), { type: 'number', doc: 'visits earlier this calendar year, before this claim' }),
+      episodeStart: field(date.optional(), { type: 'date', doc: 'first date of service of the current plan of care (for "first N visits within W weeks" rules)' }),
       therapyAllowedThisYear: z
         .object({
           OT: field(money.optional(), { type: 'money', doc: 'allowed OT amount accrued this year before this claim (KX bucket OT)' }),

@@ -185,7 +185,17 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     });
     return last === line ? Math.max(0, total - row.max) : 0;
   },
-  priorVisits: (ctx) => ctx.claim.history?.visitsThisYear ?? 0,
+  // Visits before this one that count toward "after N visits": this year's visits; with `within`,
+  // a visit past the window (from history.episodeStart) counts as past any threshold.
+  priorVisits: (ctx, _line, p) => {
+    const prior = ctx.claim.history?.visitsThisYear ?? 0;
+    const within = p['within'] as { days?: number; weeks?: number; months?: number; years?: number } | undefined;
+    const start = ctx.claim.history?.episodeStart ? parseDate(ctx.claim.history.episodeStart) : undefined;
+    if (!within || start === undefined) return prior;
+    const dos = parseDate(ctx.claim.dateOfService)!;
+    const end = within.days ? start + within.days : within.weeks ? start + within.weeks * 7 : addMonths(start, (within.months ?? 0) + (within.years ?? 0) * 12);
+    return dos >= end ? Number.MAX_SAFE_INTEGER : prior;
+  },
 };
 
 export function factValue(ctx: ClaimContext, fact: FactName, params: Record<string, unknown> | undefined, line: number | undefined): unknown {
