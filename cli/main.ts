@@ -2,10 +2,11 @@
 // wiring: the language lives in dsl/, the engine in engine/.
 import { writeFileSync, renameSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { analyze, check, format, renderDiagnostic, summary } from '../dsl/index.ts';
+import { analyze, check, checkVersionOverlaps, format, renderDiagnostic, summary } from '../dsl/index.ts';
 import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
 import type { SourceFile } from '../dsl/source.ts';
 import { evalCommand } from './eval.ts';
+import { renderResults, runTests } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
 import { RulesetLoader, UnreadableError, UsageError, displayPath, readSource, rulesetFiles } from './files.ts';
 
@@ -19,6 +20,7 @@ usage:
   payer-rules compile PATH [-o FILE]        print (or write) the compiled ruleset JSON
   payer-rules eval --ruleset PATH CLAIMS    evaluate claims (.json, .ndjson or - for stdin)
       [--format json|ndjson|text] [--explain] [--runtime compiled|json-rules-engine] [--workers N]
+  payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
   payer-rules schema claim                  the claim input contract as JSON Schema
   payer-rules help                          this text
 
@@ -64,8 +66,10 @@ function checkCommand(args: string[], io: Io): number {
   if (paths.length === 0) throw new UsageError(`no ${'.payer'} files found in ${rest.join(', ')}`);
   let all: Diagnostic[] = [];
   let files = 0;
+  const sources: SourceFile[] = [];
   for (const p of paths) {
     const src = readSource(p);
+    sources.push(src);
     loader.scanAround(p);
     const res = check(src, { loadRuleset: loader.load });
     const related = loader.files();
@@ -73,6 +77,11 @@ function checkCommand(args: string[], io: Io): number {
     for (const d of res.diagnostics) io.out(renderDiagnostic(d, src, related) + '\n');
     all = all.concat(res.diagnostics);
     files++;
+  }
+  const byName = new Map(sources.map((s) => [s.name, s]));
+  for (const d of checkVersionOverlaps(sources)) {
+    io.out(renderDiagnostic(d, byName.get(d.file)!, byName) + '\n');
+    all.push(d);
   }
   io.out(`${summary(all)} in ${files} file${files === 1 ? '' : 's'}`);
   return hasErrors(all) ? 1 : 0;
@@ -149,7 +158,19 @@ function schemaCommand(args: string[], io: Io): number {
   return 0;
 }
 
+async function testCmd(args: string[], io: Io): Promise<number> {
+  const { flags, rest } = parseFlags(args, { '--format': 'value' });
+  if (rest.length > 1) throw new UsageError('test takes one file or folder (default: rulesets)');
+  const format = flags['--format'] ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format is text or json');
+  const res = await runTests(rest[0] ?? 'rulesets', io.err);
+  if (res.cases.length === 0) throw new UsageError(`no *.cases.yaml files found in ${rest[0] ?? 'rulesets'}`);
+  io.out(format === 'json' ? JSON.stringify(res, null, 2) : renderResults(res));
+  return res.failed ? 1 : 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
+  test: testCmd,
   check: checkCommand,
   fmt: fmtCommand,
   compile: compileCommand,

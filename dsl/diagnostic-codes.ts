@@ -51,6 +51,7 @@ export const DIAGNOSTIC_CODES = {
   PR2030: { severity: 'error', title: 'a condition that is not a yes/no question' },
   PR2031: { severity: 'error', title: 'a finding kind that is not a name' },
   PR2032: { severity: 'error', title: 'an aggregate over something that is not a list' },
+  PR2033: { severity: 'error', title: 'two versions of one ruleset whose effective windows overlap' },
 
   PR3001: { severity: 'warning', title: 'a code set no rule uses' },
   PR3002: { severity: 'warning', title: 'a rule that can never fire' },

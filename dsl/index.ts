@@ -57,3 +57,40 @@ export function peekHeader(file: SourceFile): RulesetHeaderInfo | undefined {
   }
   return out;
 }
+
+/**
+ * Versions of one ruleset must not overlap: a date of service would not know which to use.
+ * Reports PR2033 on the later-starting version of each overlapping pair.
+ */
+export function checkVersionOverlaps(files: readonly SourceFile[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byId = new Map<string, { file: SourceFile; h: RulesetHeaderInfo; span: { start: number; end: number } }[]>();
+  for (const file of files) {
+    const { ast } = parse(file);
+    const h = peekHeader(file);
+    const v = ast.items.find((i) => i.kind === 'VersionDecl');
+    if (!h || h.from === undefined || !v) continue;
+    byId.set(h.id, [...(byId.get(h.id) ?? []), { file, h, span: v.span }]);
+  }
+  for (const [id, versions] of byId) {
+    versions.sort((a, b) => a.h.from! - b.h.from!);
+    for (let i = 0; i < versions.length; i++) {
+      for (let j = i + 1; j < versions.length; j++) {
+        const a = versions[i]!;
+        const b = versions[j]!;
+        if ((a.h.through ?? Infinity) >= b.h.from!) {
+          out.push({
+            code: 'PR2033',
+            severity: 'error',
+            file: b.file.name,
+            span: b.span,
+            message: `this version of \`${id}\` overlaps version ${a.h.version} (${a.file.name}): a date of service in both would not know which to use`,
+            help: 'end the earlier version the day before this one starts',
+            related: [{ file: a.file.name, span: a.span, message: `version ${a.h.version}` }],
+          });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+// `payer-rules test [PATH]`: runs the ruleset test cases (*.cases.yaml) under PATH against the
+// rulesets under PATH; a pass/fail line per case, a diff for each failure, then rule coverage.
+// Exit 0 only when every case passes.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Evaluator } from '../engine/index.ts';
+import { runCases, type CaseFileInput, type HarnessResult } from '../engine/harness.ts';
+import { peekHeader } from '../dsl/index.ts';
+import { loadRulesets } from './eval.ts';
+import { UnreadableError, displayPath, rulesetFiles } from './files.ts';
+
+export function caseFiles(path: string): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new UnreadableError(`cannot read ${displayPath(path)}: no such file or folder`);
+  }
+  if (!st.isDirectory()) return [path];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (n.startsWith('.') || n === 'node_modules') continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.cases\.ya?ml$/.test(n)) out.push(p);
+    }
+  };
+  walk(path);
+  return out;
+}
+
+/** The ruleset id of the .payer files beside a case file (its folder or the folder above). */
+function folderRuleset(file: string): string | undefined {
+  for (const dir of [dirname(file), dirname(dirname(file))]) {
+    try {
+      for (const n of readdirSync(dir).sort()) {
+        if (!n.endsWith('.payer')) continue;
+        const h = peekHeader({ name: n, text: readFileSync(join(dir, n), 'utf8') });
+        if (h) return h.id;
+      }
+    } catch {
+      // not a folder we can read: try the next one
+    }
+  }
+  return undefined;
+}
+
+export async function runTests(path: string, err: (s: string) => void): Promise<HarnessResult> {
+  const isDir = statSync(path).isDirectory();
+  const rulesetRoot = isDir ? path : dirname(path);
+  const rulesets = loadRulesets(rulesetFiles(rulesetRoot).length ? rulesetRoot : dirname(rulesetRoot), err);
+  const files: CaseFileInput[] = caseFiles(path).map((f) => {
+    const input: CaseFileInput = { name: displayPath(f), text: readFileSync(f, 'utf8') };
+    const id = folderRuleset(f);
+    if (id) input.defaultRuleset = id;
+    return input;
+  });
+  return runCases(files, new Evaluator(rulesets));
+}
+
+export function renderResults(res: HarnessResult): string {
+  const out: string[] = [];
+  let lastFile = '';
+  for (const c of res.cases) {
+    if (c.file !== lastFile) {
+      out.push(c.file);
+      lastFile = c.file;
+    }
+    const mark = c.status === 'pass' ? 'pass' : c.status === 'fail' ? 'FAIL' : 'ERROR';
+    out.push(`  ${mark}  ${c.name}${c.status === 'pass' ? '' : `  (${c.file}:${c.line})`}`);
+    for (const m of c.messages) out.push(`        ${m}`);
+  }
+  out.push('', 'rule coverage:');
+  for (const cov of res.coverage) {
+    out.push(`  ${cov.ruleset} ${cov.version}: ${cov.rules.length} rules`);
+    out.push(`    no case fires: ${cov.neverFired.length ? cov.neverFired.join(', ') : 'none'}`);
+    out.push(`    no case shows not firing: ${cov.neverShownNotFiring.length ? cov.neverShownNotFiring.join(', ') : 'none'}`);
+  }
+  out.push('', `${res.passed} passed, ${res.failed} failed`);
+  return out.join('\n');
+}
