@@ -6,6 +6,7 @@ import { analyze, check, checkVersionOverlaps, format, renderDiagnostic, summary
 import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
 import type { SourceFile } from '../dsl/source.ts';
 import { evalCommand } from './eval.ts';
+import { diffCommand } from './diff.ts';
 import { renderResults, runTests } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
 import { RulesetLoader, UnreadableError, UsageError, displayPath, readSource, rulesetFiles } from './files.ts';
@@ -21,6 +22,8 @@ usage:
   payer-rules eval --ruleset PATH CLAIMS    evaluate claims (.json, .ndjson or - for stdin)
       [--format json|ndjson|text] [--explain] [--runtime compiled|json-rules-engine] [--workers N]
   payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
+  payer-rules diff OLD NEW [--claims PATH] [--format json]
+                                            rule, code-set and table changes; claims that change outcome
   payer-rules schema claim                  the claim input contract as JSON Schema
   payer-rules help                          this text
 
@@ -169,8 +172,14 @@ async function testCmd(args: string[], io: Io): Promise<number> {
   return res.failed ? 1 : 0;
 }
 
+async function diffCmd(args: string[], io: Io): Promise<number> {
+  const { flags, rest } = parseFlags(args, { '--claims': 'value', '--format': 'value' });
+  return diffCommand(flags, rest, io);
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   test: testCmd,
+  diff: diffCmd,
   check: checkCommand,
   fmt: fmtCommand,
   compile: compileCommand,

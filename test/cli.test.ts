@@ -1,7 +1,7 @@
 // The command line as a user runs it: output format, exit codes, unreadable files, junk input.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -148,5 +148,40 @@ describe('payer-rules eval', () => {
     const r = runIn(['schema', 'claim']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).required).toEqual(expect.arrayContaining(['id', 'dateOfService', 'lines']));
+  });
+});
+
+describe('payer-rules test and diff', () => {
+  const rulesets = new URL('../rulesets/', import.meta.url).pathname;
+
+  it('test: a pass line per case, coverage, the closing count; exit 0 when all pass', () => {
+    const r = run(['test', rulesets]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}pass {2}CMS example 1: /m);
+    expect(r.stdout).toContain('rule coverage:');
+    expect(r.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+  });
+
+  it('test: a failing case prints a diff and exits 1; --format json for machines', () => {
+    const d = tmp();
+    const payer = join(d, 'rulesets', 'medicare-part-b');
+    mkdirSync(payer, { recursive: true });
+    copyFileSync(medicare, join(payer, '2026.payer'));
+    writeFileSync(join(payer, 'x.cases.yaml'), 'cases:\n  - name: wrong on purpose\n    claim: { id: A, dateOfService: "2026-02-02", lines: [{ code: "97110", modifiers: [GP], units: 2, minutes: 10 }] }\n    expect: { status: clean }\n');
+    const r = run(['test', join(d, 'rulesets')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}wrong on purpose {2}\(.*x\.cases\.yaml:2\)/);
+    expect(r.stdout).toContain('status: expected clean, got errors');
+    const j = run(['test', '--format', 'json', join(d, 'rulesets')]);
+    expect(JSON.parse(j.stdout)).toMatchObject({ passed: 0, failed: 1 });
+  });
+
+  it('diff: medicare 2025 → 2026 with the sample claims', () => {
+    const r = run(['diff', join(rulesets, 'medicare-part-b/2025.payer'), join(rulesets, 'medicare-part-b/2026.payer'), '--claims', join(rulesets, 'medicare-part-b/claims')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('KX threshold $2,410.00 → $2,480.00');
+    expect(r.stdout).toMatch(/KX-BETWEEN: errors → clean/);
+    const j = JSON.parse(run(['diff', '--format', 'json', join(rulesets, 'medicare-part-b/2025.payer'), join(rulesets, 'medicare-part-b/2026.payer')]).stdout);
+    expect(j.rules.map((x: { rule: string }) => x.rule)).toContain('KX-THRESHOLD');
   });
 });

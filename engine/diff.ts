@@ -1,0 +1,265 @@
+// What changed between two compiled rulesets — rules added, removed and changed by id, code-set
+// membership, thresholds, date windows, tables — and which claims change outcome under the new one.
+// Browser-safe: compiled rulesets and claims in, data out.
+import type { CodeSetData, CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
+import { compareCodes } from './codes.ts';
+import { Evaluator } from './index.ts';
+import type { Finding, Report } from './report.ts';
+import { formatDate } from './dates.ts';
+
+export interface SetChange {
+  set: string;
+  added: string[];
+  removed: string[];
+}
+
+export interface RuleChange {
+  rule: string;
+  change: 'added' | 'removed' | 'changed';
+  /** What changed, in words, for a changed rule. */
+  details: string[];
+  source?: { file: string; line: number };
+}
+
+export interface ClaimImpact {
+  claimId: string | null;
+  oldStatus: Report['status'];
+  newStatus: Report['status'];
+  added: Finding[];
+  removed: Finding[];
+  /** Rule changes that explain the difference. */
+  because: string[];
+}
+
+export interface RulesetDiff {
+  old: { id: string; version: string; effective: string };
+  new: { id: string; version: string; effective: string };
+  header: string[];
+  rules: RuleChange[];
+  codeSets: SetChange[];
+  tables: string[];
+  claims?: { total: number; changed: ClaimImpact[] };
+}
+
+const MAX_EXPAND = 20000;
+
+/** All codes of a set, ranges expanded (ranges too large to expand stay as `lo..hi`). */
+export function expandSet(s: CodeSetData | undefined): string[] {
+  if (!s) return [];
+  const out = new Set(s.codes);
+  for (const [lo, hi] of s.ranges) {
+    const m = /^(\D*)(\d+)(\D*)$/.exec(lo);
+    const n = /^(\D*)(\d+)(\D*)$/.exec(hi);
+    if (!m || !n || m[1] !== n[1] || m[3] !== n[3] || Number(n[2]) - Number(m[2]) > MAX_EXPAND) {
+      out.add(`${lo}..${hi}`);
+      continue;
+    }
+    const width = m[2]!.length;
+    for (let i = Number(m[2]); i <= Number(n[2]); i++) out.add(`${m[1]}${String(i).padStart(width, '0')}${m[3]}`);
+  }
+  return [...out].sort((a, b) => compareCodes(a, b) ?? (a < b ? -1 : 1));
+}
+
+function window(rs: CompiledRuleset): string {
+  return `${rs.ruleset.effective.from} through ${rs.ruleset.effective.through ?? '(open)'}`;
+}
+
+function leaves(c: Condition, out: Map<string, Extract<Condition, { fact: string }>>): void {
+  if ('all' in c) c.all.forEach((x) => leaves(x, out));
+  else if ('any' in c) c.any.forEach((x) => leaves(x, out));
+  else if ('not' in c) leaves(c.not, out);
+  else out.set(c.name, c);
+}
+
+function show(v: unknown): string {
+  if (Array.isArray(v) && v.every((w) => Array.isArray(w) && w.length === 2)) {
+    return v.map((w) => `${typeof w[0] === 'number' ? formatDate(w[0]) : w[0]} through ${w[1] === null ? '(open)' : typeof w[1] === 'number' ? formatDate(w[1]) : w[1]}`).join(', ');
+  }
+  return JSON.stringify(v);
+}
+
+function describeLeafChange(a: Extract<Condition, { fact: string }>, b: Extract<Condition, { fact: string }>): string[] {
+  const out: string[] = [];
+  const money = (x: unknown) => (typeof x === 'number' ? `$${(x / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}` : String(x));
+  if (a.fact === 'kxOver' && JSON.stringify(a.params) !== JSON.stringify(b.params)) out.push(`KX threshold ${money(a.params?.['threshold'])} → ${money(b.params?.['threshold'])}`);
+  else if (JSON.stringify(a.params) !== JSON.stringify(b.params)) out.push(`${a.name}: ${a.fact} ${JSON.stringify(a.params)} → ${JSON.stringify(b.params)}`);
+  if (a.operator !== b.operator) out.push(`${a.name}: operator ${a.operator} → ${b.operator}`);
+  if (JSON.stringify(a.value) !== JSON.stringify(b.value)) {
+    const what = a.operator === 'inWindows' || a.operator === 'notInWindows' ? 'dates' : 'value';
+    out.push(`${a.name}: ${what} ${show(a.value)} → ${show(b.value)}`);
+  }
+  return out;
+}
+
+function ruleGroups(rs: CompiledRuleset): Map<string, CompiledRule[]> {
+  const m = new Map<string, CompiledRule[]>();
+  for (const r of rs.rules) m.set(r.event.params.rule, [...(m.get(r.event.params.rule) ?? []), r]);
+  return m;
+}
+
+function compareRule(id: string, a: CompiledRule[], b: CompiledRule[], oldRs: CompiledRuleset, newRs: CompiledRuleset): string[] {
+  const details: string[] = [];
+  const pa = a[0]!.event.params;
+  const pb = b[0]!.event.params;
+  if (pa.citation !== pb.citation) details.push(`citation "${pa.citation ?? ''}" → "${pb.citation ?? ''}"`);
+  if (pa.severity !== pb.severity) details.push(`severity ${pa.severity} → ${pb.severity}`);
+  if (pa.kind !== pb.kind) details.push(`kind ${pa.kind} → ${pb.kind}`);
+  if (pa.message !== pb.message) details.push(`message "${pa.message}" → "${pb.message}"`);
+  if (pa.fix !== pb.fix) details.push(`fix "${pa.fix ?? ''}" → "${pb.fix ?? ''}"`);
+  const la = new Map<string, Extract<Condition, { fact: string }>>();
+  const lb = new Map<string, Extract<Condition, { fact: string }>>();
+  a.forEach((r) => leaves(r.conditions, la));
+  b.forEach((r) => leaves(r.conditions, lb));
+  for (const [name, ca] of la) {
+    const cb = lb.get(name);
+    if (!cb) details.push(`condition ${name} removed`);
+    else details.push(...describeLeafChange(ca, cb));
+  }
+  for (const name of lb.keys()) if (!la.has(name)) details.push(`condition ${name} added`);
+  // Tables behind the rule (NCCI pairs, MUEs).
+  const ta = JSON.stringify(oldRs.tables.ncci[id] ?? oldRs.tables.mue[id] ?? null);
+  const tb = JSON.stringify(newRs.tables.ncci[id] ?? newRs.tables.mue[id] ?? null);
+  if (ta !== tb) details.push('table rows changed (see tables)');
+  return details;
+}
+
+function tableChanges(a: CompiledRuleset, b: CompiledRuleset): string[] {
+  const out: string[] = [];
+  const rows = (rs: CompiledRuleset) => {
+    const m = new Map<string, string>();
+    for (const [id, rs2] of Object.entries(rs.tables.ncci)) {
+      for (const r of rs2) {
+        for (const c1 of expandSet(r.column1)) {
+          for (const c2 of expandSet(r.column2)) m.set(`${id} ${c1} / ${c2}`, `${r.bypass.length ? `bypass ${r.bypass.join(', ')}` : 'never bypass'}${r.from ? ` from ${r.from}` : ''}${r.deleted ? ` deleted ${r.deleted}` : ''}`);
+        }
+      }
+    }
+    for (const [id, rs2] of Object.entries(rs.tables.mue)) for (const r of rs2) for (const c of expandSet(r.codes)) m.set(`${id} ${c}`, `max ${r.max} per ${r.per}`);
+    return m;
+  };
+  const ra = rows(a);
+  const rb = rows(b);
+  for (const [k, v] of ra) {
+    const w = rb.get(k);
+    if (w === undefined) out.push(`- ${k} ${v}`);
+    else if (w !== v) out.push(`~ ${k}: ${v} → ${w}`);
+  }
+  for (const [k, v] of rb) if (!ra.has(k)) out.push(`+ ${k} ${v}`);
+  const ua = JSON.stringify(a.units ?? null);
+  const ub = JSON.stringify(b.units ?? null);
+  if (ua !== ub) out.push(`~ units: ${a.units?.method ?? 'none'} → ${b.units?.method ?? 'none'}`);
+  return out;
+}
+
+const fkey = (f: Finding) => `${f.rule}|${f.kind}|${f.line ?? ''}|${f.code ?? ''}|${f.modifier ?? ''}|${f.severity}`;
+
+/** Compares two compiled rulesets; with claims, evaluates each under both and reports changes. */
+export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRuleset, claims?: unknown[]): Promise<RulesetDiff> {
+  const header: string[] = [];
+  if (oldRs.ruleset.id !== newRs.ruleset.id) header.push(`ruleset id ${oldRs.ruleset.id} → ${newRs.ruleset.id}`);
+  if (oldRs.ruleset.version !== newRs.ruleset.version) header.push(`version ${oldRs.ruleset.version} → ${newRs.ruleset.version}`);
+  if (window(oldRs) !== window(newRs)) header.push(`effective ${window(oldRs)} → ${window(newRs)}`);
+  if (oldRs.ruleset.chain.slice(1).join() !== newRs.ruleset.chain.slice(1).join()) header.push(`extends ${oldRs.ruleset.chain.slice(1).join(' → ') || 'nothing'} → ${newRs.ruleset.chain.slice(1).join(' → ') || 'nothing'}`);
+
+  const ga = ruleGroups(oldRs);
+  const gb = ruleGroups(newRs);
+  const rules: RuleChange[] = [];
+  const src = (rs: CompiledRuleset, r: CompiledRule) => {
+    const o = rs.origins[r.name];
+    return o ? { file: o.file, line: o.line } : undefined;
+  };
+  for (const id of [...new Set([...ga.keys(), ...gb.keys()])].sort()) {
+    const a = ga.get(id);
+    const b = gb.get(id);
+    let change: RuleChange | undefined;
+    if (!a) change = { rule: id, change: 'added', details: [b![0]!.event.params.message] };
+    else if (!b) change = { rule: id, change: 'removed', details: [a[0]!.event.params.message] };
+    else {
+      const details = compareRule(id, a, b, oldRs, newRs);
+      if (details.length) change = { rule: id, change: 'changed', details };
+    }
+    if (change) {
+      const s = src(b ? newRs : oldRs, (b ?? a)![0]!);
+      if (s) change.source = s;
+      rules.push(change);
+    }
+  }
+
+  const codeSets: SetChange[] = [];
+  for (const name of [...new Set([...Object.keys(oldRs.codeSets), ...Object.keys(newRs.codeSets)])].sort()) {
+    const a = new Set(expandSet(oldRs.codeSets[name]));
+    const b = new Set(expandSet(newRs.codeSets[name]));
+    const added = [...b].filter((c) => !a.has(c));
+    const removed = [...a].filter((c) => !b.has(c));
+    if (added.length || removed.length) codeSets.push({ set: name, added, removed });
+  }
+
+  const out: RulesetDiff = {
+    old: { id: oldRs.ruleset.id, version: oldRs.ruleset.version, effective: window(oldRs) },
+    new: { id: newRs.ruleset.id, version: newRs.ruleset.version, effective: window(newRs) },
+    header,
+    rules,
+    codeSets,
+    tables: tableChanges(oldRs, newRs),
+  };
+  if (claims) {
+    // Each claim is evaluated under exactly these two rulesets, whatever its payer and date.
+    const ea = new Evaluator([{ ...oldRs, ruleset: { ...oldRs.ruleset, effective: { from: '1900-01-01' } } }]);
+    const eb = new Evaluator([{ ...newRs, ruleset: { ...newRs.ruleset, effective: { from: '1900-01-01' } } }]);
+    const changedRules = new Set(rules.map((r) => r.rule));
+    const changed: ClaimImpact[] = [];
+    for (const raw of claims) {
+      const payerless = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object), payer: undefined } : raw;
+      const ra = ea.evaluateSync(payerless);
+      const rb = eb.evaluateSync(payerless);
+      const fa = ra.status === 'invalid' ? [] : ra.findings;
+      const fb = rb.status === 'invalid' ? [] : rb.findings;
+      const ka = new Map(fa.map((f) => [fkey(f), f]));
+      const kb = new Map(fb.map((f) => [fkey(f), f]));
+      const added = fb.filter((f) => !ka.has(fkey(f)));
+      const removed = fa.filter((f) => !kb.has(fkey(f)));
+      if (ra.status === rb.status && added.length === 0 && removed.length === 0) continue;
+      const because = [...new Set([...added, ...removed].map((f) => f.rule))].filter((r) => changedRules.has(r)).map((r) => {
+        const rc = rules.find((x) => x.rule === r);
+        const substantive = rc?.details.filter((x) => !x.startsWith('citation ')) ?? [];
+        return rc ? `${r} ${rc.change}${substantive.length && rc.change === 'changed' ? `: ${substantive.join('; ')}` : ''}` : r;
+      });
+      if (because.length === 0 && out.tables.length) because.push(`tables changed: ${out.tables.slice(0, 3).join('; ')}${out.tables.length > 3 ? '; …' : ''}`);
+      changed.push({ claimId: ra.claimId, oldStatus: ra.status, newStatus: rb.status, added, removed, because });
+    }
+    out.claims = { total: claims.length, changed };
+  }
+  return out;
+}
+
+export function renderDiff(d: RulesetDiff): string {
+  const out: string[] = [`${d.old.id} ${d.old.version} (${d.old.effective}) → ${d.new.id} ${d.new.version} (${d.new.effective})`];
+  for (const h of d.header) out.push(`  ${h}`);
+  out.push('', 'rules:');
+  if (d.rules.length === 0) out.push('  no rule changed');
+  for (const r of d.rules) {
+    const mark = r.change === 'added' ? '+' : r.change === 'removed' ? '-' : '~';
+    out.push(`  ${mark} ${r.rule} ${r.change}${r.source ? `  (${r.source.file}:${r.source.line})` : ''}`);
+    for (const x of r.details) out.push(`      ${x}`);
+  }
+  out.push('', 'code sets:');
+  if (d.codeSets.length === 0) out.push('  no membership changed');
+  for (const s of d.codeSets) {
+    out.push(`  ~ ${s.set}`);
+    if (s.added.length) out.push(`      + ${s.added.join(', ')}`);
+    if (s.removed.length) out.push(`      - ${s.removed.join(', ')}`);
+  }
+  out.push('', 'tables:');
+  if (d.tables.length === 0) out.push('  no row changed');
+  for (const t of d.tables) out.push(`  ${t}`);
+  if (d.claims) {
+    out.push('', `claims: ${d.claims.changed.length} of ${d.claims.total} change outcome`);
+    for (const c of d.claims.changed) {
+      out.push(`  ${c.claimId ?? '(no id)'}: ${c.oldStatus} → ${c.newStatus}`);
+      for (const f of c.added) out.push(`      + ${f.rule} ${f.kind}${f.line ? ` line ${f.line}` : ''}: ${f.message}`);
+      for (const f of c.removed) out.push(`      - ${f.rule} ${f.kind}${f.line ? ` line ${f.line}` : ''}: ${f.message}`);
+      for (const b of c.because) out.push(`      because ${b}`);
+    }
+  }
+  return out.join('\n');
+}
