@@ -66,7 +66,7 @@ describe('shipped rulesets compile', () => {
       const b = compiledOf(f.name, f.text);
       expect(JSON.stringify(a)).toBe(JSON.stringify(b));
       checkContract(a);
-      expect(a.rules.length).toBeGreaterThan(10);
+      expect(a.rules.length).toBeGreaterThan(0);
     });
   }
 });
