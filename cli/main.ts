@@ -6,6 +6,7 @@ import { analyze, check, checkVersionOverlaps, format, renderDiagnostic, summary
 import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
 import type { SourceFile } from '../dsl/source.ts';
 import { evalCommand } from './eval.ts';
+import { studioCommand } from './studio-cmd.ts';
 import { diffCommand } from './diff.ts';
 import { renderResults, runTests } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
@@ -24,6 +25,8 @@ usage:
   payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
   payer-rules diff OLD NEW [--claims PATH] [--format json]
                                             rule, code-set and table changes; claims that change outcome
+  payer-rules studio [--port N] [--rulesets DIR]
+                                            the web editor on 127.0.0.1 (PORT also sets the port)
   payer-rules schema claim                  the claim input contract as JSON Schema
   payer-rules help                          this text
 
@@ -177,7 +180,14 @@ async function diffCmd(args: string[], io: Io): Promise<number> {
   return diffCommand(flags, rest, io);
 }
 
+async function studioCmd(args: string[], io: Io): Promise<number> {
+  const { flags, rest } = parseFlags(args, { '--port': 'value', '--rulesets': 'value' });
+  if (rest.length) throw new UsageError('studio takes no files; use --rulesets DIR');
+  return studioCommand(flags, io);
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
+  studio: studioCmd,
   test: testCmd,
   diff: diffCmd,
   check: checkCommand,

@@ -1,0 +1,53 @@
+// `payer-rules studio [--port N] [--rulesets DIR]`: builds the editor when its sources are newer
+// than the last build, then serves it on 127.0.0.1.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createStudio } from './studio.ts';
+import { UsageError } from './files.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist', 'editor');
+
+function newest(dir: string): number {
+  let m = 0;
+  for (const n of readdirSync(dir)) {
+    if (n === 'node_modules' || n.startsWith('.')) continue;
+    const p = join(dir, n);
+    const st = statSync(p);
+    m = Math.max(m, st.isDirectory() ? newest(p) : st.mtimeMs);
+  }
+  return m;
+}
+
+/** Builds the editor if dist/editor is missing or older than its sources. */
+export async function buildEditorIfNeeded(log: (s: string) => void): Promise<void> {
+  const index = join(DIST, 'index.html');
+  const sources = Math.max(newest(join(ROOT, 'editor')), newest(join(ROOT, 'dsl')), newest(join(ROOT, 'engine')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  log('building the editor…');
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'editor', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export async function studioCommand(flags: Record<string, string | true>, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+  const portText = (flags['--port'] as string | undefined) ?? process.env['PORT'] ?? '4870';
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError('--port takes a port number (0 picks a free one)');
+  const rulesetsDir = resolve((flags['--rulesets'] as string | undefined) ?? 'rulesets');
+  if (!existsSync(rulesetsDir) || !statSync(rulesetsDir).isDirectory()) throw new UsageError(`no rulesets folder at ${rulesetsDir}`);
+  await buildEditorIfNeeded(io.err);
+  const server = createStudio({ rulesetsDir, staticDir: DIST, port: Number(portText), log: io.err });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(Number(portText), '127.0.0.1', () => ok());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : Number(portText);
+  io.out(`payer-rules studio: http://127.0.0.1:${port}/ (editing ${rulesetsDir}; Ctrl+C to stop)`);
+  await new Promise<void>((done) => {
+    const stop = () => server.close(() => done());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,284 @@
+// The analysis worker: runs dsl/ and engine/ off the main thread. Everything the editor shows about
+// a ruleset comes from here; the UI parses nothing itself.
+import { analyze, format, peekHeader } from '../../dsl/index.ts';
+import { tokenize } from '../../dsl/lexer.ts';
+import { KEYWORD_DOCS, KEYWORDS } from '../../dsl/tokens.ts';
+import type { SourceFile } from '../../dsl/source.ts';
+import { FIELD_BY_PATH, FIELDS } from '../../engine/field-catalog.ts';
+import { Evaluator } from '../../engine/index.ts';
+import type { CompiledRuleset } from '../../engine/compiled.ts';
+import { runCases } from '../../engine/harness.ts';
+import { diffRulesets, expandSet } from '../../engine/diff.ts';
+import { FINDING_KINDS } from '../../engine/finding-kinds.ts';
+import type { AnalysisResult, CompletionEntry, DefinitionInfo, HoverInfo, Request, SymbolInfo } from './protocol.ts';
+
+const files = new Map<string, string>();
+
+function payerFiles(): SourceFile[] {
+  return [...files].filter(([p]) => p.endsWith('.payer')).map(([name, text]) => ({ name, text }));
+}
+
+function loaderFor(self: string) {
+  const all = payerFiles().filter((f) => f.name !== self);
+  return (id: string, day: number | undefined) => {
+    const versions = all.map((f) => ({ f, h: peekHeader(f) })).filter((x) => x.h?.id === id).sort((a, b) => (a.h!.from ?? 0) - (b.h!.from ?? 0));
+    if (!versions.length) return undefined;
+    const hit = day === undefined ? undefined : versions.find((x) => (x.h!.from ?? -Infinity) <= day && day <= (x.h!.through ?? Infinity));
+    return (hit ?? versions.filter((x) => day === undefined || (x.h!.from ?? 0) <= day).pop() ?? versions[versions.length - 1]!).f;
+  };
+}
+
+function symbolsOf(path: string, text: string, res: ReturnType<typeof analyze>): SymbolInfo {
+  const out: SymbolInfo = { codeSets: [], rules: [] };
+  const checked = res.check.checked;
+  const ast = res.check.parsed.ast;
+  const summarize = (name: string) => {
+    const s = checked?.codeSets.get(name);
+    if (!s) return '';
+    const codes = expandSet({ codes: s.codes, ranges: s.ranges });
+    return `${codes.length} codes: ${codes.slice(0, 40).join(', ')}${codes.length > 40 ? ', …' : ''}`;
+  };
+  for (const it of ast.items) {
+    if (it.kind === 'CodeSetDecl') out.codeSets.push({ name: it.name.text, start: it.name.span.start, end: it.name.span.end, summary: summarize(it.name.text), file: path });
+    if (it.kind === 'ExtendsDecl') {
+      const base = loaderFor(path)(it.base.text, undefined);
+      out.extendsBase = { id: it.base.text, start: it.base.span.start, end: it.base.span.end, ...(base ? { file: base.name } : {}) };
+    }
+  }
+  for (const [name, s] of checked?.codeSets ?? []) {
+    if (!out.codeSets.some((c) => c.name === name)) out.codeSets.push({ name, start: s.origin.span.start, end: s.origin.span.end, summary: summarize(name), file: s.origin.file });
+  }
+  for (const r of checked?.rules ?? []) {
+    const idSpan = r.node.kind === 'RuleDecl' ? r.node.id.span : (r.node.id?.span ?? r.origin.span);
+    const info: SymbolInfo['rules'][number] = { id: r.id, start: idSpan.start, end: idSpan.end, file: r.origin.file };
+    if (r.cite) info.citation = r.cite;
+    if (r.node.kind === 'RuleDecl') info.title = r.node.title.value;
+    out.rules.push(info);
+  }
+  void text;
+  return out;
+}
+
+let last: { path: string; text: string; res: ReturnType<typeof analyze> } | undefined;
+
+function analyzed(path: string, text: string) {
+  if (last && last.path === path && last.text === text) return last.res;
+  const res = analyze({ name: path, text }, { loadRuleset: loaderFor(path) });
+  last = { path, text, res };
+  return res;
+}
+
+/** The tokens before an offset, for completion context (the real lexer, never a second grammar). */
+function tokensBefore(text: string, offset: number) {
+  const { tokens } = tokenize({ name: 'x', text: text.slice(0, offset) });
+  return tokens;
+}
+
+function wordAt(text: string, offset: number): { start: number; end: number; word: string } | undefined {
+  const { tokens } = tokenize({ name: 'x', text });
+  for (const t of tokens) {
+    const end = t.startOffset + t.image.length;
+    if (t.startOffset <= offset && offset <= end) {
+      // Extend field paths across dots: claim.priorAuthorization.to
+      let s = t.startOffset;
+      let e = end;
+      let i = tokens.indexOf(t);
+      while (i >= 2 && tokens[i - 1]!.image === '.' && tokens[i - 1]!.startOffset === tokens[i - 2]!.startOffset + tokens[i - 2]!.image.length) {
+        s = tokens[i - 2]!.startOffset;
+        i -= 2;
+      }
+      let j = tokens.indexOf(t);
+      while (j + 2 < tokens.length && tokens[j + 1]!.image === '.' && tokens[j + 1]!.startOffset === e) {
+        e = tokens[j + 2]!.startOffset + tokens[j + 2]!.image.length;
+        j += 2;
+      }
+      return { start: s, end: e, word: text.slice(s, e) };
+    }
+  }
+  return undefined;
+}
+
+const MODIFIERS: [string, string][] = [
+  ['GO', 'occupational therapy plan of care'],
+  ['GP', 'physical therapy plan of care'],
+  ['GN', 'speech-language pathology plan of care'],
+  ['KX', 'above the yearly therapy threshold; services medically necessary'],
+  ['CQ', 'furnished in whole or in part by a PT assistant'],
+  ['CO', 'furnished in whole or in part by an OT assistant'],
+  ['59', 'distinct procedural service'],
+  ['XE', 'separate encounter'],
+  ['XS', 'separate structure'],
+  ['XP', 'separate practitioner'],
+  ['XU', 'unusual non-overlapping service'],
+  ['25', 'significant, separately identifiable E/M service'],
+  ['95', 'synchronous telehealth, audio and video'],
+  ['93', 'synchronous telehealth, audio only'],
+];
+
+function complete(path: string, text: string, offset: number): CompletionEntry[] {
+  const toks = tokensBefore(text, offset);
+  const lastTok = toks[toks.length - 1];
+  const typingWord = lastTok && lastTok.startOffset + lastTok.image.length === offset && /^[A-Za-z0-9_-]/.test(lastTok.image);
+  const ctx = typingWord ? toks.slice(0, -1) : toks;
+  const prev = ctx[ctx.length - 1];
+  const prev2 = ctx[ctx.length - 2];
+  const res = analyzed(path, text);
+  const setNames = [...(res.check.checked?.codeSets.keys() ?? [])].filter((n) => !n.startsWith('#'));
+  const sets: CompletionEntry[] = setNames.map((n) => ({ label: n, kind: 'codeSet', detail: 'code set' }));
+  // After `claim.` / `line.` (or inside a path): fields.
+  if (prev?.image === '.' && prev2 && (prev2.image === 'claim' || prev2.image === 'line' || /^[a-zA-Z]/.test(prev2.image))) {
+    let i = ctx.length - 2;
+    const parts: string[] = [];
+    while (i >= 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(ctx[i]!.image)) {
+      parts.unshift(ctx[i]!.image);
+      if (ctx[i - 1]?.image !== '.') break;
+      i -= 2;
+    }
+    const prefix = parts.join('.') + '.';
+    return FIELDS.filter((f) => f.path.startsWith(prefix)).map((f) => ({ label: f.path.slice(prefix.length), kind: 'field', detail: `${f.type} — ${f.doc}` }));
+  }
+  const p = prev?.image;
+  if (p === 'in' || p === '=' || p === 'codes' || p === 'on' || p === 'for' || p === 'except' || p === 'eligible' || (p === ',' && ctx.some((t) => ['codes', 'on', 'for', 'except', 'eligible', 'in'].includes(t.image)) && !ctx.slice().reverse().find((t) => ['of', 'bypass', 'require'].includes(t.image)))) {
+    return sets;
+  }
+  if (p === 'require' || p === 'of' || p === 'bypass' || p === 'has' || p === 'lacks' || p === 'with' || (p === ',' && ctx.slice().reverse().find((t) => ['of', 'bypass', 'require', 'has', 'lacks', 'codes', 'on', 'in'].includes(t.image))?.image !== 'codes')) {
+    return [...MODIFIERS.map(([m, d]) => ({ label: m, kind: 'modifier' as const, detail: d })), ...(p === 'require' ? [{ label: 'one of', kind: 'keyword' as const }, { label: 'auth for', kind: 'keyword' as const }] : [])];
+  }
+  if (p === 'kind') return Object.entries(FINDING_KINDS).map(([k, v]) => ({ label: k, kind: 'keyword', detail: v.doc }));
+  if (p === 'method') return [{ label: 'total-time', kind: 'keyword', detail: 'CMS 8-minute rule' }, { label: 'per-code', kind: 'keyword', detail: 'CPT midpoint rule' }];
+  if (p === 'extends') return [...new Set(payerFiles().map((f) => peekHeader(f)?.id).filter((x): x is string => !!x))].map((id) => ({ label: id, kind: 'rule', detail: 'ruleset' }));
+  if (p === 'when' || p === 'and' || p === 'or' || p === 'not' || p === '(') {
+    return [
+      { label: 'claim', kind: 'field', detail: 'the claim', insertText: 'claim.' },
+      { label: 'line', kind: 'field', detail: 'the service line', insertText: 'line.' },
+      ...['count', 'sum', 'max', 'min'].map((f) => ({ label: f, kind: 'keyword' as const, detail: KEYWORD_DOCS.get(f), insertText: `${f}(` })),
+    ];
+  }
+  return KEYWORDS.map((k) => ({ label: k, kind: 'keyword', detail: KEYWORD_DOCS.get(k) }));
+}
+
+function hover(path: string, text: string, offset: number): HoverInfo | null {
+  const w = wordAt(text, offset);
+  if (!w) return null;
+  const res = analyzed(path, text);
+  const sym = symbolsOf(path, text, res);
+  const set = sym.codeSets.find((s) => s.name === w.word);
+  if (set) return { start: w.start, end: w.end, markdown: `**code set \`${set.name}\`**\n\n${set.summary}` };
+  const field = FIELD_BY_PATH.get(w.word);
+  if (field) return { start: w.start, end: w.end, markdown: `**\`${field.path}\`** — ${field.type}\n\n${field.doc}` };
+  const rule = sym.rules.find((r) => r.id === w.word);
+  if (rule) return { start: w.start, end: w.end, markdown: `**rule \`${rule.id}\`**${rule.title ? ` — ${rule.title}` : ''}\n\n${rule.citation ? `cite: ${rule.citation}` : '_no citation_'}` };
+  const kw = KEYWORD_DOCS.get(w.word);
+  if (kw) return { start: w.start, end: w.end, markdown: `**\`${w.word}\`** — ${kw}` };
+  const mod = MODIFIERS.find(([m]) => m === w.word);
+  if (mod) return { start: w.start, end: w.end, markdown: `**modifier ${mod[0]}** — ${mod[1]}` };
+  return null;
+}
+
+function definition(path: string, text: string, offset: number): DefinitionInfo | null {
+  const w = wordAt(text, offset);
+  if (!w) return null;
+  const sym = symbolsOf(path, text, analyzed(path, text));
+  if (sym.extendsBase && w.start >= sym.extendsBase.start && w.end <= sym.extendsBase.end && sym.extendsBase.file) return { file: sym.extendsBase.file, start: 0, end: 0 };
+  const set = sym.codeSets.find((s) => s.name === w.word);
+  if (set) return { file: set.file, start: set.start, end: set.end };
+  const rule = sym.rules.find((r) => r.id === w.word);
+  if (rule && rule.file !== path) return { file: rule.file, start: 0, end: 0 };
+  return null;
+}
+
+function allCompiled(path: string, text: string): { rulesets: CompiledRuleset[]; error?: string } {
+  const out: CompiledRuleset[] = [];
+  const own = analyzed(path, text);
+  if (!own.compiled) return { rulesets: [], error: 'the ruleset has errors; fix them to run it' };
+  out.push(own.compiled);
+  for (const f of payerFiles()) {
+    if (f.name === path) continue;
+    const r = analyze(f, { loadRuleset: loaderFor(f.name) });
+    if (r.compiled && !(r.compiled.ruleset.id === own.compiled.ruleset.id && r.compiled.ruleset.version === own.compiled.ruleset.version)) out.push(r.compiled);
+  }
+  return { rulesets: out };
+}
+
+async function handle(req: Request): Promise<unknown> {
+  switch (req.type) {
+    case 'setFiles':
+      files.clear();
+      for (const [k, v] of Object.entries(req.files)) files.set(k, v);
+      last = undefined;
+      return null;
+    case 'analyze': {
+      const t = performance.now();
+      const res = analyzed(req.path, req.text);
+      const out: AnalysisResult = { path: req.path, version: req.version, diagnostics: res.diagnostics, symbols: symbolsOf(req.path, req.text, res), compiled: !!res.compiled, ms: performance.now() - t };
+      return out;
+    }
+    case 'complete':
+      return complete(req.path, req.text, req.offset);
+    case 'hover':
+      return hover(req.path, req.text, req.offset);
+    case 'definition':
+      return definition(req.path, req.text, req.offset);
+    case 'format': {
+      const r = format({ name: req.path, text: req.text });
+      return { text: r.text, diagnostics: r.diagnostics };
+    }
+    case 'run': {
+      const { rulesets, error } = allCompiled(req.path, req.text);
+      if (error) return { reports: [], error };
+      let data: unknown;
+      try {
+        data = JSON.parse(req.claims);
+      } catch {
+        return { reports: [], error: 'the claim is not valid JSON' };
+      }
+      const own = rulesets[0]!;
+      const ev = new Evaluator(rulesets);
+      const claims = Array.isArray(data) ? data : [data];
+      const reports = claims.map((c) => {
+        const claim = c && typeof c === 'object' && !Array.isArray(c) && !(c as { payer?: unknown }).payer ? { ...(c as object), payer: own.ruleset.id } : c;
+        return ev.evaluateSync(claim);
+      });
+      return { reports };
+    }
+    case 'tests': {
+      const { rulesets, error } = allCompiled(req.path, req.text);
+      if (error) return { error };
+      const folder = req.path.split('/').slice(0, -1).join('/');
+      const id = peekHeader({ name: req.path, text: req.text })?.id;
+      const caseFiles = [...files].filter(([p]) => p.startsWith(folder + '/') && /\.cases\.ya?ml$/.test(p)).map(([name, text]) => ({ name, text, ...(id ? { defaultRuleset: id } : {}) }));
+      if (!caseFiles.length) return { error: `no *.cases.yaml files in ${folder}/` };
+      const result = await runCases(caseFiles, new Evaluator(rulesets));
+      return { result };
+    }
+    case 'diff': {
+      const mine = analyzed(req.path, req.text);
+      if (!mine.compiled) return { error: 'the ruleset has errors; fix them to compare it' };
+      const other = analyze({ name: req.path + ' (other)', text: req.against }, { loadRuleset: loaderFor(req.path) });
+      if (!other.compiled) return { error: 'the other version has errors' };
+      const folder = req.path.split('/').slice(0, -1).join('/');
+      const claims: unknown[] = [];
+      for (const [p, t] of files) {
+        if (!p.startsWith(folder + '/claims/') || !p.endsWith('.json')) continue;
+        try {
+          const d = JSON.parse(t);
+          claims.push(...(Array.isArray(d) ? d : [d]));
+        } catch {
+          // a sample claims file that is not JSON is shown by the editor, not here
+        }
+      }
+      return { diff: await diffRulesets(other.compiled, mine.compiled, claims) };
+    }
+  }
+}
+
+self.onmessage = async (e: MessageEvent<{ id: number; req: Request }>) => {
+  const { id, req } = e.data;
+  try {
+    const result = await handle(req);
+    (self as unknown as Worker).postMessage({ id, result });
+  } catch (err) {
+    (self as unknown as Worker).postMessage({ id, error: String((err as Error)?.message ?? err) });
+  }
+};
+

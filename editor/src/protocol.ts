@@ -1,0 +1,62 @@
+// Messages between the editor (main thread) and the analysis worker. Offsets are 0-based UTF-16
+// offsets into the text the worker was given; the main thread converts them with the model.
+import type { Diagnostic } from '../../dsl/diagnostics.ts';
+import type { Report } from '../../engine/report.ts';
+import type { HarnessResult } from '../../engine/harness.ts';
+import type { RulesetDiff } from '../../engine/diff.ts';
+
+export interface SymbolInfo {
+  codeSets: { name: string; start: number; end: number; summary: string; file: string }[];
+  rules: { id: string; start: number; end: number; citation?: string; file: string; title?: string }[];
+  extendsBase?: { id: string; start: number; end: number; file?: string };
+}
+
+export interface AnalysisResult {
+  path: string;
+  version: number;
+  diagnostics: Diagnostic[];
+  symbols: SymbolInfo;
+  compiled: boolean;
+  ms: number;
+}
+
+export interface CompletionEntry {
+  label: string;
+  kind: 'keyword' | 'field' | 'codeSet' | 'modifier' | 'code' | 'rule';
+  detail?: string;
+  insertText?: string;
+}
+
+export interface HoverInfo {
+  start: number;
+  end: number;
+  markdown: string;
+}
+
+export interface DefinitionInfo {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export type Request =
+  | { type: 'setFiles'; files: Record<string, string> }
+  | { type: 'analyze'; path: string; text: string; version: number }
+  | { type: 'complete'; path: string; text: string; offset: number }
+  | { type: 'hover'; path: string; text: string; offset: number }
+  | { type: 'definition'; path: string; text: string; offset: number }
+  | { type: 'format'; path: string; text: string }
+  | { type: 'run'; path: string; text: string; claims: string }
+  | { type: 'tests'; path: string; text: string }
+  | { type: 'diff'; path: string; text: string; against: string; claimsFolder?: string };
+
+export type Response =
+  | AnalysisResult
+  | CompletionEntry[]
+  | HoverInfo
+  | DefinitionInfo
+  | { text: string; diagnostics: Diagnostic[] }
+  | { reports: Report[]; error?: string }
+  | { result?: HarnessResult; error?: string }
+  | { diff?: RulesetDiff; error?: string }
+  | null;
