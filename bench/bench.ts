@@ -40,6 +40,8 @@ const medicare = readFileSync(new URL('../rulesets/medicare-part-b/2026.payer', 
 const row = (what: string, r: { median: number; min: number }, goal: string) => rows.push([what, `${r.median.toFixed(1)} ms (min ${r.min.toFixed(1)})`, goal]);
 
 row(`check + compile, generated ruleset (${big.split('\n').length} lines)`, time(() => analyze({ name: 'bench.payer', text: big }), 9), 'under 300 ms');
+const twoK = generateRuleset(2000);
+row(`editor analysis (what the worker runs per edit), generated ruleset (${twoK.split('\n').length} lines)`, time(() => analyze({ name: 'bench.payer', text: twoK }), 9), 'under 150 ms');
 row(`format, generated ruleset (${big.split('\n').length} lines)`, time(() => format({ name: 'bench.payer', text: big }), 5), '—');
 row(`check + compile, medicare-part-b 2026 (${medicare.split('\n').length} lines)`, time(() => analyze({ name: 'm.payer', text: medicare }), 15), '—');
 
