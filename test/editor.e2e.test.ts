@@ -95,6 +95,24 @@ describe('studio in a real browser', () => {
     expect(await page.locator('.squiggly-error').count()).toBe(0);
   });
 
+  it('offers a quick fix for a misspelled name, and shows hover docs', async () => {
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\ncodes typo = pt-evaluatons');
+    await expect.poll(() => page.getByTestId('problems').innerText(), { timeout: 15_000 }).toContain('did you mean `pt-evaluations`?');
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget').getByText('Change to `pt-evaluations`').click();
+    await expect.poll(() => editorText()).toContain('codes typo = pt-evaluations');
+    await page.locator('.monaco-editor .view-lines').getByText('pt-evaluations', { exact: true }).last().hover();
+    await expect.poll(async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n'), { timeout: 10_000 }).toContain('code set pt-evaluations');
+    await page.keyboard.press('Escape');
+    for (let i = 0; i < 20 && (await page.getByTestId('current-file').innerText()).includes('●'); i++) {
+      await page.keyboard.press('Control+Z');
+      await page.waitForTimeout(50);
+    }
+    await expect.poll(() => page.getByTestId('current-file').innerText()).not.toContain('●');
+  });
+
   it('offers completions in context and accepts one', async () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nrule X-1 "completion" {\nwhen claim.');
@@ -172,6 +190,18 @@ describe('studio in a real browser', () => {
     const onDisk = readFileSync(join(rulesets, FILE), 'utf8');
     expect(onDisk).toContain('# my second edit');
     expect(onDisk).not.toContain('# a change made outside the studio');
+  });
+
+  it('warns before closing a tab with unsaved changes', async () => {
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.type('# unsaved\n');
+    let asked = false;
+    page.once('dialog', async (d) => {
+      asked = d.type() === 'beforeunload';
+      await d.dismiss();
+    });
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => asked).toBe(true);
   });
 
   it('made no request beyond 127.0.0.1 and logged no errors', () => {
