@@ -1,8 +1,13 @@
 // `npm run bench`: timings a reader can trust (median of several runs, machine noted). Speed is
 // measured here, never asserted in tests.
-import { cpus, totalmem } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { analyze, format } from '../dsl/index.ts';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { analyze, format, peekHeader } from '../dsl/index.ts';
+import { Evaluator } from '../engine/index.ts';
+import type { CompiledRuleset } from '../engine/compiled.ts';
+import { generateClaim, rng } from './generate.ts';
 
 /** A realistic ruleset of about `lines` lines: code sets, domain blocks and general rules. */
 export function generateRuleset(lines: number): string {
@@ -45,12 +50,96 @@ row(`editor analysis (what the worker runs per edit), generated ruleset (${twoK.
 row(`format, generated ruleset (${big.split('\n').length} lines)`, time(() => format({ name: 'bench.payer', text: big }), 5), '—');
 row(`check + compile, medicare-part-b 2026 (${medicare.split('\n').length} lines)`, time(() => analyze({ name: 'm.payer', text: medicare }), 15), '—');
 
+// ---- evaluation throughput ----
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.payer') ? [join(d, n)] : []));
+const sources = walk(join(ROOT, 'rulesets')).map((p) => ({ name: p.slice(ROOT.length), text: readFileSync(p, 'utf8') }));
+const compiled: CompiledRuleset[] = sources.map((f) => analyze(f, { loadRuleset: (id, day) => sources.filter((x) => peekHeader(x)?.id === id).find((x) => { const h = peekHeader(x)!; return day === undefined || ((h.from ?? 0) <= day && day <= (h.through ?? Infinity)); }) }).compiled!);
+const medicareVersions = compiled.filter((r) => r.ruleset.id === 'medicare-part-b');
+
+/** Realistic claims for medicare-part-b, dated in 2026 so every one meets a ruleset version. */
+function corpus(n: number, seed = 11): string[] {
+  const r = rng(seed);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = generateClaim(r, i);
+    c['dateOfService'] = `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    out.push(JSON.stringify(c));
+  }
+  return out;
+}
+const lineCount = (texts: string[]) => texts.reduce((s, t) => s + ((JSON.parse(t) as { lines?: unknown[] }).lines?.length ?? 0), 0);
+
+const claims = corpus(20_000);
+const nLines = lineCount(claims);
+const ev = new Evaluator(medicareVersions);
+const tCompiled = time(() => { for (const c of claims) JSON.stringify(ev.evaluateSync(JSON.parse(c))); }, 3);
+const floor = time(() => { for (const c of claims) JSON.stringify(JSON.parse(c)); }, 3);
+const subset = claims.slice(0, 400);
+const subsetLines = lineCount(subset);
+const jreTimes: number[] = [];
+for (let k = 0; k < 3; k++) {
+  const t = performance.now();
+  for (const c of subset) await ev.evaluate(JSON.parse(c), { runtime: 'json-rules-engine' });
+  jreTimes.push(performance.now() - t);
+}
+const perSec = (lines: number, ms: number) => (lines / ms) * 1000;
+const compiledRate = perSec(nLines, tCompiled.median);
+const jreRate = perSec(subsetLines, median(jreTimes));
+const floorRate = perSec(nLines, floor.median);
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+rows.push([`compiled runtime, ${claims.length.toLocaleString('en-US')} claims (${nLines.toLocaleString('en-US')} service lines), parse + evaluate + serialize`, `${fmt(compiledRate)} lines/s`, '—']);
+rows.push([`json-rules-engine runtime, ${subset.length} of those claims`, `${fmt(jreRate)} lines/s`, '—']);
+rows.push(['floor: the same NDJSON parsed and serialized, no evaluation', `${fmt(floorRate)} lines/s`, '—']);
+rows.push(['compiled ÷ json-rules-engine', `${(compiledRate / jreRate).toFixed(0)}×`, 'at least 100×']);
+rows.push(['floor ÷ compiled (in-process)', `${(floorRate / compiledRate).toFixed(1)}×`, '—']);
+
+// ---- the command line, end to end, on a file ----
+const dir = mkdtempSync(join(tmpdir(), 'payer-rules-bench-'));
+async function writeCorpus(path: string, n: number): Promise<void> {
+  const out = createWriteStream(path);
+  const r = rng(5);
+  for (let i = 0; i < n; i++) {
+    const c = generateClaim(r, i);
+    c['dateOfService'] = `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    if (!out.write(JSON.stringify(c) + '\n')) await new Promise<void>((ok) => out.once('drain', () => ok()));
+  }
+  await new Promise<void>((ok) => out.end(() => ok()));
+}
+const bin = join(ROOT, 'bin/payer-rules.mjs');
+const cliN = Number(process.env['BENCH_CLI_CLAIMS'] ?? 200_000);
+const cliFile = join(dir, 'claims.ndjson');
+await writeCorpus(cliFile, cliN);
+const floorScript = "const rl=require('readline').createInterface({input:require('fs').createReadStream(process.argv[1]),crlfDelay:Infinity});let b='';rl.on('line',l=>{if(!l.trim())return;b+=JSON.stringify(JSON.parse(l))+'\\n';if(b.length>65536){process.stdout.write(b);b=''}});rl.on('close',()=>process.stdout.write(b));";
+const wall = (args: string[], env: Record<string, string> = {}) => {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  return { ms: performance.now() - t, stderr: r.stderr.toString() };
+};
+wall([bin, 'eval', '--ruleset', join(ROOT, 'rulesets'), join(dir, 'none.ndjson')]); // warm the bundle and compile caches
+const cliTimes = [0, 1, 2].map(() => wall([bin, 'eval', '--ruleset', join(ROOT, 'rulesets'), cliFile]).ms);
+const floorTimes = [0, 1, 2].map(() => wall(['-e', floorScript, cliFile]).ms);
+rows.push([`payer-rules eval, ${cliN.toLocaleString('en-US')} claims NDJSON → NDJSON (${cpus().length} workers)`, `${(median(cliTimes) / 1000).toFixed(1)} s`, '—']);
+rows.push(['floor: node reads, parses and writes the same NDJSON', `${(median(floorTimes) / 1000).toFixed(1)} s`, '—']);
+rows.push(['eval ÷ floor', `${(median(cliTimes) / median(floorTimes)).toFixed(1)}×`, 'within 3×']);
+
+const memN = Number(process.env['BENCH_MEMORY_CLAIMS'] ?? 1_000_000);
+if (memN > 0) {
+  const memFile = join(dir, 'million.ndjson');
+  await writeCorpus(memFile, memN);
+  const r = wall([bin, 'eval', '--ruleset', join(ROOT, 'rulesets'), memFile], { PAYER_RULES_REPORT_RSS: '1' });
+  const rss = /max RSS (\d+) MB/.exec(r.stderr)?.[1];
+  rows.push([`peak memory of payer-rules eval, ${memN.toLocaleString('en-US')} claims NDJSON (${(statSync(memFile).size / 2 ** 20).toFixed(0)} MB)`, `${rss ?? '?'} MB in ${(r.ms / 1000).toFixed(0)} s`, 'bounded (independent of input size)']);
+}
+rmSync(dir, { recursive: true, force: true });
+
 console.log(`payer-rules benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
 console.log('');
 console.log('| what | median of runs | goal |');
 console.log('|---|---|---|');
 for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
 
-const sanity = analyze({ name: 'bench.payer', text: big });
+const sanity = analyze({ name: 'bench.payer', text: big }); // the generated ruleset must be error-free for its rows to mean anything
 console.log('');
 console.log(`generated ruleset: ${sanity.diagnostics.filter((d) => d.severity === 'error').length} errors, ${sanity.compiled?.rules.length ?? 0} compiled rules`);

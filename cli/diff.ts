@@ -7,7 +7,7 @@ import { renderDiagnostic } from '../dsl/render.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { diffRulesets, renderDiff } from '../engine/diff.ts';
 import { RulesetLoader, UnreadableError, UsageError, readSource } from './files.ts';
-import { jsonError } from './eval.ts';
+import { jsonError } from './eval-core.ts';
 
 function loadOne(path: string, err: (s: string) => void): CompiledRuleset {
   const src = readSource(path);

@@ -1,33 +1,56 @@
 // `payer-rules eval`: claims in (.json, .ndjson or stdin), reports out (json, ndjson or text), in
 // input order, one report per claim; exit 0 when every claim is clean, 1 when any has an error
-// finding or is invalid, 2 for bad usage or unreadable input. Claims' patient data is never
-// printed: reports carry the claim id, codes and findings only.
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { extname } from 'node:path';
+// finding or is invalid, 2 for bad usage or unreadable input. NDJSON streams through in bounded
+// memory, spread over worker threads for large inputs. Claims' patient data is never printed:
+// reports carry the claim id, codes and findings only.
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { analyze } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
-import { Evaluator, type Report, type RuntimeName } from '../engine/index.ts';
-import type { CompiledRuleset } from '../engine/compiled.ts';
-import { RulesetLoader, UnreadableError, UsageError, readSource, rulesetFiles } from './files.ts';
-import { renderText } from './report-text.ts';
+import { Evaluator, type RuntimeName } from '../engine/index.ts';
+import { COMPILED_FORMAT, type CompiledRuleset } from '../engine/compiled.ts';
+import { RulesetLoader, UnreadableError, UsageError, projectRoot, readSource, rulesetFiles } from './files.ts';
+import { evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
+
+export { jsonError };
 
 export interface EvalIo {
   out: (s: string) => void;
   err: (s: string) => void;
   stdin: NodeJS.ReadableStream;
+  /** Raw output with backpressure (defaults to process.stdout). */
+  write?: (s: string) => Promise<void>;
+  isTTY?: boolean;
 }
 
-/** Compiles every ruleset under a path; any ruleset error is a usage error (exit 2). */
+const CACHE_DIR = join(projectRoot(), 'node_modules', '.cache', 'payer-rules', 'compiled');
+
+/** Compiles every ruleset under a path, reusing compiled output cached by the sources' content hash. */
 export function loadRulesets(path: string, err: (s: string) => void): CompiledRuleset[] {
   const files = rulesetFiles(path);
   if (files.length === 0) throw new UsageError(`no .payer rulesets found in ${path}`);
   const loader = new RulesetLoader();
+  const sources = files.map((f) => {
+    loader.scanAround(f);
+    return readSource(f);
+  });
+  const hash = createHash('sha256').update(COMPILED_FORMAT);
+  for (const f of [...sources, ...loader.files().values()].sort((a, b) => (a.name < b.name ? -1 : 1))) hash.update(`\u0000${f.name}\u0000${f.text}`);
+  for (const src of ['dsl', 'engine']) hash.update(String(statSync(join(projectRoot(), src)).mtimeMs));
+  const cacheFile = join(CACHE_DIR, `${hash.digest('hex').slice(0, 32)}.json`);
+  if (existsSync(cacheFile)) {
+    try {
+      return JSON.parse(readFileSync(cacheFile, 'utf8')) as CompiledRuleset[];
+    } catch {
+      // a damaged cache entry is recompiled below
+    }
+  }
   const out: CompiledRuleset[] = [];
   let broken = 0;
-  for (const f of files) {
-    const src = readSource(f);
-    loader.scanAround(f);
+  for (const src of sources) {
     const res = analyze(src, { loadRuleset: loader.load });
     if (!res.compiled) {
       for (const d of res.diagnostics.filter((x) => x.severity === 'error')) err(renderDiagnostic(d, src, loader.files()));
@@ -37,16 +60,93 @@ export function loadRulesets(path: string, err: (s: string) => void): CompiledRu
     out.push(res.compiled);
   }
   if (broken) throw new UsageError(`${broken} ruleset${broken === 1 ? ' has' : 's have'} errors; fix them first (see \`payer-rules check ${path}\`)`);
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify(out));
+  } catch {
+    // the cache is an optimization; a read-only install still works
+  }
   return out;
 }
 
-/** Where a JSON parse failed, without quoting the text (it may hold patient data). */
-export function jsonError(e: unknown): string {
-  const m = /position (\d+)/.exec(String((e as Error)?.message ?? ''));
-  return m ? `not valid JSON (at character ${Number(m[1]) + 1})` : 'not valid JSON';
+/** Reads NDJSON in chunks and yields batches of non-empty lines with their 1-based line numbers. */
+async function* ndjsonBatches(stream: NodeJS.ReadableStream, size: number, onBytes: (n: number) => void): AsyncGenerator<LineJob[]> {
+  let rest = '';
+  let lineNo = 0;
+  let batch: LineJob[] = [];
+  stream.setEncoding?.('utf8');
+  for await (const chunk of stream as AsyncIterable<string>) {
+    onBytes(Buffer.byteLength(chunk));
+    const text = rest + chunk;
+    let start = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+      lineNo++;
+      let line = text.slice(start, i);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      start = i + 1;
+      if (line.trim() === '') continue;
+      batch.push({ lineNo, text: line });
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    rest = text.slice(start);
+  }
+  if (rest.trim() !== '') batch.push({ lineNo: lineNo + 1, text: rest.replace(/\r$/, '') });
+  if (batch.length) yield batch;
 }
 
-type Format = 'json' | 'ndjson' | 'text';
+interface Processor {
+  run(jobs: LineJob[]): Promise<BatchResult>;
+  close(): Promise<void>;
+}
+
+function inProcess(ev: Evaluator, runtime: RuntimeName, explain: boolean, format: Format): Processor {
+  return { run: (jobs) => evaluateBatch(ev, jobs, runtime, explain, format), close: async () => {} };
+}
+
+function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName, explain: boolean, format: Format): Processor {
+  const url = new URL('./eval-worker.mjs', import.meta.url);
+  const workers = Array.from({ length: n }, () => new Worker(url, { workerData: { rulesets, runtime, explain, format } }));
+  const pending = new Map<number, { resolve: (v: BatchResult) => void; reject: (e: Error) => void }>();
+  for (const w of workers) {
+    w.on('message', (m: Partial<BatchResult> & { id: number; error?: string }) => {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.error !== undefined || m.text === undefined) p?.reject(new Error(m.error ?? 'worker failed'));
+      else p?.resolve({ text: m.text, count: m.count ?? 0, failed: !!m.failed });
+    });
+    w.on('error', (e) => {
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+    });
+  }
+  let next = 0;
+  return {
+    run(jobs) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        workers[id % workers.length]!.postMessage({ id, jobs });
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+function stdoutWrite(s: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(s)) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
+}
+
+/** Below this size a file is evaluated in-process: starting workers would cost more than it saves. */
+const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
+const BATCH = 256;
 
 export async function evalCommand(flags: Record<string, string | true>, rest: string[], io: EvalIo): Promise<number> {
   const rulesetPath = flags['--ruleset'];
@@ -55,49 +155,81 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   const input = rest[0]!;
   const runtime = (flags['--runtime'] ?? 'compiled') as RuntimeName;
   if (runtime !== 'compiled' && runtime !== 'json-rules-engine') throw new UsageError('--runtime is compiled or json-rules-engine');
-  const workers = flags['--workers'];
-  if (workers !== undefined && !(typeof workers === 'string' && /^\d+$/.test(workers) && Number(workers) >= 1)) throw new UsageError('--workers takes a whole number of at least 1');
-  const isNdjson = input === '-' || extname(input).toLowerCase() === '.ndjson' || extname(input).toLowerCase() === '.jsonl';
+  const workersFlag = flags['--workers'];
+  if (workersFlag !== undefined && !(typeof workersFlag === 'string' && /^\d+$/.test(workersFlag) && Number(workersFlag) >= 1 && Number(workersFlag) <= 256)) throw new UsageError('--workers takes a whole number from 1 to 256');
+  const isNdjson = input === '-' || ['.ndjson', '.jsonl'].includes(extname(input).toLowerCase());
   const format = (flags['--format'] ?? (isNdjson ? 'ndjson' : 'json')) as Format;
   if (!['json', 'ndjson', 'text'].includes(format)) throw new UsageError('--format is json, ndjson or text');
   const explain = flags['--explain'] === true;
-
+  let size = 0;
   if (input !== '-') {
+    let st;
     try {
-      if (statSync(input).isDirectory()) throw new UnreadableError(`cannot read ${input}: it is a folder`);
-    } catch (e) {
-      if (e instanceof UnreadableError) throw e;
+      st = statSync(input);
+    } catch {
       throw new UnreadableError(`cannot read ${input}: no such file`);
     }
+    if (st.isDirectory()) throw new UnreadableError(`cannot read ${input}: it is a folder`);
+    size = st.size;
   }
-  const evaluator = new Evaluator(loadRulesets(rulesetPath, io.err));
+  const rulesets = loadRulesets(rulesetPath, io.err);
+  const evaluator = new Evaluator(rulesets);
+  const write = io.write ?? stdoutWrite;
 
-  let worst = 0;
+  let failed = false;
   let count = 0;
-  const emit = (r: Report, first: boolean) => {
-    if (r.status === 'invalid' || r.status === 'errors') worst = 1;
-    count++;
-    if (format === 'ndjson') io.out(JSON.stringify(r));
-    else if (format === 'text') io.out(renderText(r));
-    else io.out((first ? '[\n' : ',\n') + JSON.stringify(r, null, 2));
+  let buffer = '';
+  const emit = async (r: BatchResult) => {
+    if (r.count === 0) return;
+    if (format === 'json') buffer += (count === 0 ? '[\n' : ',\n') + r.text;
+    else buffer += r.text + '\n';
+    count += r.count;
+    if (buffer.length > 1 << 16) {
+      await write(buffer);
+      buffer = '';
+    }
   };
-  const run = (raw: unknown) => evaluator.evaluate(raw, { runtime, explain });
+
+  // Progress on a terminal only: claims done, claims per second, time left.
+  const tty = io.isTTY ?? (process.stderr.isTTY === true);
+  const started = Date.now();
+  let bytes = 0;
+  let lastProgress = 0;
+  const progress = (final = false) => {
+    if (!tty) return;
+    const now = Date.now();
+    if (!final && now - lastProgress < 500) return;
+    lastProgress = now;
+    const rate = count / Math.max(0.001, (now - started) / 1000);
+    const eta = size && bytes ? ((size - bytes) / Math.max(1, bytes)) * ((now - started) / 1000) : undefined;
+    process.stderr.write(`\r${count} claims, ${Math.round(rate)}/s${eta !== undefined && !final ? `, about ${Math.ceil(eta)} s left` : ''}   ${final ? '\n' : ''}`);
+  };
 
   if (isNdjson) {
-    const stream = input === '-' ? io.stdin : createReadStream(input);
-    const rl = createInterface({ input: stream, crlfDelay: Infinity });
-    let lineNo = 0;
-    for await (const line of rl) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        emit({ claimId: null, status: 'invalid', errors: [{ path: '', message: `line ${lineNo} is ${jsonError(e)}` }] }, count === 0);
-        continue;
+    const nWorkers = workersFlag ? Number(workersFlag) : availableParallelism();
+    const useWorkers = nWorkers > 1 && (workersFlag !== undefined || size > WORKER_THRESHOLD_BYTES);
+    const proc = useWorkers ? workerPool(nWorkers, rulesets, runtime, explain, format) : inProcess(evaluator, runtime, explain, format);
+    const stream = input === '-' ? io.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
+    const inflight: Promise<BatchResult>[] = [];
+    const maxInflight = useWorkers ? nWorkers * 4 : 1;
+    try {
+      for await (const jobs of ndjsonBatches(stream, BATCH, (n) => (bytes += n))) {
+        inflight.push(proc.run(jobs));
+        // In order, with a bounded number of batches in flight (bounded memory).
+        while (inflight.length >= maxInflight) {
+          const r = await inflight.shift()!;
+          failed ||= r.failed;
+          await emit(r);
+          progress();
+        }
       }
-      emit(await run(raw), count === 0);
+      while (inflight.length) {
+        const r = await inflight.shift()!;
+        failed ||= r.failed;
+        await emit(r);
+      }
+    } finally {
+      await proc.close();
     }
   } else {
     let text: string;
@@ -113,8 +245,16 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
       throw new UnreadableError(`${input} is ${jsonError(e)}`);
     }
     const claims = Array.isArray(data) ? data : [data];
-    for (const raw of claims) emit(await run(raw), count === 0);
+    for (const raw of claims) {
+      const r = runtime === 'compiled' ? evaluator.evaluateSync(raw, { explain }) : await evaluator.evaluate(raw, { runtime, explain });
+      failed ||= isFailure(r);
+      await emit({ text: formatReport(r, format), count: 1, failed: false });
+      progress();
+    }
   }
-  if (format === 'json') io.out(count === 0 ? '[]' : '\n]');
-  return worst;
+  if (format === 'json') buffer += count === 0 ? '[]\n' : '\n]\n';
+  await write(buffer);
+  progress(true);
+  if (process.env['PAYER_RULES_REPORT_RSS']) io.err(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  return failed ? 1 : 0;
 }

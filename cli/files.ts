@@ -1,6 +1,7 @@
 // File access for the command line: reading rulesets, finding them in folders, and the loader that
 // resolves `extends` by ruleset id and date. The only place (with main.ts) that touches the disk.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { peekHeader, type RulesetHeaderInfo } from '../dsl/index.ts';
 import type { SourceFile } from '../dsl/source.ts';
@@ -113,4 +114,15 @@ export class RulesetLoader {
   files(): Map<string, SourceFile> {
     return new Map([...this.texts.values()].map((f) => [f.name, f]));
   }
+}
+
+/** The project folder (where package.json is), whether running from sources or from the bundle. */
+export function projectRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(d, 'package.json');
+    if (existsSync(pkg) && /"name":\s*"payer-rules"/.test(readFileSync(pkg, 'utf8'))) return d;
+    d = dirname(d);
+  }
+  throw new Error('cannot find the payer-rules folder');
 }

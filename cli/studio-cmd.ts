@@ -2,11 +2,10 @@
 // than the last build, then serves it on 127.0.0.1.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createStudio } from './studio.ts';
-import { UsageError } from './files.ts';
+import { UsageError, projectRoot } from './files.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = projectRoot();
 const DIST = join(ROOT, 'dist', 'editor');
 
 function newest(dir: string): number {

@@ -1,8 +1,21 @@
 // Calendar dates as whole days since 1970-01-01 (UTC). No time of day and no time zone: a date of
 // service is a calendar day. Pure functions; the claim schema, checker and engine share them.
 
+const cache = new Map<string, number | undefined>();
+
 /** Parses `YYYY-MM-DD` into a day number, or undefined when it is not a real calendar day. */
 export function parseDate(text: string): number | undefined {
+  let v = cache.get(text);
+  if (v === undefined && !cache.has(text)) {
+    v = parseDateUncached(text);
+    // Dates repeat across claims; keep a bounded memo.
+    if (cache.size > 50_000) cache.clear();
+    cache.set(text, v);
+  }
+  return v;
+}
+
+function parseDateUncached(text: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return undefined;
   const y = Number(m[1]);

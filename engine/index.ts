@@ -44,8 +44,21 @@ export class Evaluator {
     return this.entries.map((e) => e.rs);
   }
 
-  /** Picks the ruleset version for a claim, or says why none applies. */
+  private selected = new Map<string, { entry: Entry } | { error: string }>();
+
+  /** Picks the ruleset version for a claim (once per payer and date), or says why none applies. */
   select(claim: Claim): { entry: Entry } | { error: string } {
+    const key = `${claim.payer ?? ''}\u0000${claim.dateOfService}`;
+    let hit = this.selected.get(key);
+    if (!hit) {
+      hit = this.selectUncached(claim);
+      if (this.selected.size > 10_000) this.selected.clear();
+      this.selected.set(key, hit);
+    }
+    return hit;
+  }
+
+  private selectUncached(claim: Claim): { entry: Entry } | { error: string } {
     const ids = [...new Set(this.entries.map((e) => e.rs.ruleset.id))];
     const payer = claim.payer ?? (ids.length === 1 ? ids[0] : undefined);
     if (!payer) return { error: `the claim names no payer, and the rulesets given cover ${ids.length} payers (${ids.join(', ')}); add "payer"` };

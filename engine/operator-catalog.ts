@@ -15,16 +15,36 @@ export interface OperatorInfo {
 const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
 
+type Matcher = (code: string) => boolean;
+const matchers = new WeakMap<CodeSetData, Matcher>();
+
+/** A set's membership test, built once per set: a hash lookup, then the ranges. */
+function matcherOf(set: CodeSetData): Matcher {
+  let m = matchers.get(set);
+  if (!m) {
+    const exact = new Set(set.codes);
+    const ranges = set.ranges.map(([lo, hi]) => ({ lo, hi, len: lo.length, digits: /^\d+$/.test(lo) && /^\d+$/.test(hi) }));
+    m = (code) => {
+      if (exact.has(code)) return true;
+      for (const r of ranges) {
+        // Same length and between the bounds as strings is necessary; for bounds that are not all
+        // digits, compareCodes then checks that letters and digits sit where the bounds have them
+        // (1000F..1999F excludes 1500A). All-digit bounds need no more: a letter sorts above them.
+        if (code.length === r.len && code >= r.lo && code <= r.hi) {
+          if (r.digits || compareCodes(r.lo, code) !== undefined) return true;
+        }
+      }
+      return false;
+    };
+    matchers.set(set, m);
+  }
+  return m;
+}
+
 /** Whether a code is in a set's codes or ranges. */
 export function setHas(set: CodeSetData | undefined, code: unknown): boolean {
   if (!set || typeof code !== 'string') return false;
-  if (set.codes.includes(code)) return true;
-  for (const [lo, hi] of set.ranges) {
-    const a = compareCodes(lo, code);
-    const b = compareCodes(code, hi);
-    if (a !== undefined && b !== undefined && a <= 0 && b <= 0) return true;
-  }
-  return false;
+  return matcherOf(set)(code);
 }
 
 function setOf(rs: Pick<CompiledRuleset, 'codeSets'>, v: unknown): CodeSetData | undefined {

@@ -87,11 +87,30 @@ function orList(xs: string[]): string {
   return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
 }
 
+/** Templates split once into literal text and `{placeholder}` names (odd indexes). */
+const templates = new Map<string, string[]>();
+function partsOf(template: string): string[] {
+  let p = templates.get(template);
+  if (!p) {
+    p = template.split(/\{(\w+)\}/);
+    templates.set(template, p);
+  }
+  return p;
+}
+
 function fill(template: string, ctx: ClaimContext, f: Fired, modifier: string | undefined): string {
+  const parts = partsOf(template);
+  if (parts.length === 1) return template;
+  let out = '';
+  for (let i = 0; i < parts.length; i++) out += i % 2 === 0 ? parts[i] : placeholder(parts[i]!, ctx, f, modifier);
+  return out;
+}
+
+function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string | undefined): string {
   const line = f.line;
   const l = line === undefined ? undefined : ctx.claim.lines[line];
   const table = { table: f.rule.event.params.rule };
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => {
+  {
     switch (key) {
       case 'code':
         return l?.code ?? '';
@@ -112,9 +131,9 @@ function fill(template: string, ctx: ClaimContext, f: Fired, modifier: string | 
       case 'mueOver':
         return String(FACT_IMPLS.mueOver(ctx, line, table));
       default:
-        return m;
+        return `{${key}}`;
     }
-  });
+  }
 }
 
 export function sourceOf(rs: CompiledRuleset, name: string): Finding['source'] | undefined {

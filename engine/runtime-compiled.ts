@@ -5,6 +5,7 @@ import { FACT_IMPLS, makeContext, prepareOperators, resolveValue, type ClaimCont
 import type { FactName, OperatorName } from './operator-catalog.ts';
 import { buildReport, sourceOf, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import type { Claim } from './claim-schema.ts';
+import { FIELD_BY_PATH } from './field-catalog.ts';
 
 type Test = (ctx: ClaimContext, line: number | undefined) => boolean;
 
@@ -30,8 +31,14 @@ function compileCondition(p: Prepared, c: Condition): Test {
     return (ctx, i) => !inner(ctx, i);
   }
   const op = p.ops[c.operator as OperatorName];
-  const fact = FACT_IMPLS[c.fact as FactName];
   const params = c.params ?? {};
+  let fact = FACT_IMPLS[c.fact as FactName];
+  // Plain fields are read straight from the claim, without the fact table's lookup.
+  const field = c.fact === 'field' ? FIELD_BY_PATH.get(String(params['field'])) : undefined;
+  if (field) {
+    const get = field.get;
+    fact = field.scope === 'line' ? (ctx, i) => (i === undefined ? undefined : get(ctx.claim, ctx.claim.lines[i], i)) : (ctx, i) => get(ctx.claim, undefined, i ?? -1);
+  }
   const v = c.value;
   if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === 'string') {
     const rf = FACT_IMPLS[(v as { fact: FactName }).fact];

@@ -1,0 +1,18 @@
+// A worker thread of `payer-rules eval --workers N`: evaluates batches of NDJSON lines against the
+// compiled rulesets it was started with, and sends back formatted reports in batch order.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Evaluator, type RuntimeName } from '../engine/index.ts';
+import type { CompiledRuleset } from '../engine/compiled.ts';
+import { evaluateBatch, type Format, type LineJob } from './eval-core.ts';
+
+const data = workerData as { rulesets: CompiledRuleset[]; runtime: RuntimeName; explain: boolean; format: Format };
+const ev = new Evaluator(data.rulesets);
+
+parentPort!.on('message', async (msg: { id: number; jobs: LineJob[] }) => {
+  try {
+    const res = await evaluateBatch(ev, msg.jobs, data.runtime, data.explain, data.format);
+    parentPort!.postMessage({ id: msg.id, ...res });
+  } catch (e) {
+    parentPort!.postMessage({ id: msg.id, error: String((e as Error)?.message ?? e) });
+  }
+});
