@@ -50,6 +50,17 @@ row(`editor analysis (what the worker runs per edit), generated ruleset (${twoK.
 row(`format, generated ruleset (${big.split('\n').length} lines)`, time(() => format({ name: 'bench.payer', text: big }), 5), '—');
 row(`check + compile, medicare-part-b 2026 (${medicare.split('\n').length} lines)`, time(() => analyze({ name: 'm.payer', text: medicare }), 15), '—');
 
+// ---- resource bounds: time linear in ruleset size ----
+function pathological(n: number): string {
+  const codes = Array.from({ length: n }, (_, i) => String(10000 + i)).join(', ');
+  const rules = Array.from({ length: n }, (_, i) => `rule R-${i} "rule ${i}" {\n  when line.code in big and line.units > ${i % 9}\n  cite "x"\n}\n`).join('');
+  return `ruleset big-plan "Big"\nversion 1 effective 2026-01-01\ncodes big = ${codes}\n${rules}`;
+}
+const p5 = time(() => analyze({ name: 'p.payer', text: pathological(5000) }), 3);
+const p10 = time(() => analyze({ name: 'p.payer', text: pathological(10000) }), 3);
+row('check + compile, 5,000 rules naming a 5,000-code set', p5, '—');
+row('check + compile, 10,000 rules naming a 10,000-code set', p10, 'about 2× the row above (linear)');
+
 // ---- evaluation throughput ----
 
 const ROOT = new URL('../', import.meta.url).pathname;

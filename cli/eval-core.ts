@@ -26,7 +26,13 @@ export function isFailure(r: Report): boolean {
   return r.status === 'invalid' || r.status === 'errors';
 }
 
+/** The largest claim (one NDJSON line) evaluated; a larger one is reported invalid unread. */
+export const MAX_CLAIM_CHARS = 1_000_000;
+
 export async function evaluateLine(ev: Evaluator, job: LineJob, runtime: RuntimeName, explain: boolean): Promise<Report> {
+  if (job.text.length > MAX_CLAIM_CHARS) {
+    return { claimId: null, status: 'invalid', errors: [{ path: '', message: `line ${job.lineNo} holds ${job.text.length} characters; a claim may have at most ${MAX_CLAIM_CHARS}` }] };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(job.text);
@@ -40,20 +46,28 @@ export async function evaluateLine(ev: Evaluator, job: LineJob, runtime: Runtime
 export const SEPARATOR: Record<Format, string> = { ndjson: '\n', text: '\n', json: ',\n' };
 
 export interface BatchResult {
-  /** The batch's reports, formatted and joined with SEPARATOR (one string crosses threads cheaply). */
-  text: string;
-  count: number;
+  /** The batch's reports, formatted, in order. */
+  texts: string[];
+  /** Each report's claim id, so the caller can find ids repeated across batches. */
+  ids: (string | null)[];
   failed: boolean;
 }
 
 /** Evaluates a batch of lines; returns the formatted reports and whether any claim failed. */
 export async function evaluateBatch(ev: Evaluator, jobs: LineJob[], runtime: RuntimeName, explain: boolean, format: Format): Promise<BatchResult> {
-  const out: string[] = [];
+  const texts: string[] = [];
+  const ids: (string | null)[] = [];
   let failed = false;
   for (const j of jobs) {
     const r = await evaluateLine(ev, j, runtime, explain);
     if (isFailure(r)) failed = true;
-    out.push(formatReport(r, format));
+    texts.push(formatReport(r, format));
+    ids.push(r.claimId);
   }
-  return { text: out.join(SEPARATOR[format]), count: out.length, failed };
+  return { texts, ids, failed };
+}
+
+/** The report for a claim whose id already appeared earlier in the same batch of input. */
+export function duplicateReport(id: string, firstAt: number, format: Format): string {
+  return formatReport({ claimId: id, status: 'invalid', errors: [{ path: 'id', message: `claim id \`${id}\` appears more than once in this input (first as claim ${firstAt}); it was not evaluated again` }] }, format);
 }

@@ -13,7 +13,7 @@ import { renderDiagnostic } from '../dsl/render.ts';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import { COMPILED_FORMAT, type CompiledRuleset } from '../engine/compiled.ts';
 import { RulesetLoader, UnreadableError, UsageError, projectRoot, readSource, rulesetFiles } from './files.ts';
-import { evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
+import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
 
 export { jsonError };
 
@@ -114,8 +114,8 @@ function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName
     w.on('message', (m: Partial<BatchResult> & { id: number; error?: string }) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      if (m.error !== undefined || m.text === undefined) p?.reject(new Error(m.error ?? 'worker failed'));
-      else p?.resolve({ text: m.text, count: m.count ?? 0, failed: !!m.failed });
+      if (m.error !== undefined || !m.texts || !m.ids) p?.reject(new Error(m.error ?? 'worker failed'));
+      else p?.resolve({ texts: m.texts, ids: m.ids, failed: !!m.failed });
     });
     w.on('error', (e) => {
       for (const p of pending.values()) p.reject(e);
@@ -179,11 +179,22 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   let failed = false;
   let count = 0;
   let buffer = '';
+  // A claim id seen before in this input is reported as invalid in its place (1-based claim number).
+  const seen = new Map<string, number>();
   const emit = async (r: BatchResult) => {
-    if (r.count === 0) return;
-    if (format === 'json') buffer += (count === 0 ? '[\n' : ',\n') + r.text;
-    else buffer += r.text + '\n';
-    count += r.count;
+    for (let i = 0; i < r.texts.length; i++) {
+      const id = r.ids[i];
+      let text = r.texts[i]!;
+      if (id !== null && id !== undefined) {
+        const first = seen.get(id);
+        if (first !== undefined) {
+          text = duplicateReport(id, first, format);
+          failed = true;
+        } else seen.set(id, count + 1);
+      }
+      buffer += (count === 0 ? (format === 'json' ? '[\n' : '') : SEPARATOR[format]) + text;
+      count++;
+    }
     if (buffer.length > 1 << 16) {
       await write(buffer);
       buffer = '';
@@ -248,11 +259,12 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
     for (const raw of claims) {
       const r = runtime === 'compiled' ? evaluator.evaluateSync(raw, { explain }) : await evaluator.evaluate(raw, { runtime, explain });
       failed ||= isFailure(r);
-      await emit({ text: formatReport(r, format), count: 1, failed: false });
+      await emit({ texts: [formatReport(r, format)], ids: [r.claimId], failed: false });
       progress();
     }
   }
   if (format === 'json') buffer += count === 0 ? '[]\n' : '\n]\n';
+  else if (count > 0) buffer += '\n';
   await write(buffer);
   progress(true);
   if (process.env['PAYER_RULES_REPORT_RSS']) io.err(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);

@@ -74,6 +74,23 @@ export function flatten(elements: readonly A.Element[], sets: ReadonlyMap<string
   return normalize({ codes: [...codes], ranges });
 }
 
+/**
+ * Checks elements without building the flattened set: codes for shape, ranges for order, set names
+ * for existence. Costs the elements written, not the size of the sets they name.
+ */
+export function checkElements(elements: readonly A.Element[], sets: ReadonlyMap<string, ResolvedSet>, bag: DiagnosticBag, kind: CodeKind | 'set' = 'set'): void {
+  for (const e of elements) {
+    if (e.kind === 'Code') {
+      if (kind === 'set') checkSetCode(bag, e);
+      else checkCodeShape(bag, e, kind);
+    } else if (e.kind === 'CodeRange') checkRange(bag, e, kind);
+    else if (!sets.has(e.name)) {
+      const help = didYouMean(e.name, sets.keys());
+      bag.add('PR2001', e.span, `no code set is named \`${e.name}\``, help ? { help } : { help: 'define it with `codes ' + e.name + ' = …`' });
+    }
+  }
+}
+
 /** Sorts, dedupes, drops codes already inside a range, and merges overlapping ranges. */
 export function normalize(f: Flat): Flat {
   const ranges = [...f.ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));

@@ -6,7 +6,7 @@ import { FIELD_BY_PATH, FIELDS } from '../../engine/field-catalog.ts';
 import { CODE_TYPES, describeType, elementType, type ScalarType, type ValueType } from '../../engine/types.ts';
 import { parseDate } from '../../engine/dates.ts';
 import type { CodeKind } from '../../engine/codes.ts';
-import { checkCodeShape, flatten } from './elements.ts';
+import { checkCodeShape, checkElements } from './elements.ts';
 import type { ResolvedSet } from './model.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -197,10 +197,10 @@ function inSet(ctx: ExprContext, e: Extract<A.Expr, { kind: 'InSet' }>): ValueTy
   const t = typeOf(ctx, e.operand);
   if (e.set.kind === 'SetRef') {
     ctx.usedSets.add(e.set.name);
-    flatten([e.set], ctx.sets, ctx.bag);
+    checkElements([e.set], ctx.sets, ctx.bag);
   } else {
     const target = t && t !== 'number-literal' && t !== 'code-literal' ? CODE_KIND_OF[t] : undefined;
-    flatten(e.set.elements, ctx.sets, ctx.bag, target ?? 'set');
+    checkElements(e.set.elements, ctx.sets, ctx.bag, target ?? 'set');
     for (const el of e.set.elements) if (el.kind === 'SetRef') ctx.usedSets.add(el.name);
   }
   if (t !== undefined && t !== 'code-literal' && !CODE_TYPES.has(t as ValueType)) {

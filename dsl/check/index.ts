@@ -7,7 +7,7 @@ import { parse, type ParseResult } from '../parse.ts';
 import type { SourceFile, Span } from '../source.ts';
 import { parseDate } from '../../engine/dates.ts';
 import { STATEMENTS, UNIT_METHODS } from '../statements.ts';
-import { checkCodeShape, flatten, normalize } from './elements.ts';
+import { checkCodeShape, checkElements, flatten, normalize } from './elements.ts';
 import { checkCondition, type ExprContext } from './expr.ts';
 import { lint } from './lint.ts';
 import type { CheckedRule, CheckedRuleset, ResolvedSet } from './model.ts';
@@ -253,7 +253,7 @@ function resolveCodeSets(s: State): void {
 
 function useElements(s: State, els: readonly A.Element[], kind: 'set' | 'procedure' = 'set'): void {
   for (const e of els) if (e.kind === 'SetRef') s.usedSets.add(e.name);
-  flatten(els, s.sets, s.bag, kind);
+  checkElements(els, s.sets, s.bag, kind);
 }
 
 function checkWholeNumber(s: State, n: A.NumberLit, min: number, max: number, what: string): void {
