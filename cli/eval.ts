@@ -144,6 +144,18 @@ function stdoutWrite(s: string): Promise<void> {
   });
 }
 
+/** Two FNV-1a hashes of a string folded into one 52-bit number (exact as a double). */
+export function idHash(s: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) >>> 12);
+}
+
 /** Below this size a file is evaluated in-process: starting workers would cost more than it saves. */
 const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 const BATCH = 256;
@@ -180,17 +192,19 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   let count = 0;
   let buffer = '';
   // A claim id seen before in this input is reported as invalid in its place (1-based claim number).
-  const seen = new Map<string, number>();
+  // Ids are kept as 52-bit hashes, not strings, so memory grows by a few bytes per claim at most.
+  const seen = new Map<number, number>();
   const emit = async (r: BatchResult) => {
     for (let i = 0; i < r.texts.length; i++) {
       const id = r.ids[i];
       let text = r.texts[i]!;
       if (id !== null && id !== undefined) {
-        const first = seen.get(id);
+        const key = idHash(id);
+        const first = seen.get(key);
         if (first !== undefined) {
           text = duplicateReport(id, first, format);
           failed = true;
-        } else seen.set(id, count + 1);
+        } else seen.set(key, count + 1);
       }
       buffer += (count === 0 ? (format === 'json' ? '[\n' : '') : SEPARATOR[format]) + text;
       count++;

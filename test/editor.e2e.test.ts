@@ -21,6 +21,8 @@ let base = '';
 let rulesets = '';
 const offsite: string[] = [];
 const consoleErrors: string[] = [];
+const consoleAll: string[] = [];
+let studioOut = '';
 
 async function startStudio(dir: string): Promise<string> {
   studio = spawn(process.execPath, [join(ROOT, 'bin/payer-rules.mjs'), 'studio', '--port', '0', '--rulesets', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -29,6 +31,7 @@ async function startStudio(dir: string): Promise<string> {
     const timer = setTimeout(() => reject(new Error(`studio did not start: ${out}`)), 90_000);
     const onData = (d: Buffer) => {
       out += d.toString();
+      studioOut += d.toString();
       const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
       if (m) {
         clearTimeout(timer);
@@ -60,6 +63,7 @@ beforeAll(async () => {
   });
   page = await context.newPage();
   page.on('console', (m) => {
+    consoleAll.push(m.text());
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -204,8 +208,13 @@ describe('studio in a real browser', () => {
     await expect.poll(() => asked).toBe(true);
   });
 
-  it('made no request beyond 127.0.0.1 and logged no errors', () => {
+  it('made no request beyond 127.0.0.1 and logged no errors or patient data', () => {
     expect(offsite).toEqual([]);
+    // The sample claims carry a patient id and birth date; neither the server nor the page logs them.
+    for (const marker of ['PAT-SAMPLE-1', '1948-02-11']) {
+      expect(studioOut).not.toContain(marker);
+      expect(consoleAll.join('\n')).not.toContain(marker);
+    }
     // The one expected failure: Chromium logs the server's 409 answer to the conflicting save.
     expect(consoleErrors.filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
   });
