@@ -33,6 +33,11 @@ export function readSource(path: string): SourceFile {
 
 /** Ruleset files under a path (the path itself when it is a file), sorted. */
 export function rulesetFiles(path: string): string[] {
+  return filesUnder(path, (name) => name.endsWith(RULESET_EXT));
+}
+
+/** Files under a path whose name passes `wanted` (the path itself when it is a file), sorted. */
+export function filesUnder(path: string, wanted: (name: string) => boolean): string[] {
   let st;
   try {
     st = statSync(path);
@@ -47,7 +52,7 @@ export function rulesetFiles(path: string): string[] {
       const p = join(d, name);
       const s = statSync(p);
       if (s.isDirectory()) walk(p);
-      else if (name.endsWith(RULESET_EXT)) out.push(p);
+      else if (wanted(name)) out.push(p);
     }
   };
   walk(path);

@@ -7,27 +7,10 @@ import { Evaluator } from '../engine/index.ts';
 import { runCases, type CaseFileInput, type HarnessResult } from '../engine/harness.ts';
 import { peekHeader } from '../dsl/index.ts';
 import { loadRulesets } from './eval.ts';
-import { UnreadableError, displayPath, rulesetFiles } from './files.ts';
+import { displayPath, filesUnder, rulesetFiles } from './files.ts';
 
 export function caseFiles(path: string): string[] {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new UnreadableError(`cannot read ${displayPath(path)}: no such file or folder`);
-  }
-  if (!st.isDirectory()) return [path];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (n.startsWith('.') || n === 'node_modules') continue;
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.cases\.ya?ml$/.test(n)) out.push(p);
-    }
-  };
-  walk(path);
-  return out;
+  return filesUnder(path, (name) => /\.cases\.ya?ml$/.test(name));
 }
 
 /** The ruleset id of the .payer files beside a case file (its folder or the folder above). */
