@@ -5,7 +5,7 @@ import type { Claim } from './claim-schema.ts';
 import type { CompiledRuleset, Condition, ExprData } from './compiled.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import { addMonths, parseDate } from './dates.ts';
-import { OPERATORS, setHas, type FactName, type OperatorName } from './operator-catalog.ts';
+import { OPERATORS, setHas, setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
 import { allocateUnits, type LineUnits, type UnitClass } from './units.ts';
 
 /** A compiled ruleset with its operator implementations bound, ready to evaluate claims. */
@@ -33,11 +33,11 @@ export function makeContext(p: Prepared, claim: Claim): ClaimContext {
   const claimDay = parseDate(claim.dateOfService) ?? 0;
   const days = claim.lines.map((l) => (l.dateOfService ? (parseDate(l.dateOfService) ?? claimDay) : claimDay));
   const u = p.rs.units;
-  const timed = u ? p.rs.codeSets[u.timed] : undefined;
-  const untimed = u ? p.rs.codeSets[u.untimed] : undefined;
+  const timed = u ? setMatcher(p.rs, u.timed) : undefined;
+  const untimed = u ? setMatcher(p.rs, u.untimed) : undefined;
   const units = allocateUnits(
     claim.lines.map((l, i) => {
-      const cls: UnitClass = !u ? 'other' : setHas(timed, l.code) ? 'timed' : setHas(untimed, l.code) ? 'untimed' : 'other';
+      const cls: UnitClass = !timed || !untimed ? 'other' : timed(l.code) ? 'timed' : untimed(l.code) ? 'untimed' : 'other';
       return { index: i, code: l.code, cls, minutes: l.minutes, billed: l.units, day: days[i]! };
     }),
     u ? { method: u.method, minutesPerUnit: u.minutesPerUnit, minimumMinutes: u.minimumMinutes } : { method: 'total-time', minutesPerUnit: 15, minimumMinutes: 8 },

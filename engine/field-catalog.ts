@@ -33,9 +33,19 @@ function readPath(root: unknown, keys: readonly string[]): unknown {
   return cur;
 }
 
-function normalizer(type: ValueType): (v: unknown) => unknown {
-  if (type === 'date') return (v) => (typeof v === 'string' ? parseDate(v) : undefined);
-  return (v) => v;
+/** A reader for a key path, specialized for the short paths claims have (hot in evaluation). */
+function reader(keys: readonly string[], date: boolean): (root: unknown) => unknown {
+  const [a, b, c] = keys;
+  let read: (root: unknown) => unknown;
+  if (keys.length === 1) read = (r) => (r as Record<string, unknown> | undefined)?.[a!];
+  else if (keys.length === 2) read = (r) => ((r as Record<string, Record<string, unknown> | undefined> | undefined)?.[a!])?.[b!];
+  else if (keys.length === 3) read = (r) => (((r as Record<string, Record<string, Record<string, unknown> | undefined> | undefined> | undefined)?.[a!])?.[b!])?.[c!];
+  else read = (r) => readPath(r, keys);
+  if (!date) return read;
+  return (r) => {
+    const v = read(r);
+    return typeof v === 'string' ? parseDate(v) : undefined;
+  };
 }
 
 function walk(shape: z.ZodRawShape, prefix: string[], scope: FieldScope, out: FieldInfo[]): void {
@@ -43,13 +53,13 @@ function walk(shape: z.ZodRawShape, prefix: string[], scope: FieldScope, out: Fi
     const meta = fieldMeta.get(schema as z.ZodType);
     const keys = [...prefix, key];
     if (meta) {
-      const norm = normalizer(meta.type);
+      const read = reader(keys, meta.type === 'date');
       out.push({
         path: `${scope}.${keys.join('.')}`,
         scope,
         type: meta.type,
         doc: meta.doc,
-        get: scope === 'claim' ? (claim) => norm(readPath(claim, keys)) : (_c, line) => norm(readPath(line, keys)),
+        get: scope === 'claim' ? (claim) => read(claim) : (_c, line) => read(line),
       });
       continue;
     }

@@ -41,6 +41,12 @@ function matcherOf(set: CodeSetData): Matcher {
   return m;
 }
 
+/** The membership test of a named set of a ruleset (false for every code when the set is unknown). */
+export function setMatcher(rs: Pick<CompiledRuleset, 'codeSets'>, name: string): Matcher {
+  const set = rs.codeSets[name];
+  return set ? matcherOf(set) : () => false;
+}
+
 /** Whether a code is in a set's codes or ranges. */
 export function setHas(set: CodeSetData | undefined, code: unknown): boolean {
   if (!set || typeof code !== 'string') return false;

@@ -2,7 +2,7 @@
 // Same operators and facts as the json-rules-engine runtime; no promises, no JSON paths.
 import type { CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
 import { FACT_IMPLS, makeContext, prepareOperators, resolveValue, type ClaimContext, type Prepared } from './context.ts';
-import type { FactName, OperatorName } from './operator-catalog.ts';
+import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
 import { buildReport, sourceOf, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import type { Claim } from './claim-schema.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
@@ -40,6 +40,20 @@ function compileCondition(p: Prepared, c: Condition): Test {
     fact = field.scope === 'line' ? (ctx, i) => (i === undefined ? undefined : get(ctx.claim, ctx.claim.lines[i], i)) : (ctx, i) => get(ctx.claim, undefined, i ?? -1);
   }
   const v = c.value;
+  // Set membership binds the set's matcher once, instead of looking the set up per test.
+  const setName = (v as { set?: unknown } | null)?.set;
+  if ((c.operator === 'inSet' || c.operator === 'notInSet') && typeof setName === 'string') {
+    const has = setMatcher(p.rs, setName);
+    return c.operator === 'inSet'
+      ? (ctx, i) => {
+          const x = fact(ctx, i, params);
+          return typeof x === 'string' && has(x);
+        }
+      : (ctx, i) => {
+          const x = fact(ctx, i, params);
+          return typeof x === 'string' && !has(x);
+        };
+  }
   if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === 'string') {
     const rf = FACT_IMPLS[(v as { fact: FactName }).fact];
     const rp = (v as { params?: Record<string, unknown> }).params ?? {};

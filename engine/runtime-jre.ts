@@ -15,8 +15,8 @@ export interface JreRuntime {
   byName: Map<string, CompiledRule>;
 }
 
-const CTX = '__payerRulesContext';
-const LINE = '__payerRulesLine';
+export const CTX = '__payerRulesContext';
+export const LINE = '__payerRulesLine';
 
 function makeEngine(p: Prepared, rules: CompiledRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true, replaceFactsInEventParams: false });
