@@ -57,25 +57,15 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
   const byDay = new Map<number, UnitLine[]>();
   for (const l of lines) {
     if (l.cls === 'untimed') {
-      out.set(l.index, {
-        index: l.index, min: 1, max: 1, allowed: 1, expected: 1, governed: true,
-        get explanation() {
-          return `${l.code}: untimed, 1 unit; its minutes do not count toward timed units`;
-        },
-      });
+      out.set(l.index, { index: l.index, min: 1, max: 1, allowed: 1, expected: 1, governed: true, explanation: `${l.code}: untimed, 1 unit; its minutes do not count toward timed units` });
     } else if (l.cls === 'other' || l.minutes === undefined) {
       const b = l.billed ?? 0;
-      out.set(l.index, {
-        index: l.index, min: b, max: b, allowed: b, expected: b, governed: false,
-        get explanation() {
-          const why = l.cls === 'other' ? 'not a timed or untimed code in this payer\'s unit policy' : 'timed code with no minutes documented';
-          return `${l.code}: ${why}; billed units taken as billed`;
-        },
-      });
+      const why = l.cls === 'other' ? 'not a timed or untimed code in this payer\'s unit policy' : 'timed code with no minutes documented';
+      out.set(l.index, { index: l.index, min: b, max: b, allowed: b, expected: b, governed: false, explanation: `${l.code}: ${why}; billed units taken as billed` });
     } else {
-      const day = byDay.get(l.day);
-      if (day) day.push(l);
-      else byDay.set(l.day, [l]);
+      const day = byDay.get(l.day) ?? [];
+      day.push(l);
+      byDay.set(l.day, day);
     }
   }
   for (const day of byDay.values()) {
@@ -120,21 +110,22 @@ function totalTime(day: UnitLine[], p: UnitPolicy): LineUnits[] {
     expected = [...base];
     for (const i of order.slice(0, R)) expected[i]!++;
   }
-  const head = () => `total timed ${total} min → ${plural(T, 'unit')}`;
-  return day.map((l, i) => ({
-    index: l.index,
-    min: min[i]!,
-    max: max[i]!,
-    allowed: allowed[i]!,
-    expected: expected[i]!,
-    governed: true,
-    // Built only when a report asks for it: the rules need the numbers, not the words.
-    get explanation() {
-      const parts = [`${l.code}: ${l.minutes} min`];
-      if (base[i]) parts.push(`${plural(base[i]!, 'full unit')}`);
-      if (expected[i]! > base[i]!) parts.push(`+1 for the ${rem[i]} remaining min`);
-      const tie = tieIsOpen && rem[i] === cut ? `; tied with another code for the last unit, so either may take it (${min[i]}–${max[i]})` : '';
-      return `${head()}; ${parts[0]} → ${plural(expected[i]!, 'unit')}${parts.length > 1 ? ` (${parts.slice(1).join(', ')})` : ''}${tie}`;
-    },
-  }));
+  const head = `total timed ${total} min → ${plural(T, 'unit')}`;
+  return day.map((l, i) => {
+    const parts = [`${l.code}: ${l.minutes} min`];
+    if (base[i]) parts.push(`${plural(base[i]!, 'full unit')}`);
+    const gotExtra = expected[i]! > base[i]!;
+    if (gotExtra) parts.push(`+1 for the ${rem[i]} remaining min`);
+    let tie = '';
+    if (tieIsOpen && rem[i] === cut) tie = `; tied with another code for the last unit, so either may take it (${min[i]}–${max[i]})`;
+    return {
+      index: l.index,
+      min: min[i]!,
+      max: max[i]!,
+      allowed: allowed[i]!,
+      expected: expected[i]!,
+      governed: true,
+      explanation: `${head}; ${parts[0]} → ${plural(expected[i]!, 'unit')}${parts.length > 1 ? ` (${parts.slice(1).join(', ')})` : ''}${tie}`,
+    };
+  });
 }
