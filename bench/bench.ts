@@ -8,6 +8,9 @@ import { analyze, format, peekHeader } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { generateClaim, rng } from './generate.ts';
+import { projectRoot } from '../cli/files.ts';
+
+const ROOT = projectRoot() + '/';
 import { validateClaim } from '../engine/validate.ts';
 import { makeContext } from '../engine/context.ts';
 import { prepareCompiled } from '../engine/runtime-compiled.ts';
@@ -45,7 +48,7 @@ function time(fn: () => unknown, runs: number): { median: number; min: number } 
 
 const rows: [string, string, string][] = [];
 const big = generateRuleset(5000);
-const medicare = readFileSync(new URL('../rulesets/medicare-part-b/2026.payer', import.meta.url), 'utf8');
+const medicare = readFileSync(join(ROOT, 'rulesets/medicare-part-b/2026.payer'), 'utf8');
 const row = (what: string, r: { median: number; min: number }, goal: string) => rows.push([what, `${r.median.toFixed(1)} ms (min ${r.min.toFixed(1)})`, goal]);
 
 row(`check + compile, generated ruleset (${big.split('\n').length} lines)`, time(() => analyze({ name: 'bench.payer', text: big }), 9), 'under 300 ms');
@@ -67,7 +70,6 @@ row('check + compile, 10,000 rules naming a 10,000-code set', p10, 'about 2× th
 
 // ---- evaluation throughput ----
 
-const ROOT = new URL('../', import.meta.url).pathname;
 const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.payer') ? [join(d, n)] : []));
 const sources = walk(join(ROOT, 'rulesets')).map((p) => ({ name: p.slice(ROOT.length), text: readFileSync(p, 'utf8') }));
 const compiled: CompiledRuleset[] = sources.map((f) => analyze(f, { loadRuleset: (id, day) => sources.filter((x) => peekHeader(x)?.id === id).find((x) => { const h = peekHeader(x)!; return day === undefined || ((h.from ?? 0) <= day && day <= (h.through ?? Infinity)); }) }).compiled!);

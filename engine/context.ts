@@ -2,7 +2,7 @@
 // compiler may name (operator-catalog.ts FACTS). Both runtimes call these, so a fact means the same
 // thing to json-rules-engine and to the compiled closures.
 import type { Claim } from './claim-schema.ts';
-import type { CompiledRuleset, Condition, ExprData } from './compiled.ts';
+import type { CompiledRuleset, Condition, ExprData, MueRowData } from './compiled.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import { addMonths, parseDate } from './dates.ts';
 import { OPERATORS, setHas, setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
@@ -26,7 +26,6 @@ export interface ClaimContext {
   /** Each line's date of service as a day number. */
   days: number[];
   units: LineUnits[];
-  memo: Map<string, unknown>;
 }
 
 export function makeContext(p: Prepared, claim: Claim): ClaimContext {
@@ -42,7 +41,7 @@ export function makeContext(p: Prepared, claim: Claim): ClaimContext {
     }),
     u ? { method: u.method, minutesPerUnit: u.minutesPerUnit, minimumMinutes: u.minimumMinutes } : { method: 'total-time', minutesPerUnit: 15, minimumMinutes: 8 },
   );
-  return { p, claim, days, units, memo: new Map() };
+  return { p, claim, days, units };
 }
 
 // ---- expressions and conditions (also used inside `where` clauses by both runtimes) ----
@@ -132,6 +131,23 @@ export function kxBucket(claim: Claim, i: number): 'OT' | 'PT_SLP' | undefined {
   return d ? RENDERED_BUCKET[d] : undefined;
 }
 
+/** The empty list facts return when nothing matched (shared: never mutated). */
+const NONE: readonly string[] = Object.freeze([]);
+
+const mueIndex = new WeakMap<MueRowData[], Map<string, MueRowData | null>>();
+
+/** The MUE row for a code, found once per code and table. */
+function mueRowFor(rows: MueRowData[], code: string): MueRowData | undefined {
+  let idx = mueIndex.get(rows);
+  if (!idx) mueIndex.set(rows, (idx = new Map()));
+  let hit = idx.get(code);
+  if (hit === undefined) {
+    hit = rows.find((r) => setHas(r.codes, code)) ?? null;
+    if (idx.size < 100_000) idx.set(code, hit);
+  }
+  return hit ?? undefined;
+}
+
 export const FACT_IMPLS: Record<FactName, FactImpl> = {
   field: (ctx, line, p) => readField(ctx, String(p['field']), line),
   expr: (ctx, line, p) => evalExpr(ctx, p['expr'] as ExprData, line),
@@ -151,27 +167,27 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     return l.assistantMinutes / l.minutes;
   },
   ncciBundled: (ctx, line, p) => {
-    if (line === undefined) return [];
+    if (line === undefined) return NONE;
     const rows = ctx.p.rs.tables.ncci[String(p['table'])] ?? [];
     const l = ctx.claim.lines[line]!;
     const day = ctx.days[line]!;
-    const out = new Set<string>();
+    let out: Set<string> | undefined;
     for (const row of rows) {
       if (!setHas(row.column2, l.code)) continue;
       if (row.from && day < (parseDate(row.from) ?? -Infinity)) continue;
       if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
       if (row.bypass.length && l.modifiers.some((m) => row.bypass.includes(m))) continue;
       ctx.claim.lines.forEach((o, j) => {
-        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) out.add(o.code);
+        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) (out ??= new Set()).add(o.code);
       });
     }
-    return [...out].sort();
+    return out ? [...out].sort() : NONE;
   },
   mueOver: (ctx, line, p) => {
     if (line === undefined) return 0;
     const rows = ctx.p.rs.tables.mue[String(p['table'])] ?? [];
     const l = ctx.claim.lines[line]!;
-    const row = rows.find((r) => setHas(r.codes, l.code));
+    const row = mueRowFor(rows, l.code);
     if (!row) return 0;
     if (row.per === 'line') return Math.max(0, (l.units ?? 0) - row.max);
     // Per date of service: report on the last line of the code that day, with the day's excess.

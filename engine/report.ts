@@ -4,6 +4,7 @@
 import type { Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset } from './compiled.ts';
 import { FACT_IMPLS, type ClaimContext } from './context.ts';
+import { explainUnits } from './units.ts';
 import type { Severity } from './severity.ts';
 
 export interface Finding {
@@ -179,7 +180,7 @@ export function buildReport(ctx: ClaimContext, fired: Fired[], explain?: RuleTra
     code: l.code,
     billedUnits: l.units ?? null,
     expectedUnits: ctx.units[i]!.expected,
-    explanation: ctx.units[i]!.explanation,
+    explanation: explainUnits(ctx.units[i]!),
   }));
   const rs = ctx.p.rs.ruleset;
   const report: ClaimReport = { claimId: ctx.claim.id, ruleset: { id: rs.id, version: rs.version }, status: statusOf(findings), findings, lines };

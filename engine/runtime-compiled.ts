@@ -1,13 +1,78 @@
 // The compiled runtime (default): each compiled rule's conditions turned once into plain closures.
 // Same operators and facts as the json-rules-engine runtime; no promises, no JSON paths.
-import type { CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
-import { FACT_IMPLS, makeContext, prepareOperators, resolveValue, type ClaimContext, type Prepared } from './context.ts';
+import type { CompiledRule, CompiledRuleset, Condition, ExprData } from './compiled.ts';
+import { FACT_IMPLS, evalExpr, makeContext, prepareOperators, resolveValue, type ClaimContext, type Prepared } from './context.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
 import { buildReport, sourceOf, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import type { Claim } from './claim-schema.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 
 type Test = (ctx: ClaimContext, line: number | undefined) => boolean;
+type Value = (ctx: ClaimContext, line: number | undefined) => unknown;
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** An expression as a closure; the same meaning as context.ts `evalExpr`, decided once. */
+function compileExpr(p: Prepared, e: ExprData): Value {
+  if ('lit' in e) {
+    const v = e.lit;
+    return () => v;
+  }
+  if ('field' in e) return fieldReader(e.field) ?? (() => undefined);
+  if ('arith' in e) {
+    // Dates with months, and anything unusual, go through the shared interpreter.
+    if (e.unit === 'months') return (ctx, i) => evalExpr(ctx, e, i);
+    const l = compileExpr(p, e.left);
+    const r = compileExpr(p, e.right);
+    const op = e.arith;
+    return (ctx, i) => {
+      const a = l(ctx, i);
+      const b = r(ctx, i);
+      if (!isNum(a) || !isNum(b)) return undefined;
+      return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : b === 0 ? undefined : a / b;
+    };
+  }
+  const f = FIELD_BY_PATH.get(e.over);
+  const overLines = e.over === 'lines' || (f !== undefined && f.scope === 'line' && !f.type.startsWith('list<'));
+  if (!overLines) return (ctx, i) => evalExpr(ctx, e, i);
+  const where = e.where ? compileCondition(p, e.where) : undefined;
+  const read = e.over === 'lines' ? undefined : fieldReader(e.over);
+  const agg = e.agg;
+  return (ctx) => {
+    let count = 0;
+    let sum = 0;
+    let best: number | undefined;
+    const n = ctx.claim.lines.length;
+    for (let j = 0; j < n; j++) {
+      if (where && !where(ctx, j)) continue;
+      count++;
+      if (!read) continue;
+      const v = read(ctx, j);
+      if (!isNum(v)) continue;
+      sum += v;
+      if (best === undefined || (agg === 'max' ? v > best : v < best)) best = v;
+    }
+    return agg === 'count' ? count : agg === 'sum' ? sum : best;
+  };
+}
+
+function fieldReader(path: string): Value | undefined {
+  const field = FIELD_BY_PATH.get(path);
+  if (!field) return undefined;
+  const get = field.get;
+  return field.scope === 'line' ? (ctx, i) => (i === undefined ? undefined : get(ctx.claim, ctx.claim.lines[i], i)) : (ctx, i) => get(ctx.claim, undefined, i ?? -1);
+}
+
+/** A fact of a condition as a closure: fields and expressions compiled, other facts from the table. */
+function compileFact(p: Prepared, fact: FactName, params: Record<string, unknown>): Value {
+  if (fact === 'field') {
+    const r = fieldReader(String(params['field']));
+    if (r) return r;
+  }
+  if (fact === 'expr') return compileExpr(p, params['expr'] as ExprData);
+  const impl = FACT_IMPLS[fact];
+  return (ctx, i) => impl(ctx, i, params);
+}
 
 function compileCondition(p: Prepared, c: Condition): Test {
   if ('all' in c) {
@@ -32,13 +97,7 @@ function compileCondition(p: Prepared, c: Condition): Test {
   }
   const op = p.ops[c.operator as OperatorName];
   const params = c.params ?? {};
-  let fact = FACT_IMPLS[c.fact as FactName];
-  // Plain fields are read straight from the claim, without the fact table's lookup.
-  const field = c.fact === 'field' ? FIELD_BY_PATH.get(String(params['field'])) : undefined;
-  if (field) {
-    const get = field.get;
-    fact = field.scope === 'line' ? (ctx, i) => (i === undefined ? undefined : get(ctx.claim, ctx.claim.lines[i], i)) : (ctx, i) => get(ctx.claim, undefined, i ?? -1);
-  }
+  const fact = compileFact(p, c.fact as FactName, params);
   const v = c.value;
   // Set membership binds the set's matcher once, instead of looking the set up per test.
   const setName = (v as { set?: unknown } | null)?.set;
@@ -46,20 +105,19 @@ function compileCondition(p: Prepared, c: Condition): Test {
     const has = setMatcher(p.rs, setName);
     return c.operator === 'inSet'
       ? (ctx, i) => {
-          const x = fact(ctx, i, params);
+          const x = fact(ctx, i);
           return typeof x === 'string' && has(x);
         }
       : (ctx, i) => {
-          const x = fact(ctx, i, params);
+          const x = fact(ctx, i);
           return typeof x === 'string' && !has(x);
         };
   }
   if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === 'string') {
-    const rf = FACT_IMPLS[(v as { fact: FactName }).fact];
-    const rp = (v as { params?: Record<string, unknown> }).params ?? {};
-    return (ctx, i) => op(fact(ctx, i, params), rf(ctx, i, rp));
+    const rf = compileFact(p, (v as { fact: FactName }).fact, (v as { params?: Record<string, unknown> }).params ?? {});
+    return (ctx, i) => op(fact(ctx, i), rf(ctx, i));
   }
-  return (ctx, i) => op(fact(ctx, i, params), v);
+  return (ctx, i) => op(fact(ctx, i), v);
 }
 
 interface CompiledRuleFn {

@@ -23,7 +23,7 @@ export function unitsForMinutes(minutes: number, p: Pick<UnitPolicy, 'minutesPer
 export type UnitClass = 'timed' | 'untimed' | 'other';
 
 export interface UnitLine {
-  /** Position on the claim (0-based). */
+  /** Position on the claim (0-based); also its position in the list given to allocateUnits. */
   index: number;
   code: string;
   cls: UnitClass;
@@ -43,9 +43,36 @@ export interface LineUnits {
   allowed: number;
   /** The units the policy gives the line (the allocation closest to what was billed). */
   expected: number;
-  explanation: string;
+  /** What the explanation is built from (the words are built only for reports: `explainUnits`). */
+  note: UnitsNote;
   /** False when the policy says nothing about the line (not a therapy code, or no minutes). */
   governed: boolean;
+}
+
+export type UnitsNote =
+  | { kind: 'untimed'; code: string }
+  | { kind: 'other'; code: string; noMinutes: boolean }
+  | { kind: 'per-code'; code: string; minutes: number }
+  | { kind: 'total'; code: string; minutes: number; total: number; totalUnits: number; base: number; remainder: number; tie: boolean };
+
+/** The explanation a biller reads for a line's units. */
+export function explainUnits(u: LineUnits): string {
+  const n = u.note;
+  switch (n.kind) {
+    case 'untimed':
+      return `${n.code}: untimed, 1 unit; its minutes do not count toward timed units`;
+    case 'other':
+      return `${n.code}: ${n.noMinutes ? 'timed code with no minutes documented' : "not a timed or untimed code in this payer's unit policy"}; billed units taken as billed`;
+    case 'per-code':
+      return `${n.code}: ${n.minutes} min → ${plural(u.expected, 'unit')} (each timed code on its own minutes)`;
+    case 'total': {
+      const parts: string[] = [];
+      if (n.base) parts.push(plural(n.base, 'full unit'));
+      if (u.expected > n.base) parts.push(`+1 for the ${n.remainder} remaining min`);
+      const tie = n.tie ? `; tied with another code for the last unit, so either may take it (${u.min}–${u.max})` : '';
+      return `total timed ${n.total} min → ${plural(n.totalUnits, 'unit')}; ${n.code}: ${n.minutes} min → ${plural(u.expected, 'unit')}${parts.length ? ` (${parts.join(', ')})` : ''}${tie}`;
+    }
+  }
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
@@ -53,32 +80,39 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** Allocates units for every line of a claim. */
 export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): LineUnits[] {
-  const out = new Map<number, LineUnits>();
-  const byDay = new Map<number, UnitLine[]>();
-  for (const l of lines) {
+  const out: LineUnits[] = new Array(lines.length);
+  // Timed lines with minutes, grouped by day; most claims have one day, so no map unless needed.
+  let firstDay: UnitLine[] | undefined;
+  let byDay: Map<number, UnitLine[]> | undefined;
+  for (let k = 0; k < lines.length; k++) {
+    const l = lines[k]!;
     if (l.cls === 'untimed') {
-      out.set(l.index, { index: l.index, min: 1, max: 1, allowed: 1, expected: 1, governed: true, explanation: `${l.code}: untimed, 1 unit; its minutes do not count toward timed units` });
+      out[k] = { index: l.index, min: 1, max: 1, allowed: 1, expected: 1, governed: true, note: { kind: 'untimed', code: l.code } };
     } else if (l.cls === 'other' || l.minutes === undefined) {
       const b = l.billed ?? 0;
-      const why = l.cls === 'other' ? 'not a timed or untimed code in this payer\'s unit policy' : 'timed code with no minutes documented';
-      out.set(l.index, { index: l.index, min: b, max: b, allowed: b, expected: b, governed: false, explanation: `${l.code}: ${why}; billed units taken as billed` });
-    } else {
-      const day = byDay.get(l.day) ?? [];
-      day.push(l);
-      byDay.set(l.day, day);
+      out[k] = { index: l.index, min: b, max: b, allowed: b, expected: b, governed: false, note: { kind: 'other', code: l.code, noMinutes: l.cls !== 'other' } };
+    } else if (!firstDay) firstDay = [l];
+    else if (!byDay && firstDay[0]!.day === l.day) firstDay.push(l);
+    else {
+      byDay ??= new Map([[firstDay[0]!.day, firstDay]]);
+      const d = byDay.get(l.day);
+      if (d) d.push(l);
+      else byDay.set(l.day, [l]);
     }
   }
-  for (const day of byDay.values()) {
+  const days = byDay ? [...byDay.values()] : firstDay ? [firstDay] : [];
+  for (const day of days) {
     const res = policy.method === 'per-code' ? perCode(day, policy) : totalTime(day, policy);
-    for (const r of res) out.set(r.index, r);
+    // INVARIANT: a line's `index` is its position in `lines`.
+    for (const r of res) out[r.index] = r;
   }
-  return lines.map((l) => out.get(l.index)!);
+  return out;
 }
 
 function perCode(day: UnitLine[], p: UnitPolicy): LineUnits[] {
   return day.map((l) => {
     const u = unitsForMinutes(l.minutes!, p);
-    return { index: l.index, min: u, max: u, allowed: u, expected: u, governed: true, explanation: `${l.code}: ${l.minutes} min → ${plural(u, 'unit')} (each timed code on its own minutes)` };
+    return { index: l.index, min: u, max: u, allowed: u, expected: u, governed: true, note: { kind: 'per-code', code: l.code, minutes: l.minutes! } };
   });
 }
 
@@ -110,22 +144,13 @@ function totalTime(day: UnitLine[], p: UnitPolicy): LineUnits[] {
     expected = [...base];
     for (const i of order.slice(0, R)) expected[i]!++;
   }
-  const head = `total timed ${total} min → ${plural(T, 'unit')}`;
-  return day.map((l, i) => {
-    const parts = [`${l.code}: ${l.minutes} min`];
-    if (base[i]) parts.push(`${plural(base[i]!, 'full unit')}`);
-    const gotExtra = expected[i]! > base[i]!;
-    if (gotExtra) parts.push(`+1 for the ${rem[i]} remaining min`);
-    let tie = '';
-    if (tieIsOpen && rem[i] === cut) tie = `; tied with another code for the last unit, so either may take it (${min[i]}–${max[i]})`;
-    return {
-      index: l.index,
-      min: min[i]!,
-      max: max[i]!,
-      allowed: allowed[i]!,
-      expected: expected[i]!,
-      governed: true,
-      explanation: `${head}; ${parts[0]} → ${plural(expected[i]!, 'unit')}${parts.length > 1 ? ` (${parts.slice(1).join(', ')})` : ''}${tie}`,
-    };
-  });
+  return day.map((l, i) => ({
+    index: l.index,
+    min: min[i]!,
+    max: max[i]!,
+    allowed: allowed[i]!,
+    expected: expected[i]!,
+    governed: true,
+    note: { kind: 'total', code: l.code, minutes: l.minutes!, total, totalUnits: T, base: base[i]!, remainder: rem[i]!, tie: tieIsOpen && rem[i] === cut },
+  }));
 }

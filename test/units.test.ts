@@ -1,7 +1,7 @@
 // Table tests for the unit math (MCPM ch.5 §20.2 and the CPT midpoint rule): every boundary of the
 // unit table and every CMS worked example, with ties accepted either way as CMS allows.
 import { describe, expect, it } from 'vitest';
-import { allocateUnits, unitsForMinutes, type UnitLine, type UnitPolicy } from '../engine/units.ts';
+import { allocateUnits, explainUnits, unitsForMinutes, type UnitLine, type UnitPolicy } from '../engine/units.ts';
 
 const CMS: UnitPolicy = { method: 'total-time', minutesPerUnit: 15, minimumMinutes: 8 };
 const PER_CODE: UnitPolicy = { ...CMS, method: 'per-code' };
@@ -55,7 +55,7 @@ describe('CMS worked examples (total-time)', () => {
 
   it('the explanation names the total and the code', () => {
     const [a] = allocateUnits(lines(['97110', 33], ['97140', 7]), CMS);
-    expect(a!.explanation).toBe('total timed 40 min → 3 units; 97110: 33 min → 2 units (2 full units)');
+    expect(explainUnits(a!)).toBe('total timed 40 min → 3 units; 97110: 33 min → 2 units (2 full units)');
   });
 });
 
@@ -63,7 +63,7 @@ describe('untimed and other codes', () => {
   it('untimed codes are 1 unit and their minutes do not count', () => {
     const res = allocateUnits([{ index: 0, code: '97165', cls: 'untimed', minutes: 60, day: 1 }, timed('97110', 10, undefined, 1)], CMS);
     expect(res.map((r) => r.expected)).toEqual([1, 1]);
-    expect(res[1]!.explanation).toContain('total timed 10 min');
+    expect(explainUnits(res[1]!)).toContain('total timed 10 min');
   });
 
   it('codes outside the unit policy keep their billed units', () => {
