@@ -26,6 +26,8 @@ export interface ClaimContext {
   /** Each line's date of service as a day number. */
   days: number[];
   units: LineUnits[];
+  /** Per-claim results of facts that look at every line (computed on first use). */
+  kx?: Map<number, boolean[]>;
 }
 
 export function makeContext(p: Prepared, claim: Claim): ClaimContext {
@@ -155,11 +157,20 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
   unitsExpected: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.min : undefined),
   kxOver: (ctx, line, p) => {
     if (line === undefined) return false;
-    const bucket = kxBucket(ctx.claim, line);
-    if (!bucket) return false;
-    let total = ctx.claim.history?.therapyAllowedThisYear?.[bucket] ?? 0;
-    for (let j = 0; j <= line; j++) if (kxBucket(ctx.claim, j) === bucket) total += ctx.claim.lines[j]!.charge ?? 0;
-    return total > Number(p['threshold']);
+    const threshold = Number(p['threshold']);
+    let over = ctx.kx?.get(threshold);
+    if (!over) {
+      // Running totals per bucket, in line order: a line needs KX once its bucket passes the threshold.
+      const totals = { OT: ctx.claim.history?.therapyAllowedThisYear?.OT ?? 0, PT_SLP: ctx.claim.history?.therapyAllowedThisYear?.PT_SLP ?? 0 };
+      over = ctx.claim.lines.map((l, j) => {
+        const bucket = kxBucket(ctx.claim, j);
+        if (!bucket) return false;
+        totals[bucket] += l.charge ?? 0;
+        return totals[bucket] > threshold;
+      });
+      (ctx.kx ??= new Map()).set(threshold, over);
+    }
+    return over[line] === true;
   },
   assistantShare: (ctx, line) => {
     const l = line === undefined ? undefined : ctx.claim.lines[line];

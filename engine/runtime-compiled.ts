@@ -34,7 +34,25 @@ function compileExpr(p: Prepared, e: ExprData): Value {
   }
   const f = FIELD_BY_PATH.get(e.over);
   const overLines = e.over === 'lines' || (f !== undefined && f.scope === 'line' && !f.type.startsWith('list<'));
-  if (!overLines) return (ctx, i) => evalExpr(ctx, e, i);
+  if (!overLines) {
+    // An aggregate over a list field of the claim or the line (`count(claim.diagnoses)`).
+    const list = fieldReader(e.over);
+    if (!list) return (ctx, i) => evalExpr(ctx, e, i);
+    const agg = e.agg;
+    return (ctx, i) => {
+      const v = list(ctx, i);
+      const xs = Array.isArray(v) ? v : [];
+      if (agg === 'count') return xs.length;
+      let sum = 0;
+      let best: number | undefined;
+      for (const x of xs) {
+        if (!isNum(x)) continue;
+        sum += x;
+        if (best === undefined || (agg === 'max' ? x > best : x < best)) best = x;
+      }
+      return agg === 'sum' ? sum : best;
+    };
+  }
   const where = e.where ? compileCondition(p, e.where) : undefined;
   const read = e.over === 'lines' ? undefined : fieldReader(e.over);
   const agg = e.agg;

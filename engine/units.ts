@@ -117,40 +117,65 @@ function perCode(day: UnitLine[], p: UnitPolicy): LineUnits[] {
 }
 
 function totalTime(day: UnitLine[], p: UnitPolicy): LineUnits[] {
-  const total = day.reduce((s, l) => s + l.minutes!, 0);
+  const n = day.length;
+  let total = 0;
+  let baseSum = 0;
+  const base = new Array<number>(n);
+  const rem = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const m = day[i]!.minutes!;
+    total += m;
+    base[i] = Math.floor(m / p.minutesPerUnit);
+    rem[i] = m % p.minutesPerUnit;
+    baseSum += base[i]!;
+  }
   const T = unitsForMinutes(total, p);
-  const base = day.map((l) => Math.floor(l.minutes! / p.minutesPerUnit));
-  const rem = day.map((l) => l.minutes! % p.minutesPerUnit);
-  const baseSum = base.reduce((a, b) => a + b, 0);
   // INVARIANT: 0 <= R < day.length (each code gets at most one leftover unit).
   const R = Math.max(0, T - baseSum);
-  const sortedRem = [...rem].sort((a, b) => b - a);
-  const cut = R > 0 ? sortedRem[R - 1]! : Infinity;
-  const above = rem.filter((r) => r > cut).length;
-  const tied = rem.filter((r) => r === cut).length;
+  // The leftover units go to the R largest remainders; `cut` is the R-th largest.
+  const cut = R > 0 ? (n === 1 ? rem[0]! : [...rem].sort((a, b) => b - a)[R - 1]!) : Infinity;
+  let above = 0;
+  let tied = 0;
+  for (const r of rem) {
+    if (r > cut) above++;
+    else if (r === cut) tied++;
+  }
   const tieIsOpen = R > 0 && tied > R - above;
-  const min = day.map((_, i) => base[i]! + (rem[i]! > cut || (rem[i] === cut && !tieIsOpen) ? 1 : 0));
-  const max = day.map((_, i) => base[i]! + (rem[i]! > cut || rem[i] === cut ? 1 : 0));
-  // Given what the other lines billed (clipped to what they may carry), how many may this one carry?
-  const billedClipped = day.map((l, i) => clamp(l.billed ?? min[i]!, min[i]!, max[i]!));
-  const clippedSum = billedClipped.reduce((a, b) => a + b, 0);
-  const allowed = day.map((_, i) => clamp(T - (clippedSum - billedClipped[i]!), min[i]!, max[i]!));
+  const min = new Array<number>(n);
+  const max = new Array<number>(n);
+  const billedClipped = new Array<number>(n);
+  let clippedSum = 0;
+  let billedValid = true;
+  for (let i = 0; i < n; i++) {
+    const r = rem[i]!;
+    min[i] = base[i]! + (r > cut || (r === cut && !tieIsOpen) ? 1 : 0);
+    max[i] = base[i]! + (r >= cut ? 1 : 0);
+    // Given what the other lines billed (clipped to what they may carry), how many may this one carry?
+    const billed = day[i]!.billed;
+    billedClipped[i] = clamp(billed ?? min[i]!, min[i]!, max[i]!);
+    clippedSum += billedClipped[i]!;
+    if (billed !== billedClipped[i]) billedValid = false;
+  }
   // Expected: the billed split when it is one the policy allows, else most minutes first.
-  const billedValid = clippedSum === T && day.every((l, i) => l.billed === billedClipped[i]);
   let expected: number[];
-  if (billedValid) expected = billedClipped;
+  if (billedValid && clippedSum === T) expected = billedClipped;
   else {
     const order = day.map((_, i) => i).sort((a, b) => rem[b]! - rem[a]! || day[b]!.minutes! - day[a]!.minutes! || day[a]!.index - day[b]!.index);
     expected = [...base];
-    for (const i of order.slice(0, R)) expected[i]!++;
+    for (let k = 0; k < R; k++) expected[order[k]!]!++;
   }
-  return day.map((l, i) => ({
-    index: l.index,
-    min: min[i]!,
-    max: max[i]!,
-    allowed: allowed[i]!,
-    expected: expected[i]!,
-    governed: true,
-    note: { kind: 'total', code: l.code, minutes: l.minutes!, total, totalUnits: T, base: base[i]!, remainder: rem[i]!, tie: tieIsOpen && rem[i] === cut },
-  }));
+  const out = new Array<LineUnits>(n);
+  for (let i = 0; i < n; i++) {
+    const l = day[i]!;
+    out[i] = {
+      index: l.index,
+      min: min[i]!,
+      max: max[i]!,
+      allowed: clamp(T - (clippedSum - billedClipped[i]!), min[i]!, max[i]!),
+      expected: expected[i]!,
+      governed: true,
+      note: { kind: 'total', code: l.code, minutes: l.minutes!, total, totalUnits: T, base: base[i]!, remainder: rem[i]!, tie: tieIsOpen && rem[i] === cut },
+    };
+  }
+  return out;
 }
