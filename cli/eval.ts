@@ -24,6 +24,8 @@ export interface EvalIo {
   /** Raw output with backpressure (defaults to process.stdout). */
   write?: (s: string) => Promise<void>;
   isTTY?: boolean;
+  /** Where the progress line goes (defaults to stderr). */
+  progress?: (s: string) => void;
 }
 
 const CACHE_DIR = join(projectRoot(), 'node_modules', '.cache', 'payer-rules', 'compiled');
@@ -227,7 +229,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
     lastProgress = now;
     const rate = count / Math.max(0.001, (now - started) / 1000);
     const eta = size && bytes ? ((size - bytes) / Math.max(1, bytes)) * ((now - started) / 1000) : undefined;
-    process.stderr.write(`\r${count} claims, ${Math.round(rate)}/s${eta !== undefined && !final ? `, about ${Math.ceil(eta)} s left` : ''}   ${final ? '\n' : ''}`);
+    (io.progress ?? ((x: string) => process.stderr.write(x)))(`\r${count} claims, ${Math.round(rate)}/s${eta !== undefined && !final ? `, about ${Math.ceil(eta)} s left` : ''}   ${final ? '\n' : ''}`);
   };
 
   if (isNdjson) {
