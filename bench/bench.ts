@@ -177,6 +177,8 @@ const floorTimes = [0, 1, 2].map(() => wall(['-e', floorScript, cliFile]).ms);
 rows.push([`payer-rules eval, ${cliN.toLocaleString('en-US')} claims NDJSON → NDJSON (${cpus().length} workers)`, `${(median(cliTimes) / 1000).toFixed(1)} s`, '—']);
 rows.push(['floor: node reads, parses and writes the same NDJSON', `${(median(floorTimes) / 1000).toFixed(1)} s`, '—']);
 rows.push(['eval ÷ floor', `${(median(cliTimes) / median(floorTimes)).toFixed(1)}×`, 'within 3×']);
+const rss200 = /max RSS (\d+) MB/.exec(wall([bin, 'eval', '--ruleset', join(ROOT, 'rulesets'), cliFile], { PAYER_RULES_REPORT_RSS: '1' }).stderr)?.[1];
+rows.push([`peak memory of payer-rules eval, ${cliN.toLocaleString('en-US')} claims`, `${rss200 ?? '?'} MB`, '—']);
 
 const memN = Number(process.env['BENCH_MEMORY_CLAIMS'] ?? 1_000_000);
 if (memN > 0) {

@@ -11,7 +11,8 @@ const ev = new Evaluator(data.rulesets);
 parentPort!.on('message', async (msg: { id: number; jobs: LineJob[] }) => {
   try {
     const res = await evaluateBatch(ev, msg.jobs, data.runtime, data.explain, data.format);
-    parentPort!.postMessage({ id: msg.id, ...res });
+    // The encoded reports move to the main thread without a copy.
+    parentPort!.postMessage({ id: msg.id, ...res }, [res.bytes.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: String((e as Error)?.message ?? e) });
   }

@@ -13,7 +13,7 @@ import { renderDiagnostic } from '../dsl/render.ts';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import { COMPILED_FORMAT, type CompiledRuleset } from '../engine/compiled.ts';
 import { RulesetLoader, UnreadableError, UsageError, projectRoot, readSource, rulesetFiles } from './files.ts';
-import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
+import { SEPARATOR, duplicateReport, encodeBatch, evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
 
 export { jsonError };
 
@@ -22,7 +22,7 @@ export interface EvalIo {
   err: (s: string) => void;
   stdin: NodeJS.ReadableStream;
   /** Raw output with backpressure (defaults to process.stdout). */
-  write?: (s: string) => Promise<void>;
+  write?: (s: string | Uint8Array) => Promise<void>;
   isTTY?: boolean;
   /** Where the progress line goes (defaults to stderr). */
   progress?: (s: string) => void;
@@ -116,8 +116,8 @@ function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName
     w.on('message', (m: Partial<BatchResult> & { id: number; error?: string }) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      if (m.error !== undefined || !m.texts || !m.ids) p?.reject(new Error(m.error ?? 'worker failed'));
-      else p?.resolve({ texts: m.texts, ids: m.ids, failed: !!m.failed });
+      if (m.error !== undefined || !m.bytes || !m.ids || !m.ends) p?.reject(new Error(m.error ?? 'worker failed'));
+      else p?.resolve({ bytes: m.bytes, ends: m.ends, ids: m.ids, failed: !!m.failed });
     });
     w.on('error', (e) => {
       for (const p of pending.values()) p.reject(e);
@@ -139,7 +139,7 @@ function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName
   };
 }
 
-function stdoutWrite(s: string): Promise<void> {
+function stdoutWrite(s: string | Uint8Array): Promise<void> {
   return new Promise((resolve) => {
     if (process.stdout.write(s)) resolve();
     else process.stdout.once('drain', () => resolve());
@@ -192,29 +192,34 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
 
   let failed = false;
   let count = 0;
-  let buffer = '';
   // A claim id seen before in this input is reported as invalid in its place (1-based claim number).
   // Ids are kept as 52-bit hashes, not strings, so memory grows by a few bytes per claim at most.
   const seen = new Map<number, number>();
+  const encoder = new TextEncoder();
   const emit = async (r: BatchResult) => {
-    for (let i = 0; i < r.texts.length; i++) {
+    const n = r.ends.length;
+    if (n === 0) return;
+    // Segments of the batch to write: everything, except duplicates swapped for their report.
+    let from = 0;
+    const parts: Uint8Array[] = [encoder.encode(count === 0 ? (format === 'json' ? '[\n' : '') : SEPARATOR[format])];
+    for (let i = 0; i < n; i++) {
       const id = r.ids[i];
-      let text = r.texts[i]!;
-      if (id !== null && id !== undefined) {
-        const key = idHash(id);
-        const first = seen.get(key);
-        if (first !== undefined) {
-          text = duplicateReport(id, first, format);
-          failed = true;
-        } else seen.set(key, count + 1);
+      const claimNo = count + i + 1;
+      if (id === null || id === undefined) continue;
+      const key = idHash(id);
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, claimNo);
+        continue;
       }
-      buffer += (count === 0 ? (format === 'json' ? '[\n' : '') : SEPARATOR[format]) + text;
-      count++;
+      failed = true;
+      const start = i === 0 ? 0 : r.ends[i - 1]! + Buffer.byteLength(SEPARATOR[format]);
+      parts.push(r.bytes.subarray(from, start), encoder.encode(duplicateReport(id, first, format)));
+      from = r.ends[i]!;
     }
-    if (buffer.length > 1 << 16) {
-      await write(buffer);
-      buffer = '';
-    }
+    parts.push(r.bytes.subarray(from));
+    count += n;
+    for (const part of parts) if (part.length) await write(part);
   };
 
   // Progress on a terminal only: claims done, claims per second, time left.
@@ -275,13 +280,12 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
     for (const raw of claims) {
       const r = runtime === 'compiled' ? evaluator.evaluateSync(raw, { explain }) : await evaluator.evaluate(raw, { runtime, explain });
       failed ||= isFailure(r);
-      await emit({ texts: [formatReport(r, format)], ids: [r.claimId], failed: false });
+      await emit(encodeBatch([formatReport(r, format)], [r.claimId], false, format));
       progress();
     }
   }
-  if (format === 'json') buffer += count === 0 ? '[]\n' : '\n]\n';
-  else if (count > 0) buffer += '\n';
-  await write(buffer);
+  if (format === 'json') await write(count === 0 ? '[]\n' : '\n]\n');
+  else if (count > 0) await write('\n');
   progress(true);
   if (process.env['PAYER_RULES_REPORT_RSS']) io.err(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   return failed ? 1 : 0;

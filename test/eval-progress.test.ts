@@ -10,7 +10,7 @@ async function run(isTTY: boolean) {
   const progress: string[] = [];
   const out: string[] = [];
   const stdin = Readable.from([Array.from({ length: 50 }, (_, i) => claim(i)).join('\n') + '\n']);
-  const code = await evalCommand({ '--ruleset': rulesets }, ['-'], { out: () => {}, err: () => {}, stdin, isTTY, progress: (s) => progress.push(s), write: async (s) => void out.push(s) });
+  const code = await evalCommand({ '--ruleset': rulesets }, ['-'], { out: () => {}, err: () => {}, stdin, isTTY, progress: (s) => progress.push(s), write: async (s) => void out.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) });
   return { code, progress, out: out.join('') };
 }
 
