@@ -12,7 +12,7 @@ import { analyze } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import { COMPILED_FORMAT, type CompiledRuleset } from '../engine/compiled.ts';
-import { RulesetLoader, UnreadableError, UsageError, projectRoot, readSource, rulesetFiles } from './files.ts';
+import { RulesetLoader, UnreadableError, UsageError, newestMtime, projectRoot, readSource, rulesetFiles } from './files.ts';
 import { SEPARATOR, duplicateReport, encodeBatch, evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
 
 export { jsonError };
@@ -41,7 +41,8 @@ export function loadRulesets(path: string, err: (s: string) => void): CompiledRu
   });
   const hash = createHash('sha256').update(COMPILED_FORMAT);
   for (const f of [...sources, ...loader.files().values()].sort((a, b) => (a.name < b.name ? -1 : 1))) hash.update(`\u0000${f.name}\u0000${f.text}`);
-  for (const src of ['dsl', 'engine']) hash.update(String(statSync(join(projectRoot(), src)).mtimeMs));
+  // The compiler's own sources are part of the key: a changed compiler recompiles.
+  for (const src of ['dsl', 'engine']) hash.update(String(newestMtime(join(projectRoot(), src))));
   const cacheFile = join(CACHE_DIR, `${hash.digest('hex').slice(0, 32)}.json`);
   if (existsSync(cacheFile)) {
     try {

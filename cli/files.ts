@@ -131,3 +131,15 @@ export function projectRoot(): string {
   }
   throw new Error('cannot find the payer-rules folder');
 }
+
+/** The newest modification time of any file under a folder (node_modules and dot-folders skipped). */
+export function newestMtime(dir: string): number {
+  let m = 0;
+  for (const n of readdirSync(dir)) {
+    if (n === 'node_modules' || n.startsWith('.')) continue;
+    const p = join(dir, n);
+    const st = statSync(p);
+    m = Math.max(m, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return m;
+}

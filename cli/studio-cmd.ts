@@ -1,28 +1,18 @@
 // `payer-rules studio [--port N] [--rulesets DIR]`: builds the editor when its sources are newer
 // than the last build, then serves it on 127.0.0.1.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createStudio } from './studio.ts';
-import { UsageError, projectRoot } from './files.ts';
+import { UsageError, newestMtime, projectRoot } from './files.ts';
 
 const ROOT = projectRoot();
 const DIST = join(ROOT, 'dist', 'editor');
 
-function newest(dir: string): number {
-  let m = 0;
-  for (const n of readdirSync(dir)) {
-    if (n === 'node_modules' || n.startsWith('.')) continue;
-    const p = join(dir, n);
-    const st = statSync(p);
-    m = Math.max(m, st.isDirectory() ? newest(p) : st.mtimeMs);
-  }
-  return m;
-}
 
 /** Builds the editor if dist/editor is missing or older than its sources. */
 export async function buildEditorIfNeeded(log: (s: string) => void): Promise<void> {
   const index = join(DIST, 'index.html');
-  const sources = Math.max(newest(join(ROOT, 'editor')), newest(join(ROOT, 'dsl')), newest(join(ROOT, 'engine')));
+  const sources = Math.max(newestMtime(join(ROOT, 'editor')), newestMtime(join(ROOT, 'dsl')), newestMtime(join(ROOT, 'engine')));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   log('building the editor…');
   const { build } = await import('vite');
