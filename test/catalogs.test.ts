@@ -54,3 +54,19 @@ describe('catalogs', () => {
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['payer', 'diagnoses', 'priorAuthorization', 'history']));
   });
 });
+
+describe('layering', () => {
+  it('dsl/ and engine/ import no Node built-ins (the browser runs them), and engine/ never imports dsl/', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const root = new URL('../', import.meta.url).pathname;
+    const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.ts') ? [join(d, n)] : []));
+    for (const dir of ['dsl', 'engine']) {
+      for (const f of walk(join(root, dir))) {
+        const text = readFileSync(f, 'utf8');
+        expect(text, f).not.toMatch(/from ['"](node:|fs['"]|path['"]|os['"]|child_process)/);
+        if (dir === 'engine') expect(text, f).not.toMatch(/from ['"]\.\.\/dsl\//);
+      }
+    }
+  });
+});
