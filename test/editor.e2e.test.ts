@@ -196,6 +196,14 @@ describe('studio in a real browser', () => {
     expect(onDisk).not.toContain('# a change made outside the studio');
   });
 
+  it('creates a new ruleset file from the editor', async () => {
+    page.once('dialog', (d) => void d.accept('acme-ppo/2026.payer'));
+    await page.getByTestId('new-file').click();
+    await expect.poll(() => page.getByTestId('current-file').innerText(), { timeout: 15_000 }).toContain('acme-ppo/2026.payer');
+    expect(readFileSync(join(rulesets, 'acme-ppo/2026.payer'), 'utf8')).toContain('ruleset acme-ppo "acme-ppo"');
+    await expect.poll(() => page.getByTestId('problem-count').innerText(), { timeout: 15_000 }).toBe('0 errors, 0 warnings');
+  });
+
   it('warns before closing a tab with unsaved changes', async () => {
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.type('# unsaved\n');

@@ -230,6 +230,25 @@ export function App() {
     };
   }, [comparing, conflict]);
 
+  const newFile = useCallback(async () => {
+    const path = window.prompt('New file inside rulesets/ (e.g. acme-ppo/2026.payer, acme-ppo/units.cases.yaml):', '');
+    if (!path) return;
+    const id = path.split('/')[0]!.replace(/[^a-z0-9-]/g, '') || 'new-payer';
+    const starter = path.endsWith('.payer')
+      ? `# ${id}\nruleset ${id} "${id}"\nversion ${new Date().getFullYear()}.1 effective ${new Date().getFullYear()}-01-01 through ${new Date().getFullYear()}-12-31\n`
+      : path.endsWith('.yaml') || path.endsWith('.yml')
+        ? 'cases:\n  - name: first case\n    claim: { id: CASE-1, dateOfService: "2026-01-05", lines: [{ code: "97110", units: 1, minutes: 15 }] }\n    expect: { status: clean }\n'
+        : '[]\n';
+    const res = await saveFile(path, starter, null);
+    if (!res.ok) {
+      setStatus(res.conflict ? `${path} already exists` : `not created: ${res.error}`);
+      return;
+    }
+    await syncWorkerFiles();
+    await openFile(path);
+    setStatus(`created ${path}`);
+  }, [openFile, syncWorkerFiles]);
+
   const diagnostics = analysis?.diagnostics ?? [];
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -250,6 +269,7 @@ export function App() {
         <span className={errors ? 'badge error' : 'badge ok'} data-testid="problem-count">
           {errors} error{errors === 1 ? '' : 's'}, {warnings} warning{warnings === 1 ? '' : 's'}
         </span>
+        <button onClick={() => void newFile()} data-testid="new-file">New file</button>
         <button onClick={() => void save()} title="Ctrl/Cmd+S" data-testid="save">Save</button>
         <button onClick={() => void editorRef.current?.getAction('editor.action.formatDocument')?.run()} title="Shift+Alt+F">Format</button>
         <button onClick={() => { setTab('claims'); runRef.current(); }} title="Ctrl/Cmd+Enter">Run</button>
