@@ -10,6 +10,8 @@ import type { CompiledRuleset } from '../../engine/compiled.ts';
 import { runCases } from '../../engine/harness.ts';
 import { diffRulesets, expandSet } from '../../engine/diff.ts';
 import { FINDING_KINDS } from '../../engine/finding-kinds.ts';
+import { isCode } from '../../engine/codes.ts';
+import { setHas } from '../../engine/operator-catalog.ts';
 import type { AnalysisResult, CompletionEntry, DefinitionInfo, HoverInfo, Request, SymbolInfo } from './protocol.ts';
 
 const files = new Map<string, string>();
@@ -125,6 +127,13 @@ function complete(path: string, text: string, offset: number): CompletionEntry[]
   const res = analyzed(path, text);
   const setNames = [...(res.check.checked?.codeSets.keys() ?? [])].filter((n) => !n.startsWith('#'));
   const sets: CompletionEntry[] = setNames.map((n) => ({ label: n, kind: 'codeSet', detail: 'code set' }));
+  // Codes the ruleset already names, with the sets they appear in (offered where codes go).
+  const codeSetsOf = new Map<string, string[]>();
+  for (const [name, set] of res.check.checked?.codeSets ?? []) {
+    if (name.startsWith('#')) continue;
+    for (const c of expandSet({ codes: set.codes, ranges: set.ranges }).slice(0, 2000)) codeSetsOf.set(c, [...(codeSetsOf.get(c) ?? []), name]);
+  }
+  const codes: CompletionEntry[] = [...codeSetsOf].slice(0, 500).map(([c, in_]) => ({ label: c, kind: 'code', detail: `in ${in_.join(', ')}` }));
   // After `claim.` / `line.` (or inside a path): fields.
   if (prev?.image === '.' && prev2 && (prev2.image === 'claim' || prev2.image === 'line' || /^[a-zA-Z]/.test(prev2.image))) {
     let i = ctx.length - 2;
@@ -139,7 +148,7 @@ function complete(path: string, text: string, offset: number): CompletionEntry[]
   }
   const p = prev?.image;
   if (p === 'in' || p === '=' || p === 'codes' || p === 'on' || p === 'for' || p === 'except' || p === 'eligible' || (p === ',' && ctx.some((t) => ['codes', 'on', 'for', 'except', 'eligible', 'in'].includes(t.image)) && !ctx.slice().reverse().find((t) => ['of', 'bypass', 'require'].includes(t.image)))) {
-    return sets;
+    return [...sets, ...codes];
   }
   if (p === 'require' || p === 'of' || p === 'bypass' || p === 'has' || p === 'lacks' || p === 'with' || (p === ',' && ctx.slice().reverse().find((t) => ['of', 'bypass', 'require', 'has', 'lacks', 'codes', 'on', 'in'].includes(t.image))?.image !== 'codes')) {
     return [...MODIFIERS.map(([m, d]) => ({ label: m, kind: 'modifier' as const, detail: d })), ...(p === 'require' ? [{ label: 'one of', kind: 'keyword' as const }, { label: 'auth for', kind: 'keyword' as const }] : [])];
@@ -172,6 +181,10 @@ function hover(path: string, text: string, offset: number): HoverInfo | null {
   if (kw) return { start: w.start, end: w.end, markdown: `**\`${w.word}\`** — ${kw}` };
   const mod = MODIFIERS.find(([m]) => m === w.word);
   if (mod) return { start: w.start, end: w.end, markdown: `**modifier ${mod[0]}** — ${mod[1]}` };
+  if (isCode('procedure', w.word)) {
+    const inSets = [...(res.check.checked?.codeSets ?? [])].filter(([name, set]) => !name.startsWith('#') && setHas({ codes: set.codes, ranges: set.ranges }, w.word)).map(([name]) => `\`${name}\``);
+    return { start: w.start, end: w.end, markdown: `**code ${w.word}**\n\n${inSets.length ? `in ${inSets.join(', ')}` : 'in no code set of this ruleset'}` };
+  }
   return null;
 }
 
