@@ -76,6 +76,7 @@ export const ClaimSchema = z.object({
       from: field(date.optional(), { type: 'date', doc: 'first day the authorization covers' }),
       to: field(date.optional(), { type: 'date', doc: 'last day the authorization covers' }),
       visits: field(count.optional(), { type: 'number', doc: 'visits the authorization allows' }),
+      visitsUsed: field(count.optional(), { type: 'number', doc: 'visits already used under this authorization, before this claim' }),
     })
     .optional(),
   history: z
