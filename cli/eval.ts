@@ -15,7 +15,6 @@ import { COMPILED_FORMAT, type CompiledRuleset } from '../engine/compiled.ts';
 import { RulesetLoader, UnreadableError, UsageError, newestMtime, projectRoot, readSource, rulesetFiles } from './files.ts';
 import { SEPARATOR, duplicateReport, encodeBatch, evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
 
-export { jsonError };
 
 export interface EvalIo {
   out: (s: string) => void;

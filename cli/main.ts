@@ -10,7 +10,7 @@ import { studioCommand } from './studio-cmd.ts';
 import { diffCommand } from './diff.ts';
 import { renderResults, runTests } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
-import { RulesetLoader, UnreadableError, UsageError, displayPath, readSource, rulesetFiles } from './files.ts';
+import { RulesetLoader, UnreadableError, UsageError, readSource, rulesetFiles } from './files.ts';
 
 const HELP = `payer-rules: payer rules for outpatient therapy claims
 
@@ -226,4 +226,3 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
-export { displayPath };

@@ -1,6 +1,6 @@
 // Text → AST with spans, plus every lexing and syntax diagnostic of the file. Never throws on user
 // input: the worst text yields an empty AST and diagnostics.
-import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
 import { tokenize } from './lexer.ts';
 import { parseTokens } from './parser.ts';
 import { toAst } from './cst-to-ast.ts';
@@ -76,22 +76,7 @@ function describeToken(t: IToken | undefined): string {
   return what ? `${what} \`${img}\`` : `\`${img}\``;
 }
 
-function label(t: TokenType): string {
-  return t.LABEL ?? t.name;
-}
-
-function expectedList(paths: TokenType[][][] | TokenType[][]): string {
-  const firsts = new Set<string>();
-  const flat = (paths as unknown[]).flat(1) as TokenType[][];
-  for (const p of flat) if (p[0]) firsts.add(label(p[0]));
-  const list = [...firsts];
-  if (list.length === 0) return '';
-  if (list.length > 6) return `${list.slice(0, 6).join(', ')} or …`;
-  return list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
-}
-
 function syntaxMessage(e: IRecognitionException): { message: string; help?: string } {
-  const ex = e as IRecognitionException & { previousToken?: IToken };
   const ruleStack = e.context?.ruleStack ?? [];
   const rule = ruleStack[ruleStack.length - 1] ?? 'file';
   const where = RULE_WORDS[rule] ?? 'the ruleset';
