@@ -1,14 +1,15 @@
 // `npm run bench`: timings a reader can trust (median of several runs, machine noted). Speed is
 // measured here, never asserted in tests.
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { analyze, format, peekHeader } from '../dsl/index.ts';
+import { analyze, format, rulesetLoader } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { generateClaim, rng } from './generate.ts';
-import { projectRoot } from '../cli/files.ts';
+import { projectRoot, rulesetFiles } from '../cli/files.ts';
+import { runCompiledRules } from './rules-loop.ts';
 
 const ROOT = projectRoot() + '/';
 import { validateClaim } from '../engine/validate.ts';
@@ -70,9 +71,9 @@ row('check + compile, 10,000 rules naming a 10,000-code set', p10, 'about 2× th
 
 // ---- evaluation throughput ----
 
-const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.payer') ? [join(d, n)] : []));
-const sources = walk(join(ROOT, 'rulesets')).map((p) => ({ name: p.slice(ROOT.length), text: readFileSync(p, 'utf8') }));
-const compiled: CompiledRuleset[] = sources.map((f) => analyze(f, { loadRuleset: (id, day) => sources.filter((x) => peekHeader(x)?.id === id).find((x) => { const h = peekHeader(x)!; return day === undefined || ((h.from ?? 0) <= day && day <= (h.through ?? Infinity)); }) }).compiled!);
+const sources = rulesetFiles(join(ROOT, 'rulesets')).map((p) => ({ name: p.slice(ROOT.length), text: readFileSync(p, 'utf8') }));
+const loadRuleset = rulesetLoader(sources);
+const compiled: CompiledRuleset[] = sources.map((f) => analyze(f, { loadRuleset }).compiled!);
 const medicareVersions = compiled.filter((r) => r.ruleset.id === 'medicare-part-b');
 
 /** Realistic claims for medicare-part-b, dated in 2026 so every one meets a ruleset version. */
@@ -118,18 +119,7 @@ const validated = claims.map((c) => validateClaim(JSON.parse(c))).flatMap((v) =>
 const validatedLines = validated.reduce((n, c) => n + c.lines.length, 0);
 const crt = prepareCompiled(v2026);
 const jrt = prepareJre(v2026);
-const tRules = time(() => {
-  let fired = 0;
-  for (const claim of validated) {
-    const ctx = makeContext(crt.prepared, claim);
-    for (const r of crt.rules) {
-      if (r.line) {
-        for (let i = 0; i < claim.lines.length; i++) if (r.test(ctx, i)) fired++;
-      } else if (r.test(ctx, undefined)) fired++;
-    }
-  }
-  return fired;
-}, 5);
+const tRules = time(() => runCompiledRules(crt, validated), 5);
 const jreSubset = validated.slice(0, 1000);
 const jreSubsetLines = jreSubset.reduce((n, c) => n + c.lines.length, 0);
 const jreRuleTimes: number[] = [];

@@ -1,5 +1,5 @@
 // Profiling probe for `eval`'s per-claim path (parse, validate, evaluate, report, serialize).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
@@ -7,9 +7,7 @@ import { evaluateBatch } from '../cli/eval-core.ts';
 import { projectRoot } from '../cli/files.ts';
 import { generateClaim, rng } from './generate.ts';
 
-const ROOT = projectRoot();
-const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.payer') ? [join(d, n)] : []));
-const src = walk(join(ROOT, 'rulesets')).find((p) => p.endsWith('medicare-part-b/2026.payer'))!;
+const src = join(projectRoot(), 'rulesets/medicare-part-b/2026.payer');
 const rs = analyze({ name: src, text: readFileSync(src, 'utf8') }).compiled!;
 const r = rng(11);
 const jobs = Array.from({ length: 30000 }, (_, i) => {

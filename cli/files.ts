@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { peekHeader, type RulesetHeaderInfo } from '../dsl/index.ts';
+import { rulesetLoader } from '../dsl/index.ts';
 import type { SourceFile } from '../dsl/source.ts';
 
 /** The file extension of ruleset files. */
@@ -59,20 +59,10 @@ export function filesUnder(path: string, wanted: (name: string) => boolean): str
   return out;
 }
 
-interface Indexed extends RulesetHeaderInfo {
-  path: string;
-}
-
-/**
- * Resolves `extends` by id among the ruleset files near the checked ones: the nearest enclosing
- * folder named `rulesets` (so rulesets/<payer>/<version>.payer sees every payer), else the file's
- * own folder; picks the version whose effective window holds the date (else the latest that
- * starts before it).
- */
 export class RulesetLoader {
-  private index = new Map<string, Indexed[]>();
   private scanned = new Set<string>();
   private texts = new Map<string, SourceFile>();
+  private resolve: ReturnType<typeof rulesetLoader> | undefined;
 
   scanAround(file: string): void {
     const own = dirname(resolve(file));
@@ -87,32 +77,18 @@ export class RulesetLoader {
       return;
     }
     for (const f of files.slice(0, 2000)) {
-      let src: SourceFile;
       try {
-        src = readSource(f);
+        this.texts.set(resolve(f), readSource(f));
       } catch {
-        continue;
+        // an unreadable neighbour cannot be a base; the file being checked reports its own read errors
       }
-      const h = peekHeader(src);
-      if (!h) continue;
-      this.texts.set(resolve(f), src);
-      const list = this.index.get(h.id) ?? [];
-      if (!list.some((x) => x.path === resolve(f))) list.push({ ...h, path: resolve(f) });
-      this.index.set(h.id, list);
     }
+    this.resolve = undefined;
   }
 
   load = (id: string, onDate: number | undefined): SourceFile | undefined => {
-    const list = this.index.get(id);
-    if (!list?.length) return undefined;
-    const sorted = [...list].sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
-    let pick = sorted[sorted.length - 1]!;
-    if (onDate !== undefined) {
-      const covering = sorted.find((x) => (x.from ?? -Infinity) <= onDate && (x.through === undefined || onDate <= x.through));
-      const before = sorted.filter((x) => (x.from ?? -Infinity) <= onDate).pop();
-      pick = covering ?? before ?? sorted[0]!;
-    }
-    return this.texts.get(pick.path);
+    this.resolve ??= rulesetLoader([...this.texts.values()]);
+    return this.resolve(id, onDate);
   };
 
   /** Every indexed file, for rendering related notes in other files. */

@@ -59,6 +59,29 @@ export function peekHeader(file: SourceFile): RulesetHeaderInfo | undefined {
 }
 
 /**
+ * Resolves `extends` among a set of files: reads each file's header once, then picks the version
+ * of a ruleset in force on a day (a day number) — the one whose window holds it, else the latest
+ * that starts before it, else the earliest; with no day, the latest.
+ */
+export function rulesetLoader(files: readonly SourceFile[]): (id: string, day: number | undefined) => SourceFile | undefined {
+  const byId = new Map<string, { file: SourceFile; from: number; through: number }[]>();
+  for (const file of files) {
+    const h = peekHeader(file);
+    if (!h) continue;
+    byId.set(h.id, [...(byId.get(h.id) ?? []), { file, from: h.from ?? -Infinity, through: h.through ?? Infinity }]);
+  }
+  for (const list of byId.values()) list.sort((a, b) => a.from - b.from);
+  return (id, day) => {
+    const list = byId.get(id);
+    if (!list?.length) return undefined;
+    if (day === undefined) return list[list.length - 1]!.file;
+    const covering = list.find((x) => x.from <= day && day <= x.through);
+    const before = list.filter((x) => x.from <= day).pop();
+    return (covering ?? before ?? list[0]!).file;
+  };
+}
+
+/**
  * Versions of one ruleset must not overlap: a date of service would not know which to use.
  * Reports PR2033 on the later-starting version of each overlapping pair.
  */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { check, peekHeader } from '../dsl/index.ts';
+import { check, rulesetLoader } from '../dsl/index.ts';
 import type { SourceFile } from '../dsl/source.ts';
 import { FIXTURES, baseline } from './golden.ts';
 
@@ -18,11 +18,11 @@ function payerFiles(dir: string): string[] {
 }
 
 /** A loader over the .payer files of one folder. */
-function folderLoader(dir: string, root: string): (id: string) => SourceFile | undefined {
+function folderLoader(dir: string, root: string): (id: string, day: number | undefined) => SourceFile | undefined {
   const files = readdirSync(dir)
     .filter((n) => n.endsWith('.payer'))
     .map((n) => ({ name: relative(root, join(dir, n)), text: readFileSync(join(dir, n), 'utf8') }));
-  return (id) => files.find((f) => peekHeader(f)?.id === id);
+  return rulesetLoader(files);
 }
 
 describe('checker goldens', () => {
@@ -40,9 +40,10 @@ describe('checker goldens', () => {
 describe('shipped rulesets', () => {
   const root = new URL('../rulesets/', import.meta.url).pathname;
   const all = payerFiles(root).map((p) => ({ name: relative(root, p), text: readFileSync(p, 'utf8') }));
+  const load = rulesetLoader(all);
   for (const file of all) {
     it(`${file.name} checks clean`, () => {
-      const res = check(file, { loadRuleset: (id) => all.find((f) => peekHeader(f)?.id === id) });
+      const res = check(file, { loadRuleset: load });
       expect(baseline(file, res.diagnostics)).not.toContain('!!!');
     });
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Engine } from 'json-rules-engine';
-import { analyze, peekHeader } from '../dsl/index.ts';
+import { analyze, rulesetLoader } from '../dsl/index.ts';
 import type { CompiledRuleset, Condition } from '../engine/compiled.ts';
 import { FACTS, OPERATORS } from '../engine/operator-catalog.ts';
 import { fixtures, readFixture } from './golden.ts';
@@ -13,7 +13,7 @@ import { fixtures, readFixture } from './golden.ts';
 const rulesetsRoot = new URL('../rulesets/', import.meta.url).pathname;
 const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.payer') ? [join(d, n)] : []));
 const shipped = walk(rulesetsRoot).map((p) => ({ name: relative(rulesetsRoot, p), text: readFileSync(p, 'utf8') }));
-const load = (id: string) => shipped.find((f) => peekHeader(f)?.id === id);
+const load = rulesetLoader(shipped);
 
 function compiledOf(name: string, text: string): CompiledRuleset {
   const res = analyze({ name, text }, { loadRuleset: load });

@@ -1,7 +1,7 @@
 // Shared test helpers: the shipped rulesets, compiled once.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { analyze, peekHeader } from '../dsl/index.ts';
+import { analyze, rulesetLoader } from '../dsl/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 
 export const ROOT = new URL('../', import.meta.url).pathname;
@@ -18,15 +18,11 @@ let cache: CompiledRuleset[] | undefined;
 export function shippedRulesets(): CompiledRuleset[] {
   if (cache) return cache;
   const files = walk(join(ROOT, 'rulesets'), '.payer').map((p) => ({ name: relative(ROOT, p), text: readFileSync(p, 'utf8') }));
+  const load = rulesetLoader(files);
   cache = files.map((f) => {
-    const res = analyze(f, { loadRuleset: (id, day) => pickVersion(files, id, day) });
+    const res = analyze(f, { loadRuleset: load });
     if (!res.compiled) throw new Error(`${f.name} does not compile: ${res.diagnostics.map((d) => d.message).join('; ')}`);
     return res.compiled;
   });
   return cache;
-}
-
-function pickVersion(files: { name: string; text: string }[], id: string, day: number | undefined) {
-  const versions = files.map((f) => ({ f, h: peekHeader(f) })).filter((x) => x.h?.id === id);
-  return (versions.find((x) => day !== undefined && (x.h!.from ?? -Infinity) <= day && day <= (x.h!.through ?? Infinity)) ?? versions[versions.length - 1])?.f;
 }

@@ -1,6 +1,6 @@
 // The analysis worker: runs dsl/ and engine/ off the main thread. Everything the editor shows about
 // a ruleset comes from here; the UI parses nothing itself.
-import { analyze, format, peekHeader } from '../../dsl/index.ts';
+import { analyze, format, peekHeader, rulesetLoader } from '../../dsl/index.ts';
 import { tokenize } from '../../dsl/lexer.ts';
 import { KEYWORD_DOCS, KEYWORDS } from '../../dsl/tokens.ts';
 import type { SourceFile } from '../../dsl/source.ts';
@@ -20,14 +20,12 @@ function payerFiles(): SourceFile[] {
   return [...files].filter(([p]) => p.endsWith('.payer')).map(([name, text]) => ({ name, text }));
 }
 
+/** One resolver per open file, rebuilt only when the files change (not on every keystroke). */
+const loaders = new Map<string, ReturnType<typeof rulesetLoader>>();
 function loaderFor(self: string) {
-  const all = payerFiles().filter((f) => f.name !== self);
-  return (id: string, day: number | undefined) => {
-    const versions = all.map((f) => ({ f, h: peekHeader(f) })).filter((x) => x.h?.id === id).sort((a, b) => (a.h!.from ?? 0) - (b.h!.from ?? 0));
-    if (!versions.length) return undefined;
-    const hit = day === undefined ? undefined : versions.find((x) => (x.h!.from ?? -Infinity) <= day && day <= (x.h!.through ?? Infinity));
-    return (hit ?? versions.filter((x) => day === undefined || (x.h!.from ?? 0) <= day).pop() ?? versions[versions.length - 1]!).f;
-  };
+  let l = loaders.get(self);
+  if (!l) loaders.set(self, (l = rulesetLoader(payerFiles().filter((f) => f.name !== self))));
+  return l;
 }
 
 function symbolsOf(path: string, text: string, res: ReturnType<typeof analyze>): SymbolInfo {
@@ -219,6 +217,7 @@ async function handle(req: Request): Promise<unknown> {
       files.clear();
       for (const [k, v] of Object.entries(req.files)) files.set(k, v);
       last = undefined;
+      loaders.clear();
       return null;
     case 'analyze': {
       const t = performance.now();
