@@ -39,8 +39,8 @@ const MESSAGES: Record<FindingKind, string> = {
 };
 
 const FIXES: Partial<Record<FindingKind, string>> = {
-  'units-exceed-time': 'bill {unitsAllowed} units or fewer, or correct the documented minutes',
-  'units-below-time': 'bill {unitsExpected} units, or check the documented minutes',
+  'units-exceed-time': 'bill at most {unitsAllowed} (what the minutes support), or correct the documented minutes',
+  'units-below-time': 'bill {unitsExpected} (what the minutes support), or check the documented minutes',
   'missing-modifier': 'add modifier {modifier}',
   'wrong-discipline-modifier': 'replace the discipline modifier with {modifier}',
   'kx-required': 'add modifier KX if the services are medically necessary and documented',
