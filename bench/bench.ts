@@ -8,7 +8,7 @@ import { analyze, format, rulesetLoader } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { generateClaim, rng } from './generate.ts';
-import { projectRoot, rulesetFiles } from '../cli/files.ts';
+import { projectRoot, rulesetFiles } from '../workspace/files.ts';
 import { runCompiledRules } from './rules-loop.ts';
 
 const ROOT = projectRoot() + '/';

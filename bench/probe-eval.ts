@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { analyze } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
 import { evaluateBatch } from '../cli/eval-core.ts';
-import { projectRoot } from '../cli/files.ts';
+import { projectRoot } from '../workspace/files.ts';
 import { generateClaim, rng } from './generate.ts';
 
 const src = join(projectRoot(), 'rulesets/medicare-part-b/2026.payer');

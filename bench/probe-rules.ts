@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { analyze } from '../dsl/index.ts';
 import { validateClaim } from '../engine/validate.ts';
 import { prepareCompiled } from '../engine/runtime-compiled.ts';
-import { projectRoot } from '../cli/files.ts';
+import { projectRoot } from '../workspace/files.ts';
 import { generateClaim, rng } from './generate.ts';
 import { runCompiledRules } from './rules-loop.ts';
 

@@ -10,6 +10,9 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outdir = join(root, 'node_modules', '.cache', 'payer-rules', 'bin');
 const entry = join(outdir, 'main.mjs');
 
+// Every folder whose sources go into the bundle: a newer file in any of them rebuilds it.
+const SOURCE_FOLDERS = ['cli', 'dsl', 'engine', 'workspace', 'readers', 'writers', 'tables', 'server', 'queue', 'studio'];
+
 function newest(dir) {
   let m = 0;
   for (const n of readdirSync(dir)) {
@@ -21,7 +24,8 @@ function newest(dir) {
 }
 
 async function bundled() {
-  const sources = Math.max(...['cli', 'dsl', 'engine'].map((d) => newest(join(root, d))), statSync(join(root, 'package.json')).mtimeMs);
+  const folders = SOURCE_FOLDERS.map((d) => join(root, d)).filter((d) => existsSync(d));
+  const sources = Math.max(...folders.map((d) => newest(d)), statSync(join(root, 'package.json')).mtimeMs);
   if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return entry;
   const { build } = await import('esbuild');
   await build({

@@ -6,7 +6,7 @@ import { analyze } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { diffRulesets, renderDiff } from '../engine/diff.ts';
-import { RulesetLoader, UnreadableError, UsageError, readSource } from './files.ts';
+import { RulesetLoader, UnreadableError, UsageError, readSource } from '../workspace/files.ts';
 import { jsonError } from './eval-core.ts';
 
 function loadOne(path: string, err: (s: string) => void): CompiledRuleset {

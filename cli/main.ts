@@ -10,7 +10,13 @@ import { studioCommand } from './studio-cmd.ts';
 import { diffCommand } from './diff.ts';
 import { renderResults, runTests } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
-import { RulesetLoader, UnreadableError, UsageError, readSource, rulesetFiles } from './files.ts';
+import { RulesetLoader, UnreadableError, UsageError, readSource, rulesetFiles } from '../workspace/files.ts';
+import { parseFlags, stdio, type Io } from './args.ts';
+import { convertCommand } from './convert.ts';
+import { importCommand } from './import.ts';
+import { newVersionCommand } from './new-version.ts';
+import { serveCommand } from './serve.ts';
+import { submitCommand, resultsCommand, workerCommand } from './queue.ts';
 
 const HELP = `payer-rules: payer rules for outpatient therapy claims
 
@@ -32,37 +38,6 @@ usage:
 
 exit codes: 0 success, 1 errors found (fmt --check: drift; eval: a claim with an error
 finding or an invalid claim), 2 bad usage or unreadable input`;
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-
-const stdio: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
-
-function parseFlags(args: string[], known: Record<string, 'bool' | 'value'>): { flags: Record<string, string | true>; rest: string[] } {
-  const flags: Record<string, string | true> = {};
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      rest.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('-') && a !== '-') {
-      const [k, inline] = a.split('=', 2) as [string, string | undefined];
-      const kind = known[k];
-      if (!kind) throw new UsageError(`unknown option ${k}`);
-      if (kind === 'bool') flags[k] = true;
-      else {
-        const v = inline ?? args[++i];
-        if (v === undefined) throw new UsageError(`${k} needs a value`);
-        flags[k] = v;
-      }
-    } else rest.push(a);
-  }
-  return { flags, rest };
-}
 
 function checkCommand(args: string[], io: Io): number {
   const { rest } = parseFlags(args, {});
@@ -195,6 +170,13 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   compile: compileCommand,
   eval: evalCmd,
   schema: schemaCommand,
+  convert: convertCommand,
+  import: importCommand,
+  'new-version': newVersionCommand,
+  serve: serveCommand,
+  worker: workerCommand,
+  submit: submitCommand,
+  results: resultsCommand,
 };
 
 /** Runs the command line; returns the exit code. Never lets a stack trace reach the user. */

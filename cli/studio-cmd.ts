@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createStudio } from './studio.ts';
-import { UsageError, newestMtime, projectRoot } from './files.ts';
+import { UsageError, newestMtime, projectRoot } from '../workspace/files.ts';
 
 const ROOT = projectRoot();
 const DIST = join(ROOT, 'dist', 'editor');

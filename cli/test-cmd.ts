@@ -7,7 +7,7 @@ import { Evaluator } from '../engine/index.ts';
 import { runCases, type CaseFileInput, type HarnessResult } from '../engine/harness.ts';
 import { peekHeader } from '../dsl/index.ts';
 import { loadRulesets } from './eval.ts';
-import { displayPath, filesUnder, rulesetFiles } from './files.ts';
+import { displayPath, filesUnder, rulesetFiles } from '../workspace/files.ts';
 
 export function caseFiles(path: string): string[] {
   return filesUnder(path, (name) => /\.cases\.ya?ml$/.test(name));

@@ -31,6 +31,7 @@ const money = z
   .max(1e9)
   .transform((dollars) => Math.round(dollars * 100));
 const count = z.number().int().min(0).max(1e6);
+const npi = z.string().regex(/^\d{10}$/, { message: 'must be a 10-digit NPI' });
 
 export const Discipline = z.enum(['OT', 'PT', 'SLP']);
 export const RenderedBy = z.enum(['OT', 'OTA', 'PT', 'PTA', 'SLP']);
@@ -48,6 +49,10 @@ export const LineSchema = z.object({
     doc: 'which claim diagnoses (1-based) this line points at (payers allow up to 4)',
   }),
   charge: field(money.optional(), { type: 'money', doc: 'billed charge for the line' }),
+  allowed: field(money.optional(), {
+    type: 'money',
+    doc: "the allowed amount the practice expects for the line (KX accrual uses it; without it, the ruleset's fee schedule estimates it)",
+  }),
   dateOfService: field(date.optional(), { type: 'date', doc: "the line's date of service (defaults to the claim's)" }),
   placeOfService: field(shaped('pos').optional(), { type: 'pos', doc: "the line's place of service (defaults to the claim's)" }),
 });
@@ -63,7 +68,7 @@ export const ClaimSchema = z.object({
     .optional(),
   provider: z
     .object({
-      npi: field(z.string().regex(/^\d{10}$/, { message: 'must be a 10-digit NPI' }).optional(), { type: 'text', doc: "the rendering provider's NPI" }),
+      npi: field(npi.optional(), { type: 'text', doc: "the rendering provider's NPI" }),
       discipline: field(Discipline.optional(), { type: 'text', doc: "the provider's discipline: OT, PT or SLP" }),
     })
     .optional(),
@@ -82,6 +87,11 @@ export const ClaimSchema = z.object({
   history: z
     .object({
       visitsThisYear: field(count.optional(), { type: 'number', doc: 'visits earlier this calendar year, before this claim' }),
+      visitsThisEpisode: field(count.optional(), { type: 'number', doc: 'visits in the current plan of care, before this claim' }),
+      treatmentDaysSinceProgressReport: field(count.optional(), {
+        type: 'number',
+        doc: 'treatment days since the last progress report, before this claim (a report is due at least every 10 treatment days)',
+      }),
       episodeStart: field(date.optional(), { type: 'date', doc: 'first date of service of the current plan of care (for "first N visits within W weeks" rules)' }),
       therapyAllowedThisYear: z
         .object({
@@ -91,6 +101,34 @@ export const ClaimSchema = z.object({
         .optional(),
     })
     .optional(),
+  planOfCare: z
+    .object({
+      start: field(date.optional(), { type: 'date', doc: 'the day the plan of care began (the initial evaluation or treatment)' }),
+      certifiedOn: field(date.optional(), { type: 'date', doc: 'the day the physician or NPP certified (signed) the plan of care' }),
+      certifiedThrough: field(date.optional(), { type: 'date', doc: 'the last day the certification covers' }),
+    })
+    .optional(),
+  referringProvider: z
+    .object({
+      npi: field(npi.optional(), { type: 'text', doc: 'the NPI of the referring or certifying physician or NPP' }),
+    })
+    .optional(),
+  coverage: z
+    .object({
+      program: field(z.string().min(1).max(100).optional(), {
+        type: 'text',
+        doc: 'the program within the payer, e.g. `medicaid-direct` or `managed-care`',
+      }),
+      benefit: field(z.enum(['rehabilitative', 'habilitative']).optional(), {
+        type: 'text',
+        doc: 'the benefit the visit counts against: rehabilitative or habilitative',
+      }),
+    })
+    .optional(),
+  submittedOn: field(date.optional(), {
+    type: 'date',
+    doc: 'the day the claim is (or will be) submitted; `eval --as-of DATE` supplies it for a batch',
+  }),
   lines: z.array(LineSchema).min(1).max(50),
 });
 

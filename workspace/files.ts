@@ -1,5 +1,6 @@
-// File access for the command line: reading rulesets, finding them in folders, and the loader that
-// resolves `extends` by ruleset id and date. The only place (with main.ts) that touches the disk.
+// File access shared by every Node-side part (command line, studio server, evaluation service,
+// queue worker): reading rulesets, finding them in folders, and the loader that resolves `extends`
+// by ruleset id and date.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
