@@ -24,9 +24,39 @@ export interface Finding {
 export interface LineReport {
   line: number;
   code: string;
+  /** The line's own date of service (YYYY-MM-DD): the claim's unless the line gives one. */
+  dateOfService?: string;
   billedUnits: number | null;
   expectedUnits: number;
   explanation: string;
+  /** The ruleset version the line was judged under, when the claim's lines fall under more than one. */
+  version?: string;
+}
+
+/** Something the policy asks for that could not be checked on this claim, and why (never shown as "ok"). */
+export interface NotChecked {
+  /** 1-based line, when it concerns one line. */
+  line?: number;
+  /** The rule id (or built-in check) that could not run. */
+  rule: string;
+  /** Why, in a biller's words: "no minutes documented", "no ruleset version covers 2027-01-04", … */
+  reason: string;
+}
+
+/** A reference-table release a claim was checked against. */
+export interface TableUse {
+  table: string;
+  release: string;
+  /** Set when the release is older than a date of service it was used for. */
+  note?: string;
+}
+
+/** The ruleset a report was produced under. */
+export interface RulesetRef {
+  id: string;
+  version: string;
+  /** Content hash of the ruleset's sources (its `extends` chain included). */
+  hash?: string;
 }
 
 export interface ConditionTrace {
@@ -53,10 +83,17 @@ export type Status = 'clean' | 'warnings' | 'errors' | 'invalid';
 
 export interface ClaimReport {
   claimId: string;
-  ruleset: { id: string; version: string } | null;
+  /** The version in force on the claim's date of service (null when none applies). */
+  ruleset: RulesetRef | null;
+  /** Every version used, when the claim's lines fall under more than one (in date order). */
+  versions?: RulesetRef[];
   status: Exclude<Status, 'invalid'>;
   findings: Finding[];
   lines: LineReport[];
+  /** What could not be checked, and why. */
+  notChecked?: NotChecked[];
+  /** Reference-table releases used. */
+  tables?: TableUse[];
   explain?: RuleTrace[];
 }
 
