@@ -2,7 +2,7 @@
 // field catalog that the ruleset language and the editor use is derived from the `field` metadata
 // attached below, so a claim field is declared once.
 import { z } from 'zod';
-import { CODE_SHAPES } from './codes.ts';
+import { CODE_SHAPES, canonicalDiagnosis } from './codes.ts';
 import { parseDate } from './dates.ts';
 import type { ValueType } from './types.ts';
 
@@ -23,6 +23,10 @@ function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
 const date = z.string().refine((s) => parseDate(s) !== undefined, { message: 'must be a real calendar date written YYYY-MM-DD' });
 const shaped = (kind: keyof typeof CODE_SHAPES) =>
   z.string().regex(CODE_SHAPES[kind].pattern, { message: `must be ${CODE_SHAPES[kind].describe}` });
+/** Modifiers are read in capitals whatever case a practice system wrote them in (`go` is GO). */
+const modifier = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), shaped('modifier'));
+/** Diagnoses are kept in their written form (M54.50), whether the claim had the dot or not. */
+const diagnosis = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), shaped('diagnosis').transform(canonicalDiagnosis));
 /** Money is decimal dollars in JSON and integer cents inside. */
 const money = z
   .number()
@@ -38,7 +42,7 @@ export const RenderedBy = z.enum(['OT', 'OTA', 'PT', 'PTA', 'SLP']);
 
 export const LineSchema = z.object({
   code: field(shaped('procedure'), { type: 'code', doc: 'procedure code (CPT or HCPCS Level II) of the service line' }),
-  modifiers: field(z.array(shaped('modifier')).max(4).default([]), { type: 'list<modifier>', doc: 'modifiers on the line, in order (up to 4)' }),
+  modifiers: field(z.array(modifier).max(4).default([]), { type: 'list<modifier>', doc: 'modifiers on the line, in order (up to 4)' }),
   units: field(count.optional(), { type: 'number', doc: 'units of service billed on the line' }),
   minutes: field(count.optional(), { type: 'number', doc: 'treatment minutes for this code, from the documentation' }),
   renderedBy: field(RenderedBy.optional(), { type: 'text', doc: 'who furnished the service: OT, OTA, PT, PTA or SLP' }),
@@ -74,7 +78,7 @@ export const ClaimSchema = z.object({
     .optional(),
   dateOfService: field(date, { type: 'date', doc: 'date of service of the claim' }),
   placeOfService: field(shaped('pos').optional(), { type: 'pos', doc: 'place of service (2 digits; 02 and 10 are telehealth)' }),
-  diagnoses: field(z.array(shaped('diagnosis')).max(12).default([]), { type: 'list<diagnosis>', doc: 'ICD-10-CM diagnoses on the claim, up to 12' }),
+  diagnoses: field(z.array(diagnosis).max(12).default([]), { type: 'list<diagnosis>', doc: 'ICD-10-CM diagnoses on the claim, up to 12' }),
   priorAuthorization: z
     .object({
       number: field(z.string().min(1).max(50).optional(), { type: 'text', doc: 'prior authorization number' }),
@@ -141,5 +145,13 @@ export type ClaimInput = z.input<typeof ClaimSchema>;
 
 /** The claim contract as JSON Schema (draft 2020-12), for other systems. */
 export function claimJsonSchema(): unknown {
-  return z.toJSONSchema(ClaimSchema, { io: 'input', unrepresentable: 'any' });
+  return z.toJSONSchema(ClaimSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // Each field's documentation becomes its description, so other systems read what rules read.
+    override: (ctx) => {
+      const meta = fieldMeta.get(ctx.zodSchema as z.ZodType);
+      if (meta) ctx.jsonSchema.description = meta.doc;
+    },
+  });
 }

@@ -19,13 +19,25 @@ export const CODE_SHAPES: Record<CodeKind, CodeShape> = {
   },
   modifier: { kind: 'modifier', pattern: /^[A-Z0-9]{2}$/, describe: 'a modifier (2 letters or digits)' },
   pos: { kind: 'pos', pattern: /^\d{2}$/, describe: 'a place-of-service code (2 digits)' },
-  // ICD-10-CM: letter (not U), digit, letter or digit, then optionally a dot and up to 4 more.
+  // ICD-10-CM: a letter, a digit, a letter or digit (the category), then up to 4 more characters,
+  // written after a dot or without it (M54.50 or M5450). U codes are valid: U07.1, U09.9.
   diagnosis: {
     kind: 'diagnosis',
-    pattern: /^[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$/,
-    describe: 'an ICD-10-CM code (a letter, a digit, a letter or digit, then a dot and up to 4 more)',
+    pattern: /^[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$/,
+    describe: 'an ICD-10-CM code (a letter, a digit, a letter or digit, then up to 4 more, with or without a dot after the third)',
   },
 };
+
+/** An ICD-10-CM code in its written form: upper case, with the dot after the category (M5450 → M54.50). */
+export function canonicalDiagnosis(text: string): string {
+  const t = text.toUpperCase().replace('.', '');
+  return t.length > 3 ? `${t.slice(0, 3)}.${t.slice(3)}` : t;
+}
+
+/** An ICD-10-CM code as the CDC files and reference tables key it: upper case, no dot. */
+export function dotlessDiagnosis(text: string): string {
+  return text.toUpperCase().replace('.', '');
+}
 
 export function isCode(kind: CodeKind, text: string): boolean {
   return CODE_SHAPES[kind].pattern.test(text);

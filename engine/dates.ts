@@ -22,7 +22,17 @@ function parseDateUncached(text: string): number | undefined {
   const mo = Number(m[2]);
   const d = Number(m[3]);
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
-  return Date.UTC(y, mo - 1, d) / 86_400_000;
+  return utcDay(y, mo - 1, d);
+}
+
+/**
+ * The day number of a calendar date (month 0-based; months and days may overflow, as with
+ * Date.UTC). Unlike Date.UTC, years 0–99 are those years, not 1900–1999.
+ */
+export function utcDay(year: number, month0: number, day: number): number {
+  const t = new Date(0);
+  t.setUTCFullYear(year, month0, day);
+  return Math.round(t.getTime() / 86_400_000);
 }
 
 export function formatDate(day: number): string {
@@ -30,7 +40,7 @@ export function formatDate(day: number): string {
 }
 
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcDay(year, month, 0) * 86_400_000).getUTCDate();
 }
 
 export function yearOf(day: number): number {
@@ -45,7 +55,7 @@ export function addMonths(day: number, months: number): number {
   const ty = y + Math.floor(m / 12);
   const tm = ((m % 12) + 12) % 12;
   const dd = Math.min(d.getUTCDate(), daysInMonth(ty, tm + 1));
-  return Date.UTC(ty, tm, dd) / 86_400_000;
+  return utcDay(ty, tm, dd);
 }
 
 /** Whole years between a birth date and a later day (the age on that day). */

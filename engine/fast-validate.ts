@@ -140,14 +140,18 @@ function compile(schema: unknown): Fast | undefined {
       const values = new Set(Object.values(def['entries'] as Record<string, unknown>));
       return (v) => (values.has(v) ? v : FAIL);
     }
+    case 'transform': {
+      // A transform (alone, or either side of a pipe: `.transform()` and `z.preprocess()`).
+      const fn = def['transform'] as (v: unknown, ctx: unknown) => unknown;
+      return (v) => fn(v, { issues: [], value: v });
+    }
     case 'pipe': {
       const inner = compile(def['in']);
-      const out = defOf(def['out']);
-      if (!inner || out.type !== 'transform') return undefined;
-      const fn = out['transform'] as (v: unknown, ctx: unknown) => unknown;
+      const outer = compile(def['out']);
+      if (!inner || !outer) return undefined;
       return (v) => {
         const r = inner(v);
-        return r === FAIL ? FAIL : fn(r, { issues: [], value: r });
+        return r === FAIL ? FAIL : outer(r);
       };
     }
     default:

@@ -18,10 +18,43 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function message(issue: z.core.$ZodIssue): string {
+/** The value at a JSON path of the raw input (zod does not keep it: the input may be patient data). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = raw;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+/** What kind of JSON value something is, in words (never the value itself). */
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  switch (typeof v) {
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true/false';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof v;
+  }
+}
+
+const EXPECTED: Record<string, string> = { number: 'a number', string: 'text', array: 'a list', object: 'an object', boolean: 'true or false' };
+
+function message(issue: z.core.$ZodIssue, raw: unknown): string {
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}`;
+    case 'invalid_type': {
+      const v = valueAt(raw, issue.path);
+      const want = EXPECTED[issue.expected] ?? article(issue.expected);
+      return v === undefined ? `is required (${want})` : `expected ${want}, got ${jsonKind(v)}`;
+    }
     case 'too_big':
       return issue.origin === 'array' ? `has more than ${issue.maximum} items` : `must be at most ${issue.maximum}`;
     case 'too_small':
@@ -34,6 +67,11 @@ function message(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/** Paths are 0-based (the contract: `lines[1].units`); messages name lines as billers count them. */
+function onLine(path: readonly PropertyKey[]): string {
+  return path[0] === 'lines' && typeof path[1] === 'number' ? `line ${path[1] + 1}: ` : '';
 }
 
 function article(t: string): string {
@@ -54,7 +92,7 @@ export function validateClaim(raw: unknown): Validated {
   if (quick?.ok) return { ok: true, claim: quick.value };
   const res = ClaimSchema.safeParse(raw);
   if (res.success) return { ok: true, claim: res.data };
-  const errors = res.error.issues.map((i) => ({ path: formatPath(i.path), message: message(i) }));
+  const errors = res.error.issues.map((i) => ({ path: formatPath(i.path), message: onLine(i.path) + message(i, raw) }));
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) errors.splice(0, errors.length, { path: '', message: 'a claim must be a JSON object' });
   return { ok: false, claimId: claimIdOf(raw), errors };
 }

@@ -2,6 +2,7 @@
 // unit table and every CMS worked example, with ties accepted either way as CMS allows.
 import { describe, expect, it } from 'vitest';
 import { allocateUnits, explainUnits, unitsForMinutes, type UnitLine, type UnitPolicy } from '../engine/units.ts';
+import { formatDate, parseDate } from '../engine/dates.ts';
 
 const CMS: UnitPolicy = { method: 'total-time', minutesPerUnit: 15, minimumMinutes: 8 };
 const PER_CODE: UnitPolicy = { ...CMS, method: 'per-code' };
@@ -84,5 +85,19 @@ describe('per-code (CPT midpoint rule)', () => {
     { note: 'boundaries 8 / 22 / 23', input: lines(['97110', 8], ['97112', 22], ['97116', 23]), expected: [1, 1, 2] },
   ])('$note', ({ input, expected }) => {
     expect(allocateUnits(input, PER_CODE).map((r) => r.expected)).toEqual(expected);
+  });
+});
+
+describe('calendar dates', () => {
+  it.each([
+    ['0000-02-29', true, 'year 0 is a leap year in the proleptic Gregorian calendar'],
+    ['0099-12-31', true, 'years 0000-0099 are those years, not 1900-1999'],
+    ['1900-02-29', false, '1900 is not a leap year'],
+    ['2024-02-29', true, 'a leap day'],
+    ['2026-02-29', false, 'not a leap year'],
+  ])('%s is a date: %s (%s)', (text, ok) => {
+    const d = parseDate(text);
+    expect(d !== undefined).toBe(ok);
+    if (d !== undefined) expect(formatDate(d)).toBe(text);
   });
 });

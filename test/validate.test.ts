@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClaimSchema } from '../engine/claim-schema.ts';
 import { fastValidator } from '../engine/fast-validate.ts';
+import { validateClaim } from '../engine/validate.ts';
+import { claimJsonSchema } from '../engine/claim-schema.ts';
 import { generateClaim, rng } from '../bench/generate.ts';
 
 const fast = fastValidator(ClaimSchema)!;
@@ -54,5 +56,42 @@ describe('fast claim validation', () => {
     ['an empty modifier list', { modifiers: [] }],
   ])('edge: %s', (_n, line) => {
     agrees({ id: 'E', dateOfService: '2026-01-05', lines: [{ code: '97110', ...line }] });
+  });
+});
+
+describe('claim input a practice system writes', () => {
+  const claim = (line: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ id: 'N', dateOfService: '2026-03-02', lines: [{ code: '97110', ...line }], ...extra });
+
+  it.each([
+    ['lower-case modifiers are read in capitals', claim({ modifiers: ['go', 'Kx'] }), { modifiers: ['GO', 'KX'] }],
+    ['a diagnosis without its dot is kept with the dot', claim({}, { diagnoses: ['M5450'] }), { diagnoses: ['M54.50'] }],
+    ['a lower-case diagnosis is read in capitals', claim({}, { diagnoses: ['i69.351'] }), { diagnoses: ['I69.351'] }],
+    ['U09.9 (post COVID-19 condition) is a valid diagnosis', claim({}, { diagnoses: ['U09.9'] }), { diagnoses: ['U09.9'] }],
+    ['a three-character category keeps no dot', claim({}, { diagnoses: ['R26'] }), { diagnoses: ['R26'] }],
+  ])('%s', (_note, input, want) => {
+    const v = validateClaim(input);
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    if ('modifiers' in want) expect(v.claim.lines[0]!.modifiers).toEqual(want.modifiers);
+    if ('diagnoses' in want) expect(v.claim.diagnoses).toEqual(want.diagnoses);
+    agrees(input);
+  });
+
+  it.each([
+    ['units given as text', claim({ units: '1' }), 'lines[0].units', 'line 1: expected a number, got text'],
+    ['units missing where a number is needed is not "required"', claim({ minutes: null }), 'lines[0].minutes', 'line 1: expected a number, got null'],
+    ['the second line is named line 2 while the path stays 0-based', { id: 'N', dateOfService: '2026-03-02', lines: [{ code: '97110' }, { code: 97110 }] }, 'lines[1].code', 'line 2: expected text, got a number'],
+    ['a required field that is absent', { id: 'N', lines: [{ code: '97110' }] }, 'dateOfService', 'is required (text)'],
+  ])('%s', (_note, input, path, message) => {
+    const v = validateClaim(input);
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.errors).toContainEqual({ path, message });
+  });
+
+  it('the JSON Schema carries every field\'s description', () => {
+    const schema = claimJsonSchema() as { properties: Record<string, { description?: string; properties?: Record<string, { description?: string }> }> };
+    expect(schema.properties['dateOfService']!.description).toMatch(/date of service/);
+    expect(schema.properties['planOfCare']!.properties!['certifiedThrough']!.description).toMatch(/certification covers/);
   });
 });
