@@ -150,7 +150,7 @@ export function claimJsonSchema(): unknown {
     unrepresentable: 'any',
     // Each field's documentation becomes its description, so other systems read what rules read.
     override: (ctx) => {
-      const meta = fieldMeta.get(ctx.zodSchema as z.ZodType);
+      const meta = fieldMeta.get(ctx.zodSchema as unknown as z.ZodType);
       if (meta) ctx.jsonSchema.description = meta.doc;
     },
   });
