@@ -1,0 +1,110 @@
+// X12 text → interchanges of segments. Delimiters are read from each ISA by counting its 16 element
+// separators (never at fixed offsets: a 105-character ISA still reads), and re-read at every ISA, so
+// one file may hold several interchanges with different delimiters. CR, LF and CRLF after a
+// terminator are padding; a file with no line breaks at all reads the same. No Node built-ins.
+import { diag, type ReaderDiagnostic } from './diagnostics.ts';
+
+export interface Delimiters {
+  element: string;
+  component: string;
+  /** ISA11 in 5010; detected but never split on (no 837P element repeats, and 4010 files put `U` there). */
+  repetition: string;
+  segment: string;
+}
+
+export interface Segment {
+  /** `el[0]` is the segment id; `el[n]` is element n (`SV1` element 7 is `el[7]`), raw. */
+  el: string[];
+  /** 1-based number of the segment in the file (the first ISA is 1). */
+  n: number;
+}
+
+export interface Interchange {
+  delimiters: Delimiters;
+  segments: Segment[];
+}
+
+export interface Tokenized {
+  interchanges: Interchange[];
+  diagnostics: ReaderDiagnostic[];
+}
+
+const ISA_LENGTH = 106;
+const isPadding = (c: number) => c === 10 || c === 13 || c === 32 || c === 9 || c === 0xfeff;
+
+/** Reads an ISA at `p`: its delimiters and where the next segment starts, or a diagnostic. */
+function readIsa(text: string, p: number, n: number): { delimiters: Delimiters; segment: Segment; next: number; warning?: ReaderDiagnostic } | { error: ReaderDiagnostic } {
+  const element = text[p + 3];
+  const where = `segment ${n} (ISA)`;
+  if (element === undefined || /[A-Za-z0-9 \r\n]/.test(element)) {
+    return { error: diag('X12-BAD-ISA', 'the ISA segment has no element separator after `ISA`', where, { segment: n, tag: 'ISA' }) };
+  }
+  let q = p + 3;
+  // An ISA is 106 characters; allow generous slack for padded fields, but never scan the file.
+  const limit = Math.min(text.length, p + 200);
+  let count = 0;
+  for (; q < limit && count < 16; q++) if (text[q] === element) count++;
+  // q is now just past the 16th separator: ISA16 (component separator), then the terminator.
+  const component = text[q];
+  const segment = text[q + 1];
+  if (count < 16 || component === undefined || segment === undefined || segment === element || component === element || /[A-Za-z0-9 ]/.test(segment)) {
+    return { error: diag('X12-BAD-ISA', 'the ISA segment does not have 16 elements followed by a component separator and a segment terminator', where, { segment: n, tag: 'ISA' }) };
+  }
+  const el = text.slice(p, q + 1).split(element);
+  const delimiters: Delimiters = { element, component, repetition: el[11] ?? '', segment };
+  const len = q + 2 - p;
+  const out: { delimiters: Delimiters; segment: Segment; next: number; warning?: ReaderDiagnostic } = { delimiters, segment: { el, n }, next: q + 2 };
+  if (len !== ISA_LENGTH) {
+    out.warning = diag('X12-ISA-LENGTH', `the ISA segment is ${len} characters long, not ${ISA_LENGTH}; it was read by counting its separators (check ISA02 and ISA04: they are padded to 10 characters)`, where, { segment: n, tag: 'ISA' });
+  }
+  return out;
+}
+
+/** Splits X12 text into interchanges of segments. Never throws. */
+export function tokenize(text: string): Tokenized {
+  const diagnostics: ReaderDiagnostic[] = [];
+  const interchanges: Interchange[] = [];
+  let p = 0;
+  while (p < text.length && isPadding(text.charCodeAt(p))) p++;
+  if (!text.startsWith('ISA', p)) {
+    diagnostics.push(diag('X12-NO-ISA', 'the file does not begin with an ISA segment, so its delimiters are unknown; an 837P file starts with `ISA`', 'segment 1', { segment: 1 }));
+    return { interchanges, diagnostics };
+  }
+  let n = 0;
+  let current: Interchange | undefined;
+  while (p < text.length) {
+    while (p < text.length && isPadding(text.charCodeAt(p))) p++;
+    if (p >= text.length) break;
+    n++;
+    // No other segment id starts with ISA: an ISA here starts a new interchange with its own delimiters.
+    if (text.startsWith('ISA', p) && !/[A-Za-z0-9]/.test(text[p + 3] ?? 'x')) {
+      const isa = readIsa(text, p, n);
+      if ('error' in isa) {
+        diagnostics.push(isa.error);
+        // Without delimiters nothing more can be read safely: skip to the next ISA, if any.
+        const again = text.indexOf('ISA', p + 3);
+        if (again < 0) break;
+        p = again;
+        current = undefined;
+        continue;
+      }
+      if (isa.warning) diagnostics.push(isa.warning);
+      current = { delimiters: isa.delimiters, segments: [isa.segment] };
+      interchanges.push(current);
+      p = isa.next;
+      continue;
+    }
+    if (!current) break;
+    const term = current.delimiters.segment;
+    let end = text.indexOf(term, p);
+    if (end < 0) end = text.length;
+    let body = text.slice(p, end);
+    // A terminator of CR or LF leaves the other half of a CRLF behind.
+    if (body.endsWith('\r') || body.endsWith('\n')) body = body.replace(/[\r\n]+$/, '');
+    const el = body.split(current.delimiters.element);
+    el[0] = el[0]!.trim();
+    current.segments.push({ el, n });
+    p = end + term.length;
+  }
+  return { interchanges, diagnostics };
+}
