@@ -2,7 +2,7 @@
 // than the last build, then serves it on 127.0.0.1.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createStudio } from './studio.ts';
+import { createStudio } from '../studio/server.ts';
 import { UsageError, newestMtime, projectRoot } from '../workspace/files.ts';
 
 const ROOT = projectRoot();
@@ -24,17 +24,26 @@ export async function studioCommand(flags: Record<string, string | true>, io: { 
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError('--port takes a port number (0 picks a free one)');
   const rulesetsDir = resolve((flags['--rulesets'] as string | undefined) ?? 'rulesets');
   if (!existsSync(rulesetsDir) || !statSync(rulesetsDir).isDirectory()) throw new UsageError(`no rulesets folder at ${rulesetsDir}`);
-  await buildEditorIfNeeded(io.err);
   const server = createStudio({ rulesetsDir, staticDir: DIST, port: Number(portText), log: io.err });
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      // A busy or forbidden port is the user's to change, not a bug: exit 2 with what to do.
+      if (e.code === 'EADDRINUSE') fail(new UsageError(`port ${portText} is already in use (another studio?); choose another with --port N, or --port 0 for any free port`));
+      else if (e.code === 'EACCES') fail(new UsageError(`port ${portText} needs privileges this user does not have; choose a port above 1023 with --port N`));
+      else fail(e);
+    });
     server.listen(Number(portText), '127.0.0.1', () => ok());
   });
+  // Listening first: a port in use is reported before a build that may take a while.
+  await buildEditorIfNeeded(io.err);
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : Number(portText);
   io.out(`payer-rules studio: http://127.0.0.1:${port}/ (editing ${rulesetsDir}; Ctrl+C to stop)`);
   await new Promise<void>((done) => {
-    const stop = () => server.close(() => done());
+    const stop = () => {
+      server.close(() => done());
+      server.closeAllConnections();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
