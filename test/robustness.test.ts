@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { generateClaim, rng } from '../bench/generate.ts';
-import { createStudio, versionOf } from '../cli/studio.ts';
+import { createStudio, versionOf } from '../studio/server.ts';
 import { analyze } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
 
@@ -119,7 +119,7 @@ describe('the studio under failure', () => {
       for (let i = 0; i < 30; i++) {
         const text = `# round ${round} save ${i}\n` + original + '#'.repeat(200_000 + i) + '\n';
         versions.add(text);
-        saves.push(fetch(`${url}api/file`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: rel, text, baseVersion: versionOf(current) }) }).then(async (r) => {
+        saves.push(fetch(`${url}api/file`, { method: 'PUT', headers: { 'content-type': 'application/json', origin: url.replace(/\/$/, '') }, body: JSON.stringify({ path: rel, text, baseVersion: versionOf(current) }) }).then(async (r) => {
           if (r.ok) current = text;
         }, () => undefined));
         if (i === 12 + round * 4) child.kill('SIGKILL');
@@ -143,7 +143,7 @@ describe('the studio under failure', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const rel = 'nc-medicaid/2025.payer';
     const base = versionOf(readFileSync(join(d, 'rulesets', rel), 'utf8'));
-    const save = (text: string) => fetch(`${url}/api/file`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: rel, text, baseVersion: base }) });
+    const save = (text: string) => fetch(`${url}/api/file`, { method: 'PUT', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ path: rel, text, baseVersion: base }) });
     const [a, b] = await Promise.all([save('# editor A\n'), save('# editor B\n')]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const loser = a.status === 409 ? a : b;
