@@ -1,7 +1,99 @@
-// `payer-rules import (reference tables)`: being built; registered here so cli/main.ts needs no further edits.
-import type { Io } from './args.ts';
+// `payer-rules import KIND FILE… [--table ID] [--release NAME] [--from DATE] [--through DATE]
+// [--into DIR]`: official CMS/CDC release files → a dated table release in the store, and what
+// changed against the previous release. Any problem in any row: every problem listed with
+// file:line, nothing written, exit 2.
+import { readFileSync } from 'node:fs';
+import { KINDS, isKind } from '../tables/kinds.ts';
+import { diffReleases, renderTableDiff, type TableDiff } from '../tables/diff.ts';
+import { importFiles, type ImportOptions } from '../tables/import/index.ts';
+import { IMPORT_FORMATS } from '../tables/import/formats.ts';
+import { renderProblem } from '../tables/normalized.ts';
+import { ScopeMatcher } from '../tables/lookups.ts';
+import { infoOf } from '../tables/provider.ts';
+import { StoreError, cacheRows, previousRelease, readReleaseRows, writeRelease } from '../tables/store.ts';
+import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
+import { parseFlags, type Io } from './args.ts';
 
-export async function importCommand(_args: string[], io: Io): Promise<number> {
-  io.err('payer-rules import: not available yet');
-  return 2;
+export const DEFAULT_TABLES_DIR = 'rulesets/tables';
+
+const FLAGS = {
+  '--table': 'value',
+  '--release': 'value',
+  '--from': 'value',
+  '--through': 'value',
+  '--into': 'value',
+  '--source': 'value',
+  '--scope-any': 'value',
+  '--scope-all': 'value',
+  '--scope-note': 'value',
+  '--missing': 'value',
+  '--format': 'value',
+} as const;
+
+function usage(): string {
+  const lines = KINDS.map((k) => `  ${k}:\n${IMPORT_FORMATS.filter((f) => f.kind === k).map((f) => `    - ${f.doc}`).join('\n')}`);
+  return `import needs a table kind and at least one file: payer-rules import KIND FILE… (kinds and the files each reads:\n${lines.join('\n')})`;
+}
+
+export async function importCommand(args: string[], io: Io): Promise<number> {
+  const { flags, rest } = parseFlags(args, FLAGS);
+  const [kind, ...files] = rest;
+  if (!kind || files.length === 0) throw new UsageError(usage());
+  if (!isKind(kind)) throw new UsageError(`\`${kind}\` is not a table kind; the kinds are ${KINDS.join(', ')}`);
+  const format = flags['--format'] ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format is text or json');
+  const str = (k: keyof typeof FLAGS) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+  const opts: ImportOptions = { kind };
+  for (const [k, f] of [['table', '--table'], ['release', '--release'], ['from', '--from'], ['through', '--through'], ['source', '--source']] as const) {
+    const v = str(f);
+    if (v !== undefined) opts[k] = v;
+  }
+  const any = str('--scope-any');
+  const all = str('--scope-all');
+  if (any || all) {
+    const note = str('--scope-note');
+    if (!note) throw new UsageError('--scope-any/--scope-all need --scope-note: say in words which codes the release lists');
+    opts.scope = { ...(any ? { anyOf: any } : {}), ...(all ? { allOf: all } : {}), note };
+    try {
+      new ScopeMatcher(opts.scope);
+    } catch (e) {
+      throw new UsageError(`--scope-any/--scope-all: ${(e as Error).message}`);
+    }
+  }
+  const missing = str('--missing');
+  if (missing) opts.missing = [missing];
+  const into = str('--into') ?? DEFAULT_TABLES_DIR;
+
+  const inputs = files.map((f) => {
+    try {
+      return { name: displayPath(f), bytes: new Uint8Array(readFileSync(f)) };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UnreadableError(`cannot read ${displayPath(f)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')}`);
+    }
+  });
+  const res = importFiles(inputs, opts);
+  if (res.usage) throw new UsageError(res.usage);
+  if (res.problems.length) {
+    for (const p of res.problems) io.err(renderProblem(p));
+    if (res.moreProblems) io.err(`… and ${res.moreProblems} more problems`);
+    io.err(`payer-rules import: ${res.problems.length + res.moreProblems} problem${res.problems.length + res.moreProblems === 1 ? '' : 's'}; nothing was written (the tables in ${displayPath(into)} are unchanged)`);
+    return 2;
+  }
+  const diffs: TableDiff[] = [];
+  try {
+    for (const rel of res.releases) {
+      const prev = previousRelease(into, rel.table, rel.release, rel.from);
+      const prevRows = prev && readReleaseRows(prev.path, prev.manifest);
+      const manifest = writeRelease(into, rel);
+      cacheRows(manifest, rel.rows);
+      diffs.push(diffReleases(rel.table, rel.kind, prev && infoOf(prev.manifest), prevRows, infoOf(manifest), rel.rows));
+    }
+  } catch (e) {
+    if (e instanceof StoreError) throw new UnreadableError(e.message);
+    throw e;
+  }
+  if (format === 'json') io.out(JSON.stringify(diffs, null, 2));
+  else for (const d of diffs) io.out(`wrote ${displayPath(into)}/${d.table}/${d.new.release}\n${renderTableDiff(d)}`);
+  return 0;
 }

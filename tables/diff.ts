@@ -1,0 +1,141 @@
+// What changed between two releases of a table: rows added, deleted and modified, paired on the
+// kind's key columns (a key that repeats, as NCCI pairs deleted and added again do, is matched row
+// for row: equal rows first, then the rest in order). Rows outside either release's scope are not
+// compared, and the report says how many. `payer-rules import` and `payer-rules diff` print it.
+// Browser-safe.
+import type { TableKind } from '../engine/tables.ts';
+import { KIND_FORMATS } from './kinds.ts';
+import { ScopeMatcher } from './lookups.ts';
+import type { ReleaseInfo } from './provider.ts';
+import type { Rows } from './rows.ts';
+
+export interface RowChange {
+  change: 'added' | 'deleted' | 'modified';
+  /** The key columns' values. */
+  key: Record<string, string>;
+  old?: Record<string, string>;
+  new?: Record<string, string>;
+  /** For `modified`: the columns whose value changed. */
+  columns?: string[];
+}
+
+export interface TableDiff {
+  table: string;
+  kind: TableKind;
+  /** The releases compared; `old` is absent for a table's first release. */
+  old?: { release: string; from: string; through?: string; rows: number };
+  new: { release: string; from: string; through?: string; rows: number };
+  added: number;
+  deleted: number;
+  modified: number;
+  unchanged: number;
+  /** Rows left out because they are outside the other release's scope (a partial release). */
+  notCompared: number;
+  changes: RowChange[];
+}
+
+type Side = Pick<ReleaseInfo, 'release' | 'from' | 'through' | 'rows' | 'scope'>;
+
+function inScope(rows: Rows, i: number, m: ScopeMatcher): boolean {
+  return rows.kind === 'ncci-ptp' ? m.coversPair(rows.value(i, 0), rows.value(i, 1)) : m.covers(rows.value(i, 0));
+}
+
+/** Compares two releases of one table (`oldRows` undefined for a first release). */
+export function diffReleases(table: string, kind: TableKind, oldSide: Side | undefined, oldRows: Rows | undefined, newSide: Side, newRows: Rows): TableDiff {
+  const fmt = KIND_FORMATS[kind];
+  const side = (s: Side) => ({ release: s.release, from: s.from, ...(s.through ? { through: s.through } : {}), rows: s.rows });
+  const out: TableDiff = { table, kind, new: side(newSide), added: 0, deleted: 0, modified: 0, unchanged: 0, notCompared: 0, changes: [] };
+  if (oldSide) out.old = side(oldSide);
+  // Each side is compared only where the other side lists its codes completely.
+  const keepNew = oldSide?.scope ? new ScopeMatcher(oldSide.scope) : undefined;
+  const keepOld = newSide.scope ? new ScopeMatcher(newSide.scope) : undefined;
+  let b = newRows.sorted();
+  let a = oldRows?.sorted();
+  if (a && keepOld) {
+    const k = a.select((i) => inScope(a!, i, keepOld));
+    out.notCompared += a.length - k.length;
+    a = a.permute(k);
+  }
+  if (keepNew && oldRows) {
+    const k = b.select((i) => inScope(b, i, keepNew));
+    out.notCompared += b.length - k.length;
+    b = b.permute(k);
+  }
+  const keyCols = fmt.key.map((n) => b.col(n));
+  const allCols = b.orderColumns();
+  const rec = (r: Rows, i: number) => r.record(i);
+  const keyOf = (r: Rows, i: number) => Object.fromEntries(fmt.key.map((n) => [n, r.value(i, r.col(n))]));
+  const push = (c: RowChange) => {
+    out[c.change]++;
+    out.changes.push(c);
+  };
+  let i = 0;
+  let j = 0;
+  const na = a?.length ?? 0;
+  while (i < na || j < b.length) {
+    const cmp = i >= na ? 1 : j >= b.length ? -1 : a!.compareOn(keyCols, i, b, j);
+    if (cmp < 0) {
+      push({ change: 'deleted', key: keyOf(a!, i), old: rec(a!, i) });
+      i++;
+      continue;
+    }
+    if (cmp > 0) {
+      push({ change: 'added', key: keyOf(b, j), new: rec(b, j) });
+      j++;
+      continue;
+    }
+    // One key on both sides: the group of rows with it on each side.
+    let i2 = i + 1;
+    while (i2 < na && a!.compareOn(keyCols, i, a!, i2) === 0) i2++;
+    let j2 = j + 1;
+    while (j2 < b.length && b.compareOn(keyCols, j, b, j2) === 0) j2++;
+    const leftA: number[] = [];
+    const leftB: number[] = [];
+    let x = i;
+    let y = j;
+    while (x < i2 || y < j2) {
+      const c = x >= i2 ? 1 : y >= j2 ? -1 : a!.compareOn(allCols, x, b, y);
+      if (c === 0) {
+        out.unchanged++;
+        x++;
+        y++;
+      } else if (c < 0) leftA.push(x++);
+      else leftB.push(y++);
+    }
+    const pairs = Math.min(leftA.length, leftB.length);
+    for (let k = 0; k < pairs; k++) {
+      const p = leftA[k]!;
+      const q = leftB[k]!;
+      const columns = b.columns.filter((_, c) => a!.compareCell(p, b, q, c) !== 0).map((col) => col.name);
+      push({ change: 'modified', key: keyOf(b, q), old: rec(a!, p), new: rec(b, q), columns });
+    }
+    for (const p of leftA.slice(pairs)) push({ change: 'deleted', key: keyOf(a!, p), old: rec(a!, p) });
+    for (const q of leftB.slice(pairs)) push({ change: 'added', key: keyOf(b, q), new: rec(b, q) });
+    i = i2;
+    j = j2;
+  }
+  return out;
+}
+
+const brief = (r: Record<string, string> | undefined) =>
+  Object.entries(r ?? {})
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+
+/** The change report as text; at most `limit` changed rows are listed. */
+export function renderTableDiff(d: TableDiff, limit = 100): string {
+  const head = d.old
+    ? `${d.table}: ${d.old.release} (${d.old.rows} rows) → ${d.new.release} (${d.new.rows} rows)`
+    : `${d.table}: first release ${d.new.release} (${d.new.rows} rows)`;
+  const lines = [head, `  ${d.added} added, ${d.deleted} deleted, ${d.modified} modified, ${d.unchanged} unchanged${d.notCompared ? `; ${d.notCompared} not compared (outside the other release's scope)` : ''}`];
+  if (!d.old) return lines.join('\n');
+  for (const c of d.changes.slice(0, limit)) {
+    const key = Object.values(c.key).filter(Boolean).join(' ');
+    if (c.change === 'added') lines.push(`  + ${key}: ${brief(c.new)}`);
+    else if (c.change === 'deleted') lines.push(`  - ${key}: ${brief(c.old)}`);
+    else lines.push(`  ~ ${key}: ${c.columns!.map((n) => `${n} ${c.old![n] || '(blank)'} → ${c.new![n] || '(blank)'}`).join(', ')}`);
+  }
+  if (d.changes.length > limit) lines.push(`  … and ${d.changes.length - limit} more (--format json lists every change)`);
+  return lines.join('\n');
+}

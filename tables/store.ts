@@ -1,0 +1,153 @@
+// The table store on disk: `<dir>/<table-id>/<release>/manifest.json` beside `rows.csv.gz` (the
+// normalized CSV, gzip). A release is written to a temporary folder and renamed into place, so a
+// crash or a bad file leaves the previous release as it was. Reading checks each rows file against
+// its manifest's hash, and keeps a binary cache (tables/cache.ts) keyed by that hash under
+// node_modules/.cache, so the second load of a 2.6-million-row table reads typed arrays.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { projectRoot } from '../workspace/files.ts';
+import { decodeRows, encodeRows } from './cache.ts';
+import type { ImportedRelease } from './import/index.ts';
+import { isKind } from './kinds.ts';
+import { readNormalized, renderProblem, writeNormalized } from './normalized.ts';
+import { MANIFEST_FORMAT, type Manifest, TableSet } from './provider.ts';
+import type { Rows } from './rows.ts';
+
+export const ROWS_FILE = 'rows.csv.gz';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** A store that cannot be read as it should (a manifest or rows file damaged or edited by hand). */
+export class StoreError extends Error {}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Release names become folder names: letters, digits, dot, dash and underscore. */
+export function validReleaseName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name);
+}
+
+function readManifest(path: string): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  } catch (e) {
+    throw new StoreError(`${path}: not a readable manifest (${(e as Error).message})`);
+  }
+  const bad = (what: string) => new StoreError(`${path}: ${what}`);
+  if (m.format !== MANIFEST_FORMAT) throw bad(`format is not ${MANIFEST_FORMAT}`);
+  if (!isKind(m.kind)) throw bad(`unknown kind \`${m.kind}\``);
+  for (const k of ['table', 'release', 'from', 'source', 'sha256', 'file'] as const) if (typeof m[k] !== 'string' || !m[k]) throw bad(`${k} is missing`);
+  if (typeof m.rows !== 'number') throw bad('rows is missing');
+  return m;
+}
+
+/** Every release's manifest under a store folder (none when the folder does not exist). */
+export function listReleases(dir: string): { manifest: Manifest; path: string }[] {
+  if (!existsSync(dir)) return [];
+  const out: { manifest: Manifest; path: string }[] = [];
+  for (const table of readdirSync(dir, { withFileTypes: true })) {
+    if (!table.isDirectory() || table.name.startsWith('.')) continue;
+    for (const rel of readdirSync(join(dir, table.name), { withFileTypes: true })) {
+      if (!rel.isDirectory() || rel.name.startsWith('.')) continue;
+      const path = join(dir, table.name, rel.name);
+      if (existsSync(join(path, MANIFEST_FILE))) out.push({ manifest: readManifest(join(path, MANIFEST_FILE)), path });
+    }
+  }
+  return out.sort((a, b) => (a.manifest.table < b.manifest.table ? -1 : a.manifest.table > b.manifest.table ? 1 : a.manifest.from < b.manifest.from ? -1 : 1));
+}
+
+function cacheDir(): string | undefined {
+  try {
+    return join(projectRoot(), 'node_modules', '.cache', 'payer-rules', 'tables');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The normalized CSV text of a stored release, checked against its manifest. */
+export function readReleaseText(path: string, m: Manifest): string {
+  let text: string;
+  try {
+    text = gunzipSync(readFileSync(join(path, m.file))).toString('utf8');
+  } catch (e) {
+    throw new StoreError(`${join(path, m.file)}: cannot be read (${(e as Error).message})`);
+  }
+  if (sha256(text) !== m.sha256) throw new StoreError(`${join(path, m.file)} does not match its manifest's sha256 (changed by hand? import the release again)`);
+  return text;
+}
+
+/** A stored release's rows: from the binary cache when it holds this content, else from the CSV (and cached). */
+export function readReleaseRows(path: string, m: Manifest): Rows {
+  const dir = cacheDir();
+  const cached = dir && join(dir, `${m.sha256}.bin`);
+  if (cached && existsSync(cached)) {
+    const rows = decodeRows(new Uint8Array(readFileSync(cached)), m.kind);
+    if (rows && rows.length === m.rows) return rows;
+  }
+  const { rows, problems } = readNormalized(m.kind, readReleaseText(path, m), join(path, m.file));
+  if (problems.count) throw new StoreError(problems.list.map(renderProblem).join('\n'));
+  cacheRows(m, rows);
+  return rows;
+}
+
+/** Caches rows just imported (the next load reads them as typed arrays). */
+export function cacheRows(m: Manifest, rows: Rows): void {
+  const dir = cacheDir();
+  if (!dir) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${m.sha256}.bin`);
+    writeFileSync(`${file}.${process.pid}.tmp`, encodeRows(rows.sorted()));
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  } catch {
+    // the cache is an optimization
+  }
+}
+
+/** Every table release under `dir`, for the engine: rows load on first use. */
+export function loadTables(dir: string): TableSet {
+  return new TableSet(listReleases(dir).map(({ manifest, path }) => ({ manifest, rows: () => readReleaseRows(path, manifest) })));
+}
+
+/** The release a new one is compared with: the same release being replaced, else the newest that starts before it. */
+export function previousRelease(dir: string, table: string, release: string, from: string): { manifest: Manifest; path: string } | undefined {
+  const mine = listReleases(dir).filter((r) => r.manifest.table === table);
+  return mine.find((r) => r.manifest.release === release) ?? mine.filter((r) => r.manifest.from < from).pop() ?? undefined;
+}
+
+/** Writes a release atomically: a temporary folder renamed into place (the old one removed after). */
+export function writeRelease(dir: string, rel: ImportedRelease): Manifest {
+  if (!validReleaseName(rel.release)) throw new StoreError(`release name \`${rel.release}\` may hold only letters, digits, dot, dash and underscore`);
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(rel.table)) throw new StoreError(`table id \`${rel.table}\` may hold only lower-case letters, digits and dashes`);
+  const text = writeNormalized(rel.rows);
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    table: rel.table,
+    kind: rel.kind,
+    release: rel.release,
+    from: rel.from,
+    ...(rel.through ? { through: rel.through } : {}),
+    source: rel.source,
+    ...(rel.scope ? { scope: rel.scope } : {}),
+    ...(rel.missing?.length ? { missing: rel.missing } : {}),
+    rows: rel.rows.length,
+    sha256: sha256(text),
+    file: ROWS_FILE,
+  };
+  const tableDir = join(dir, rel.table);
+  mkdirSync(tableDir, { recursive: true });
+  const final = join(tableDir, rel.release);
+  const tmp = join(tableDir, `.${rel.release}.${process.pid}.tmp`);
+  const old = join(tableDir, `.${rel.release}.${process.pid}.old`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  // mtime 0 in the gzip header: the same rows give the same bytes.
+  writeFileSync(join(tmp, ROWS_FILE), gzipSync(text, { level: 9 }));
+  writeFileSync(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(tmp, final);
+  rmSync(old, { recursive: true, force: true });
+  return manifest;
+}
