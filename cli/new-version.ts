@@ -1,7 +1,40 @@
-// `payer-rules new-version`: being built; registered here so cli/main.ts needs no further edits.
-import type { Io } from './args.ts';
+// `payer-rules new-version RULESET VERSION [--rulesets DIR] [--effective DATE] [--through DATE]`:
+// starts the next version of a ruleset from its latest one (studio/new-version.ts does the work).
+// RULESET is a ruleset id, or a .payer file or payer folder whose ruleset id is used.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { peekHeader } from '../dsl/index.ts';
+import { NewVersionError } from '../studio/new-version.ts';
+import { createNewVersion } from '../studio/versions.ts';
+import { HttpError } from '../studio/files.ts';
+import { UsageError, rulesetFiles } from '../workspace/files.ts';
+import { parseFlags, type Io } from './args.ts';
 
-export async function newVersionCommand(_args: string[], io: Io): Promise<number> {
-  io.err('payer-rules new-version: not available yet');
-  return 2;
+function rulesetIdOf(arg: string): string {
+  if (!existsSync(arg)) return arg;
+  const file = statSync(arg).isDirectory() ? rulesetFiles(arg)[0] : arg;
+  const id = file && peekHeader({ name: file, text: readFileSync(file, 'utf8') })?.id;
+  if (!id) throw new UsageError(`${arg} holds no ruleset header to take the ruleset id from`);
+  return id;
+}
+
+export async function newVersionCommand(args: string[], io: Io): Promise<number> {
+  const { flags, rest } = parseFlags(args, { '--rulesets': 'value', '--effective': 'value', '--through': 'value' });
+  if (rest.length !== 2) throw new UsageError('usage: payer-rules new-version RULESET VERSION [--rulesets DIR] [--effective YYYY-MM-DD] [--through YYYY-MM-DD]');
+  const root = resolve((flags['--rulesets'] as string | undefined) ?? 'rulesets');
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`no rulesets folder at ${root} (give --rulesets DIR)`);
+  const opts = { ...(typeof flags['--effective'] === 'string' ? { effective: flags['--effective'] } : {}), ...(typeof flags['--through'] === 'string' ? { through: flags['--through'] } : {}) };
+  try {
+    const plan = createNewVersion(root, rulesetIdOf(rest[0]!), rest[1]!, opts);
+    io.out(`created ${join(root, plan.newPath)}: ${plan.ruleset} ${plan.version}, effective ${plan.effective}${plan.through ? ` through ${plan.through}` : ''}`);
+    for (const n of plan.notes) io.out(`  ${n}`);
+    io.out(`next: payer-rules diff ${join(root, plan.previousPath)} ${join(root, plan.newPath)} --claims ${join(root, plan.newPath.split('/').slice(0, -1).join('/'), 'claims')}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof NewVersionError || e instanceof HttpError) {
+      io.err(`payer-rules new-version: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
 }

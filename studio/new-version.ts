@@ -105,7 +105,10 @@ export function planNewVersion(files: readonly FileText[], rulesetId: string, ve
     const ownStem = caseStem.split('.')[0]!;
     if (otherStems.has(ownStem)) continue;
     const named = ownStem === prevStem;
-    if (!named && !datesWithin(f.text, prev.from, prev.through)) continue;
+    if (!named && !datesWithin(f.text, prev.from, prev.through)) {
+      notes.push(`${f.path}: not copied (its dates of service are not all within ${prev.version})`);
+      continue;
+    }
     const rest = named ? caseStem.slice(prevStem.length) : `.${caseStem}`;
     const ext = f.path.endsWith('.yml') ? '.cases.yml' : '.cases.yaml';
     const target = join(dir, `${stem}${rest}${ext}`);

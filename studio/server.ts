@@ -9,8 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { HttpError, MAX_BODY_BYTES, applyWrites, listTargets, readTarget, resolveTarget, versionOf, writeTarget } from './files.ts';
-import { NewVersionError, planNewVersion } from './new-version.ts';
+import { HttpError, MAX_BODY_BYTES, listTargets, readTarget, resolveTarget, versionOf, writeTarget } from './files.ts';
+import { NewVersionError } from './new-version.ts';
+import { createNewVersion } from './versions.ts';
 
 export { MAX_BODY_BYTES, versionOf } from './files.ts';
 
@@ -73,16 +74,13 @@ const ROUTES: Record<string, Handler> = {
   },
   'POST /api/new-version': async ({ root, body }) => {
     const b = parseWith(NewVersionBody, await body(), 'send {ruleset, version}');
-    const files = listTargets(root).files.filter((f) => f.version !== undefined && f.kind !== 'claims');
-    const texts = files.map((f) => ({ path: f.path, text: readTarget(resolveTarget(root, f.path), MAX_BODY_BYTES)!.toString('utf8') }));
     let plan;
     try {
-      plan = planNewVersion(texts, b.ruleset, b.version, { ...(b.effective ? { effective: b.effective } : {}), ...(b.through ? { through: b.through } : {}) });
+      plan = createNewVersion(root, b.ruleset, b.version, { ...(b.effective ? { effective: b.effective } : {}), ...(b.through ? { through: b.through } : {}) });
     } catch (e) {
       if (e instanceof NewVersionError) throw new HttpError(400, e.message);
       throw e;
     }
-    applyWrites(root, plan.writes);
     return [201, { ...plan, writes: plan.writes.map((w) => ({ path: w.path, created: w.expect === null, version: versionOf(w.text) })) }];
   },
 };
