@@ -17,7 +17,7 @@ const FindingExpect = z
   })
   .strict();
 
-const CaseSchema = z
+export const CaseSchema = z
   .object({
     name: z.string().min(1),
     claim: z.record(z.string(), z.unknown()).optional(),
@@ -34,7 +34,7 @@ const CaseSchema = z
   })
   .strict();
 
-const CaseFileSchema = z
+export const CaseFileSchema = z
   .object({
     ruleset: z.string().optional(),
     base: z.record(z.string(), z.unknown()).optional(),
