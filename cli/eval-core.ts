@@ -1,13 +1,38 @@
-// One NDJSON line → one report, formatted. Shared by the in-process path and the worker threads,
-// so both give byte-identical output.
+// One claim job → one report, formatted. Shared by the in-process path and the worker threads (and
+// the evaluation service), so all give byte-identical output. A job is an NDJSON line (as text, or
+// as bytes in its batch's buffer), a claim an input reader already read (837P, CSV, JSON), or a
+// claim that could not be read (its errors, or a line too long to keep).
 import type { Evaluator, Report, RuntimeName } from '../engine/index.ts';
-import { renderText } from './report-text.ts';
+import { applyAsOf } from '../readers/index.ts';
+import { closest } from '../dsl/check/suggest.ts';
+import { csvRows, factsOf, renderText, type ClaimFacts, type EvalReport, type InputNote } from '../writers/index.ts';
 
-export type Format = 'json' | 'ndjson' | 'text';
+/** Per-report encodings, plus `facts` (what the summary and HTML report add up; no text). */
+export type Format = 'json' | 'ndjson' | 'text' | 'csv' | 'facts';
 
 export interface LineJob {
+  /** 1-based line of the input (NDJSON), or the claim's number for reader input. */
   lineNo: number;
-  text: string;
+  /** The NDJSON line. */
+  text?: string;
+  /** Or: the line's bytes in the batch buffer, [start, end). */
+  span?: [number, number];
+  /** Or: the claim as a reader read it. */
+  value?: unknown;
+  /** Or: the line was longer than the claim limit; its length in bytes (it was never kept). */
+  tooLong?: number;
+  /** Or: why the reader could not hand the claim on. */
+  errors?: { path: string; message: string }[];
+  claimId?: string | null;
+  /** What the reader noticed (warnings, notes), carried into the report as `input`. */
+  input?: InputNote[];
+}
+
+export interface BatchOptions {
+  /** Fills `submittedOn` for claims that lack it. */
+  asOf?: string;
+  /** The batch's bytes, when its jobs have spans. */
+  buf?: Uint8Array;
 }
 
 /** Where a JSON parse failed, without quoting the text (it may hold patient data). */
@@ -16,9 +41,11 @@ export function jsonError(e: unknown): string {
   return m ? `not valid JSON (at character ${Number(m[1]) + 1})` : 'not valid JSON';
 }
 
-export function formatReport(r: Report, format: Format): string {
+export function formatReport(r: EvalReport, format: Format): string {
   if (format === 'ndjson') return JSON.stringify(r);
   if (format === 'text') return renderText(r);
+  if (format === 'csv') return csvRows(r);
+  if (format === 'facts') return '';
   return JSON.stringify(r, null, 2);
 }
 
@@ -26,35 +53,66 @@ export function isFailure(r: Report): boolean {
   return r.status === 'invalid' || r.status === 'errors';
 }
 
-/** The largest claim (one NDJSON line) evaluated; a larger one is reported invalid unread. */
+/** The largest claim (one NDJSON line, in characters) evaluated; a longer line is reported invalid unread. */
 export const MAX_CLAIM_CHARS = 1_000_000;
 
-/** Parses one line; a report when the line is not a claim. */
-function parseLine(job: LineJob): { raw: unknown } | { report: Report } {
-  if (job.text.length > MAX_CLAIM_CHARS) {
-    return { report: { claimId: null, status: 'invalid', errors: [{ path: '', message: `line ${job.lineNo} holds ${job.text.length} characters; a claim may have at most ${MAX_CLAIM_CHARS}` }] } };
-  }
+const invalid = (claimId: string | null, path: string, message: string): Report => ({ claimId, status: 'invalid', errors: [{ path, message }] });
+
+function tooLongReport(lineNo: number, bytes: number): Report {
+  return invalid(null, '', `line ${lineNo} holds more than ${MAX_CLAIM_CHARS} characters (${bytes} bytes); a claim may have at most ${MAX_CLAIM_CHARS}, so it was skipped unread`);
+}
+
+let decoder: TextDecoder | undefined;
+
+/** The job's claim, parsed; or the report that takes its place. */
+function rawOf(job: LineJob, opts: BatchOptions): { raw: unknown } | { report: Report } {
+  if (job.errors) return { report: { claimId: job.claimId ?? null, status: 'invalid', errors: job.errors } };
+  if (job.tooLong !== undefined) return { report: tooLongReport(job.lineNo, job.tooLong) };
+  if (job.value !== undefined) return { raw: job.value };
+  let text = job.text;
+  if (text === undefined && job.span && opts.buf) text = (decoder ??= new TextDecoder()).decode(opts.buf.subarray(job.span[0], job.span[1]));
+  if (text === undefined) return { report: invalid(null, '', `line ${job.lineNo} is empty`) };
+  if (text.length > MAX_CLAIM_CHARS) return { report: invalid(null, '', `line ${job.lineNo} holds ${text.length} characters; a claim may have at most ${MAX_CLAIM_CHARS}`) };
   try {
-    return { raw: JSON.parse(job.text) };
+    return { raw: JSON.parse(text) };
   } catch (e) {
-    return { report: { claimId: null, status: 'invalid', errors: [{ path: '', message: `line ${job.lineNo} is ${jsonError(e)}` }] } };
+    return { report: invalid(null, '', `line ${job.lineNo} is ${jsonError(e)}`) };
   }
 }
 
-/** The compiled runtime has no promises; the batch loop stays synchronous with it. */
-function evaluateLineSync(ev: Evaluator, job: LineJob, explain: boolean): Report {
-  const p = parseLine(job);
-  return 'report' in p ? p.report : ev.evaluateSync(p.raw, { explain });
+const idsOf = new WeakMap<Evaluator, string[]>();
+
+/**
+ * "Did you mean": a claim billed to a payer no ruleset has gets the closest ruleset id (case and
+ * small typos forgiven: `MEDICARE-PART-B`, `medicare-partb`) in its NO-RULESET finding's fix.
+ */
+function payerHint(ev: Evaluator, r: Report, raw: unknown): Report {
+  if (r.status === 'invalid' || r.ruleset || !r.findings.some((f) => f.rule === 'NO-RULESET')) return r;
+  const payer = raw && typeof raw === 'object' ? (raw as { payer?: unknown }).payer : undefined;
+  if (typeof payer !== 'string') return r;
+  let ids = idsOf.get(ev);
+  if (!ids) idsOf.set(ev, (ids = [...new Set(ev.rulesets.map((x) => x.ruleset.id))]));
+  if (ids.includes(payer)) return r;
+  const c = closest(payer, ids);
+  if (!c) return r;
+  return { ...r, findings: r.findings.map((f) => (f.rule === 'NO-RULESET' ? { ...f, fix: `did you mean \`${c}\`? (the claim says \`${payer}\`; ruleset ids are lower-case)` } : f)) };
 }
 
-export async function evaluateLine(ev: Evaluator, job: LineJob, runtime: RuntimeName, explain: boolean): Promise<Report> {
-  const p = parseLine(job);
-  if ('report' in p) return p.report;
-  return runtime === 'compiled' ? ev.evaluateSync(p.raw, { explain }) : ev.evaluate(p.raw, { runtime, explain });
+function withInput(r: Report, job: LineJob): EvalReport {
+  const notes = r.status === 'invalid' ? job.input?.filter((n) => n.severity !== 'error') : job.input;
+  return notes?.length ? { ...r, input: notes } : r;
+}
+
+export async function evaluateLine(ev: Evaluator, job: LineJob, runtime: RuntimeName, explain: boolean, opts: BatchOptions = {}): Promise<EvalReport> {
+  const p = rawOf(job, opts);
+  if ('report' in p) return withInput(p.report, job);
+  applyAsOf(p.raw, opts.asOf);
+  const r = runtime === 'compiled' ? ev.evaluateSync(p.raw, { explain }) : await ev.evaluate(p.raw, { runtime, explain });
+  return withInput(payerHint(ev, r, p.raw), job);
 }
 
 /** The text between two reports of a batch in each output format. */
-export const SEPARATOR: Record<Format, string> = { ndjson: '\n', text: '\n', json: ',\n' };
+export const SEPARATOR: Record<Format, string> = { ndjson: '\n', text: '\n', json: ',\n', csv: '', facts: '' };
 
 export interface BatchResult {
   /**
@@ -67,40 +125,60 @@ export interface BatchResult {
   /** Each report's claim id, so the caller can find ids repeated across batches. */
   ids: (string | null)[];
   failed: boolean;
+  /** With format `facts`: each claim's facts, in order. */
+  facts?: ClaimFacts[];
 }
+
+const encoder = new TextEncoder();
 
 /** Encodes formatted reports into one buffer that owns its memory (safe to transfer). */
 export function encodeBatch(texts: string[], ids: (string | null)[], failed: boolean, format: Format): BatchResult {
-  const sep = SEPARATOR[format];
-  const joined = texts.join(sep);
-  const bytes = new Uint8Array(new ArrayBuffer(Buffer.byteLength(joined)));
-  Buffer.from(bytes.buffer).write(joined);
+  const sep = encoder.encode(SEPARATOR[format]);
+  let size = 0;
+  for (const t of texts) size += t.length * 3 + sep.length;
+  // Each report is encoded straight into one scratch buffer (exact byte offsets, no joined string),
+  // then copied once into a buffer of the exact size.
+  const scratch = new Uint8Array(size);
   const ends: number[] = [];
-  const sepLen = Buffer.byteLength(sep);
   let at = 0;
-  for (const t of texts) {
-    at += Buffer.byteLength(t);
+  texts.forEach((t, i) => {
+    at += encoder.encodeInto(t, scratch.subarray(at)).written;
     ends.push(at);
-    at += sepLen;
-  }
-  return { bytes, ends, ids, failed };
+    if (i < texts.length - 1) {
+      scratch.set(sep, at);
+      at += sep.length;
+    }
+  });
+  return { bytes: scratch.slice(0, at), ends, ids, failed };
 }
 
-/** Evaluates a batch of lines; returns the formatted reports and whether any claim failed. */
-export async function evaluateBatch(ev: Evaluator, jobs: LineJob[], runtime: RuntimeName, explain: boolean, format: Format): Promise<BatchResult> {
+/** Evaluates a batch of jobs; returns the formatted reports (or facts) and whether any claim failed. */
+export async function evaluateBatch(ev: Evaluator, jobs: LineJob[], runtime: RuntimeName, explain: boolean, format: Format, opts: BatchOptions = {}): Promise<BatchResult> {
   const texts: string[] = [];
   const ids: (string | null)[] = [];
+  const facts: ClaimFacts[] | undefined = format === 'facts' ? [] : undefined;
   let failed = false;
   for (const j of jobs) {
-    const r = runtime === 'compiled' ? evaluateLineSync(ev, j, explain) : await evaluateLine(ev, j, runtime, explain);
+    let r: EvalReport;
+    let raw: unknown;
+    const p = rawOf(j, opts);
+    if ('report' in p) r = withInput(p.report, j);
+    else {
+      raw = p.raw;
+      applyAsOf(raw, opts.asOf);
+      r = withInput(payerHint(ev, runtime === 'compiled' ? ev.evaluateSync(raw, { explain }) : await ev.evaluate(raw, { runtime, explain }), raw), j);
+    }
     if (isFailure(r)) failed = true;
     texts.push(formatReport(r, format));
     ids.push(r.claimId);
+    facts?.push(factsOf(r, raw));
   }
-  return encodeBatch(texts, ids, failed, format);
+  const out = encodeBatch(texts, ids, failed, format);
+  if (facts) out.facts = facts;
+  return out;
 }
 
-/** The report for a claim whose id already appeared earlier in the same batch of input. */
-export function duplicateReport(id: string, firstAt: number, format: Format): string {
-  return formatReport({ claimId: id, status: 'invalid', errors: [{ path: 'id', message: `claim id \`${id}\` appears more than once in this input (first as claim ${firstAt}); it was not evaluated again` }] }, format);
+/** The report for a claim whose id already appeared earlier in the same input. */
+export function duplicateReport(id: string, firstAt: number): Report {
+  return invalid(id, 'id', `claim id \`${id}\` appears more than once in this input (first as claim ${firstAt}); it was not evaluated again`);
 }

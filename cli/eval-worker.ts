@@ -1,16 +1,16 @@
-// A worker thread of `payer-rules eval --workers N`: evaluates batches of NDJSON lines against the
+// A worker thread of `payer-rules eval --workers N`: evaluates batches of claim jobs against the
 // compiled rulesets it was started with, and sends back formatted reports in batch order.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { evaluateBatch, type Format, type LineJob } from './eval-core.ts';
 
-const data = workerData as { rulesets: CompiledRuleset[]; runtime: RuntimeName; explain: boolean; format: Format };
+const data = workerData as { rulesets: CompiledRuleset[]; runtime: RuntimeName; explain: boolean; format: Format; asOf?: string };
 const ev = new Evaluator(data.rulesets);
 
-parentPort!.on('message', async (msg: { id: number; jobs: LineJob[] }) => {
+parentPort!.on('message', async (msg: { id: number; jobs: LineJob[]; buf?: Uint8Array }) => {
   try {
-    const res = await evaluateBatch(ev, msg.jobs, data.runtime, data.explain, data.format);
+    const res = await evaluateBatch(ev, msg.jobs, data.runtime, data.explain, data.format, { ...(data.asOf ? { asOf: data.asOf } : {}), ...(msg.buf ? { buf: msg.buf } : {}) });
     // The encoded reports move to the main thread without a copy.
     parentPort!.postMessage({ id: msg.id, ...res }, [res.bytes.buffer as ArrayBuffer]);
   } catch (e) {

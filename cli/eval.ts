@@ -1,19 +1,20 @@
-// `payer-rules eval`: claims in (.json, .ndjson or stdin), reports out (json, ndjson or text), in
-// input order, one report per claim; exit 0 when every claim is clean, 1 when any has an error
-// finding or is invalid, 2 for bad usage or unreadable input. NDJSON streams through in bounded
-// memory, spread over worker threads for large inputs. Claims' patient data is never printed:
-// reports carry the claim id, codes and findings only.
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+// `payer-rules eval`: claims in (.json, .ndjson, 837P, CSV, or standard input), reports out (json,
+// ndjson, text, csv, html, or a summary), in input order, one report per claim; exit 0 when every
+// claim is clean, 1 when any has an error finding or is invalid, 2 for bad usage or unreadable
+// input. NDJSON streams through in bounded memory, spread over worker threads for large inputs.
+// Claims' patient data is never printed: reports carry the claim id, codes and findings only.
+import { createReadStream, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
-import { UnreadableError, UsageError } from '../workspace/files.ts';
+import { asInputErrors, readClaims, unusedSupplements, type InputFormat, type ReaderDiagnostic, type ReaderRecord } from '../readers/index.ts';
+import { HTML_MAX_ROWS, Summary, csvStart, renderHtml, renderSummaryText, type ClaimFacts, type InputNote } from '../writers/index.ts';
+import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
 export { loadRulesets } from '../workspace/load.ts';
-import { SEPARATOR, duplicateReport, encodeBatch, evaluateBatch, formatReport, isFailure, jsonError, type BatchResult, type Format, type LineJob } from './eval-core.ts';
-
+import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, type BatchResult, type Format, type LineJob } from './eval-core.ts';
+import { asOfFrom, formatOf, head, ndjsonBatches, readText, streamText, supplementsFrom } from './input.ts';
 
 export interface EvalIo {
   out: (s: string) => void;
@@ -26,53 +27,33 @@ export interface EvalIo {
   progress?: (s: string) => void;
 }
 
-/** Reads NDJSON in chunks and yields batches of non-empty lines with their 1-based line numbers. */
-async function* ndjsonBatches(stream: NodeJS.ReadableStream, size: number, onBytes: (n: number) => void): AsyncGenerator<LineJob[]> {
-  let rest = '';
-  let lineNo = 0;
-  let batch: LineJob[] = [];
-  stream.setEncoding?.('utf8');
-  for await (const chunk of stream as AsyncIterable<string>) {
-    onBytes(Buffer.byteLength(chunk));
-    const text = rest + chunk;
-    let start = 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-      lineNo++;
-      let line = text.slice(start, i);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      start = i + 1;
-      if (line.trim() === '') continue;
-      batch.push({ lineNo, text: line });
-      if (batch.length === size) {
-        yield batch;
-        batch = [];
-      }
-    }
-    rest = text.slice(start);
-  }
-  if (rest.trim() !== '') batch.push({ lineNo: lineNo + 1, text: rest.replace(/\r$/, '') });
-  if (batch.length) yield batch;
-}
+/** The flags `eval` takes (cli/main.ts parses them). */
+export const EVAL_FLAGS = {
+  '--ruleset': 'value', '--format': 'value', '--explain': 'bool', '--runtime': 'value', '--workers': 'value',
+  '--minutes': 'value', '--overlay': 'value', '--payers': 'value', '--as-of': 'value', '--summary': 'bool', '--input': 'value',
+} as const;
+
+const OUTPUTS = ['json', 'ndjson', 'text', 'csv', 'html'] as const;
 
 interface Processor {
-  run(jobs: LineJob[]): Promise<BatchResult>;
+  run(jobs: LineJob[], buf?: Uint8Array): Promise<BatchResult>;
   close(): Promise<void>;
 }
 
-function inProcess(ev: Evaluator, runtime: RuntimeName, explain: boolean, format: Format): Processor {
-  return { run: (jobs) => evaluateBatch(ev, jobs, runtime, explain, format), close: async () => {} };
+function inProcess(ev: Evaluator, runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined): Processor {
+  return { run: (jobs, buf) => evaluateBatch(ev, jobs, runtime, explain, format, { ...(asOf ? { asOf } : {}), ...(buf ? { buf } : {}) }), close: async () => {} };
 }
 
-function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName, explain: boolean, format: Format): Processor {
+function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined): Processor {
   const url = new URL('./eval-worker.mjs', import.meta.url);
-  const workers = Array.from({ length: n }, () => new Worker(url, { workerData: { rulesets, runtime, explain, format } }));
+  const workers = Array.from({ length: n }, () => new Worker(url, { workerData: { rulesets, runtime, explain, format, asOf } }));
   const pending = new Map<number, { resolve: (v: BatchResult) => void; reject: (e: Error) => void }>();
   for (const w of workers) {
     w.on('message', (m: Partial<BatchResult> & { id: number; error?: string }) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
       if (m.error !== undefined || !m.bytes || !m.ids || !m.ends) p?.reject(new Error(m.error ?? 'worker failed'));
-      else p?.resolve({ bytes: m.bytes, ends: m.ends, ids: m.ids, failed: !!m.failed });
+      else p?.resolve({ bytes: m.bytes, ends: m.ends, ids: m.ids, failed: !!m.failed, ...(m.facts ? { facts: m.facts } : {}) });
     });
     w.on('error', (e) => {
       for (const p of pending.values()) p.reject(e);
@@ -81,11 +62,12 @@ function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName
   }
   let next = 0;
   return {
-    run(jobs) {
+    run(jobs, buf) {
       const id = next++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        workers[id % workers.length]!.postMessage({ id, jobs });
+        // The batch's bytes move to the worker without a copy.
+        workers[id % workers.length]!.postMessage({ id, jobs, buf }, buf ? [buf.buffer as ArrayBuffer] : []);
       });
     },
     async close() {
@@ -95,90 +77,131 @@ function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName
 }
 
 function stdoutWrite(s: string | Uint8Array): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.stdout.write(s)) resolve();
-    else process.stdout.once('drain', () => resolve());
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    process.stdout.once('error', onError);
+    const done = () => {
+      process.stdout.off('error', onError);
+      resolve();
+    };
+    if (process.stdout.write(s)) done();
+    else process.stdout.once('drain', done);
   });
-}
-
-/** Two FNV-1a hashes of a string folded into one 52-bit number (exact as a double). */
-export function idHash(s: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0) * 0x100000 + ((b >>> 0) >>> 12);
 }
 
 /** Below this size a file is evaluated in-process: starting workers would cost more than it saves. */
 const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 const BATCH = 256;
 
+const note = (d: ReaderDiagnostic): InputNote => ({ severity: d.severity, code: d.code, message: d.message, where: d.where });
+
+/** A reader's record → the job that evaluates it (or reports why it cannot be). */
+function jobOf(rec: ReaderRecord, n: number): LineJob {
+  const notes = rec.diagnostics.map(note);
+  const input = notes.filter((x) => x.severity !== 'error');
+  const errors = asInputErrors(rec.diagnostics);
+  const claimId = rec.claim && typeof rec.claim['id'] === 'string' ? rec.claim['id'] : null;
+  const job: LineJob = { lineNo: rec.row ?? n };
+  if (errors.length) Object.assign(job, { errors, claimId });
+  else job.value = rec.claim ?? rec.raw;
+  if (input.length) job.input = input;
+  return job;
+}
+
 export async function evalCommand(flags: Record<string, string | true>, rest: string[], io: EvalIo): Promise<number> {
   const rulesetPath = flags['--ruleset'];
   if (typeof rulesetPath !== 'string') throw new UsageError('eval needs --ruleset FILE_OR_FOLDER');
-  if (rest.length !== 1) throw new UsageError('eval needs one claims file (.json or .ndjson), or - for standard input');
+  if (rest.length !== 1) throw new UsageError('eval needs one claims file (.json, .ndjson, .csv, an 837P file), or - for standard input');
   const input = rest[0]!;
   const runtime = (flags['--runtime'] ?? 'compiled') as RuntimeName;
   if (runtime !== 'compiled' && runtime !== 'json-rules-engine') throw new UsageError('--runtime is compiled or json-rules-engine');
   const workersFlag = flags['--workers'];
   if (workersFlag !== undefined && !(typeof workersFlag === 'string' && /^\d+$/.test(workersFlag) && Number(workersFlag) >= 1 && Number(workersFlag) <= 256)) throw new UsageError('--workers takes a whole number from 1 to 256');
-  const isNdjson = input === '-' || ['.ndjson', '.jsonl'].includes(extname(input).toLowerCase());
-  const format = (flags['--format'] ?? (isNdjson ? 'ndjson' : 'json')) as Format;
-  if (!['json', 'ndjson', 'text'].includes(format)) throw new UsageError('--format is json, ndjson or text');
+  const outFlag = flags['--format'];
+  if (outFlag !== undefined && !(OUTPUTS as readonly unknown[]).includes(outFlag)) throw new UsageError(`--format is ${OUTPUTS.slice(0, -1).join(', ')} or html`);
+  const summaryOnly = flags['--summary'] === true;
+  if (summaryOnly && outFlag !== undefined && outFlag !== 'text' && outFlag !== 'json') throw new UsageError('--summary prints the summary as text or, with --format json, as JSON; --format html includes it');
+  const asOf = asOfFrom(flags);
   const explain = flags['--explain'] === true;
+  const supplements = supplementsFrom(flags);
+  const hasSupplements = Object.keys(supplements).length > 0;
+
+  // Which reader: by --input, the name, or the first bytes (standard input is peeked).
   let size = 0;
-  if (input !== '-') {
+  let first: Buffer | undefined;
+  let stdinIter: AsyncIterator<Buffer> | undefined;
+  let headText = '';
+  if (input === '-') {
+    stdinIter = (async function* () {
+      for await (const c of io.stdin as AsyncIterable<Buffer | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
+    })();
+    const r = await stdinIter.next();
+    first = r.done ? undefined : r.value;
+    headText = first ? first.subarray(0, 4096).toString('utf8') : '';
+  } else {
     let st;
     try {
       st = statSync(input);
     } catch {
-      throw new UnreadableError(`cannot read ${input}: no such file`);
+      throw new UnreadableError(`cannot read ${displayPath(input)}: no such file`);
     }
-    if (st.isDirectory()) throw new UnreadableError(`cannot read ${input}: it is a folder`);
+    if (st.isDirectory()) throw new UnreadableError(`cannot read ${displayPath(input)}: it is a folder`);
     size = st.size;
+    headText = head(input);
   }
+  const inFormat: InputFormat = formatOf(input, headText, flags['--input']);
+  const output = summaryOnly ? 'summary' : ((outFlag as string | undefined) ?? (inFormat === 'ndjson' ? 'ndjson' : 'json'));
+  const format: Format = output === 'summary' || output === 'html' ? 'facts' : (output as Format);
+
   const rulesets = loadRulesets(rulesetPath, io.err);
   const evaluator = new Evaluator(rulesets);
   const write = io.write ?? stdoutWrite;
 
   let failed = false;
   let count = 0;
-  // A claim id seen before in this input is reported as invalid in its place (1-based claim number).
-  // Ids are kept as 52-bit hashes, not strings, so memory grows by a few bytes per claim at most.
-  const seen = new Map<number, number>();
+  // A claim id seen before in this input is reported invalid in its place (1-based claim number).
+  // Exact: every distinct id is kept (about 70 bytes each; 1,000,000 claims ≈ 70 MB).
+  const seen = new Map<string, number>();
+  const summary = format === 'facts' ? new Summary() : undefined;
+  const rows: ClaimFacts[] = [];
   const encoder = new TextEncoder();
   const emit = async (r: BatchResult) => {
     const n = r.ends.length;
     if (n === 0) return;
     // Segments of the batch to write: everything, except duplicates swapped for their report.
     let from = 0;
-    const parts: Uint8Array[] = [encoder.encode(count === 0 ? (format === 'json' ? '[\n' : '') : SEPARATOR[format])];
+    const parts: Uint8Array[] = [encoder.encode(count === 0 ? (format === 'json' ? '[\n' : format === 'csv' ? csvStart() : '') : SEPARATOR[format])];
+    const sepLen = encoder.encode(SEPARATOR[format]).length;
     for (let i = 0; i < n; i++) {
       const id = r.ids[i];
       const claimNo = count + i + 1;
       if (id === null || id === undefined) continue;
-      const key = idHash(id);
-      const first = seen.get(key);
-      if (first === undefined) {
-        seen.set(key, claimNo);
+      const firstAt = seen.get(id);
+      if (firstAt === undefined) {
+        seen.set(id, claimNo);
         continue;
       }
       failed = true;
-      const start = i === 0 ? 0 : r.ends[i - 1]! + Buffer.byteLength(SEPARATOR[format]);
-      parts.push(r.bytes.subarray(from, start), encoder.encode(duplicateReport(id, first, format)));
+      const dup = duplicateReport(id, firstAt);
+      if (r.facts) r.facts[i] = { ...r.facts[i]!, status: 'invalid', findings: [], errors: dup.status === 'invalid' ? dup.errors : [], chargeAtRiskCents: r.facts[i]!.chargeCents, allowedAtRiskCents: r.facts[i]!.allowedCents };
+      const start = i === 0 ? 0 : r.ends[i - 1]! + sepLen;
+      parts.push(r.bytes.subarray(from, start), encoder.encode(formatReport(dup, format)));
       from = r.ends[i]!;
     }
     parts.push(r.bytes.subarray(from));
     count += n;
+    if (r.facts) {
+      for (const f of r.facts) {
+        summary!.add(f);
+        if (output === 'html' && rows.length < HTML_MAX_ROWS) rows.push(f);
+      }
+      return;
+    }
     for (const part of parts) if (part.length) await write(part);
   };
 
   // Progress on a terminal only: claims done, claims per second, time left.
-  const tty = io.isTTY ?? (process.stderr.isTTY === true);
+  const tty = io.isTTY ?? process.stderr.isTTY === true;
   const started = Date.now();
   let bytes = 0;
   let lastProgress = 0;
@@ -192,56 +215,72 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
     (io.progress ?? ((x: string) => process.stderr.write(x)))(`\r${count} claims, ${Math.round(rate)}/s${eta !== undefined && !final ? `, about ${Math.ceil(eta)} s left` : ''}   ${final ? '\n' : ''}`);
   };
 
-  if (isNdjson) {
-    const nWorkers = workersFlag ? Number(workersFlag) : availableParallelism();
-    const useWorkers = nWorkers > 1 && (workersFlag !== undefined || size > WORKER_THRESHOLD_BYTES);
-    const proc = useWorkers ? workerPool(nWorkers, rulesets, runtime, explain, format) : inProcess(evaluator, runtime, explain, format);
-    const stream = input === '-' ? io.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
-    const inflight: Promise<BatchResult>[] = [];
-    const maxInflight = useWorkers ? nWorkers * 4 : 1;
-    try {
-      for await (const jobs of ndjsonBatches(stream, BATCH, (n) => (bytes += n))) {
-        inflight.push(proc.run(jobs));
-        // In order, with a bounded number of batches in flight (bounded memory).
-        while (inflight.length >= maxInflight) {
-          const r = await inflight.shift()!;
-          failed ||= r.failed;
-          await emit(r);
-          progress();
-        }
-      }
-      while (inflight.length) {
-        const r = await inflight.shift()!;
-        failed ||= r.failed;
-        await emit(r);
-      }
-    } finally {
-      await proc.close();
-    }
-  } else {
-    let text: string;
-    try {
-      text = readFileSync(input, 'utf8');
-    } catch {
-      throw new UnreadableError(`cannot read ${input}`);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new UnreadableError(`${input} is ${jsonError(e)}`);
-    }
-    const claims = Array.isArray(data) ? data : [data];
-    for (const raw of claims) {
-      const r = runtime === 'compiled' ? evaluator.evaluateSync(raw, { explain }) : await evaluator.evaluate(raw, { runtime, explain });
-      failed ||= isFailure(r);
-      await emit(encodeBatch([formatReport(r, format)], [r.claimId], false, format));
+  const streaming = inFormat === 'ndjson' && !hasSupplements;
+  const nWorkers = workersFlag ? Number(workersFlag) : availableParallelism();
+  const useWorkers = nWorkers > 1 && (workersFlag !== undefined || size > WORKER_THRESHOLD_BYTES);
+  const proc = useWorkers ? workerPool(nWorkers, rulesets, runtime, explain, format, asOf) : inProcess(evaluator, runtime, explain, format, asOf);
+  const inflight: Promise<BatchResult>[] = [];
+  const maxInflight = useWorkers ? nWorkers * 4 : 1;
+  const submit = async (jobs: LineJob[], buf?: Uint8Array) => {
+    inflight.push(proc.run(jobs, buf));
+    // In order, with a bounded number of batches in flight (bounded memory).
+    while (inflight.length >= maxInflight) {
+      const r = await inflight.shift()!;
+      failed ||= r.failed;
+      await emit(r);
       progress();
     }
+  };
+  const claimless: ReaderDiagnostic[] = [];
+  try {
+    if (streaming) {
+      const chunks = stdinIter
+        ? (async function* () {
+            if (first) yield first;
+            for (let r = await stdinIter.next(); !r.done; r = await stdinIter.next()) yield r.value;
+          })()
+        : (createReadStream(input, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>);
+      for await (const b of ndjsonBatches(chunks, BATCH, (n) => (bytes += n))) await submit(b.jobs, b.buf);
+    } else {
+      const text = stdinIter ? await streamText(first, stdinIter) : readText(input);
+      bytes = size;
+      let jobs: LineJob[] = [];
+      let n = 0;
+      for (const rec of readClaims(text, inFormat, { supplements, ...(asOf ? { asOf } : {}), reportUnused: false })) {
+        n++;
+        // A .json file that is not JSON cannot be read at all (exit 2), as before the readers.
+        if (inFormat === 'json' && rec.diagnostics.some((d) => d.code === 'JSON-SYNTAX')) throw new UnreadableError(`${input === '-' ? 'standard input' : displayPath(input)}: ${rec.diagnostics[0]!.message}`);
+        // Notes that belong to no claim go to standard error; errors among them take a report's place.
+        if (!rec.claim && rec.raw === undefined && !rec.diagnostics.some((d) => d.severity === 'error')) {
+          claimless.push(...rec.diagnostics);
+          continue;
+        }
+        jobs.push(jobOf(rec, n));
+        if (jobs.length >= BATCH) {
+          await submit(jobs);
+          jobs = [];
+        }
+      }
+      if (jobs.length) await submit(jobs);
+      claimless.push(...unusedSupplements(supplements));
+    }
+    while (inflight.length) {
+      const r = await inflight.shift()!;
+      failed ||= r.failed;
+      await emit(r);
+    }
+  } finally {
+    await proc.close();
   }
-  if (format === 'json') await write(count === 0 ? '[]\n' : '\n]\n');
-  else if (count > 0) await write('\n');
+  for (const d of claimless) io.err(`payer-rules: ${d.at.file ? '' : `${input === '-' ? 'standard input' : displayPath(input)}: `}${d.where}: ${d.severity} ${d.code} ${d.message}`);
+  if (count === 0) io.err(`payer-rules: no claims in ${input === '-' ? 'standard input' : displayPath(input)}`);
+  if (output === 'summary') await write(outFlag === 'json' ? JSON.stringify(summary!.data(), null, 2) + '\n' : renderSummaryText(summary!.data()));
+  else if (output === 'html') await write(renderHtml(summary!.data(), rows, { title: 'Claim check report', subtitle: `${input === '-' ? 'standard input' : displayPath(input)} checked against ${displayPath(rulesetPath)}`, generatedOn: new Date().toISOString().slice(0, 10) }));
+  else if (format === 'json') await write(count === 0 ? '[]\n' : '\n]\n');
+  else if (format === 'csv' && count === 0) await write(csvStart());
+  else if (count > 0 && format !== 'csv') await write('\n');
   progress(true);
   if (process.env['PAYER_RULES_REPORT_RSS']) io.err(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   return failed ? 1 : 0;
 }
+

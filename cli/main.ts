@@ -1,16 +1,14 @@
 // `payer-rules <command>`: argv → command; exit codes as DESIGN.md's table says. No logic beyond
 // wiring: the language lives in dsl/, the engine in engine/.
-import { writeFileSync, renameSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
 import { analyze, check, checkVersionOverlaps, format, renderDiagnostic, summary } from '../dsl/index.ts';
 import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
 import type { SourceFile } from '../dsl/source.ts';
-import { evalCommand } from './eval.ts';
+import { EVAL_FLAGS, evalCommand } from './eval.ts';
 import { studioCommand } from './studio-cmd.ts';
 import { diffCommand } from './diff.ts';
-import { renderResults, runTests } from './test-cmd.ts';
+import { renderResults, runTests, versionsWithoutCases } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
-import { RulesetLoader, UnreadableError, UsageError, readSource, rulesetFiles } from '../workspace/files.ts';
+import { RulesetLoader, UnreadableError, UsageError, readSource, rulesetFiles, writeFileAtomic } from '../workspace/files.ts';
 import { parseFlags, stdio, type Io } from './args.ts';
 import { convertCommand } from './convert.ts';
 import { importCommand } from './import.ts';
@@ -26,8 +24,13 @@ usage:
   payer-rules fmt --write PATH...           rewrite rulesets in canonical form
   payer-rules fmt --check PATH...           exit 1 if any ruleset is not in canonical form
   payer-rules compile PATH [-o FILE]        print (or write) the compiled ruleset JSON
-  payer-rules eval --ruleset PATH CLAIMS    evaluate claims (.json, .ndjson or - for stdin)
-      [--format json|ndjson|text] [--explain] [--runtime compiled|json-rules-engine] [--workers N]
+  payer-rules eval --ruleset PATH CLAIMS    evaluate claims: .json, .ndjson, .csv, an 837P file
+                                            (.837 .x12 .edi, or any file starting with ISA), or - for stdin
+      [--format json|ndjson|text|csv|html] [--summary] [--explain] [--as-of DATE]
+      [--minutes FILE.csv] [--overlay FILE.ndjson] [--payers FILE.json] [--input x12|csv|json|ndjson]
+      [--runtime compiled|json-rules-engine] [--workers N]
+  payer-rules convert FILE... [--minutes F] [--overlay F] [--payers F] [--as-of DATE]
+                                            the claims a file maps to, as NDJSON {"claim", "diagnostics"}
   payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
   payer-rules diff OLD NEW [--claims PATH] [--format json]
                                             rule, code-set and table changes; claims that change outcome
@@ -37,7 +40,7 @@ usage:
   payer-rules help                          this text
 
 exit codes: 0 success, 1 errors found (fmt --check: drift; eval: a claim with an error
-finding or an invalid claim), 2 bad usage or unreadable input`;
+finding or an invalid claim; convert: a diagnostic error), 2 bad usage or unreadable input`;
 
 function checkCommand(args: string[], io: Io): number {
   const { rest } = parseFlags(args, {});
@@ -99,12 +102,8 @@ function fmtCommand(args: string[], io: Io): number {
   return status;
 }
 
-/** Writes through a temporary file and a rename, so a crash leaves the old file or the new one. */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
+/** Writes through an exclusively created temporary file and a rename (workspace/files.ts). */
+export const writeAtomically = writeFileAtomic;
 
 function compileCommand(args: string[], io: Io): number {
   const { flags, rest } = parseFlags(args, { '-o': 'value', '--output': 'value' });
@@ -128,7 +127,7 @@ function compileCommand(args: string[], io: Io): number {
 }
 
 async function evalCmd(args: string[], io: Io): Promise<number> {
-  const { flags, rest } = parseFlags(args, { '--ruleset': 'value', '--format': 'value', '--explain': 'bool', '--runtime': 'value', '--workers': 'value' });
+  const { flags, rest } = parseFlags(args, EVAL_FLAGS);
   return evalCommand(flags, rest, { ...io, stdin: process.stdin });
 }
 
@@ -146,8 +145,9 @@ async function testCmd(args: string[], io: Io): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new UsageError('--format is text or json');
   const res = await runTests(rest[0] ?? 'rulesets', io.err);
   if (res.cases.length === 0) throw new UsageError(`no *.cases.yaml files found in ${rest[0] ?? 'rulesets'}`);
-  io.out(format === 'json' ? JSON.stringify(res, null, 2) : renderResults(res));
-  return res.failed ? 1 : 0;
+  const untested = versionsWithoutCases(res);
+  io.out(format === 'json' ? JSON.stringify({ ...res, untestedVersions: untested }, null, 2) : renderResults(res));
+  return res.failed || untested.length ? 1 : 0;
 }
 
 async function diffCmd(args: string[], io: Io): Promise<number> {
@@ -182,6 +182,10 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
 /** Runs the command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [cmd, ...args] = argv;
+  // `payer-rules eval … | head -1`: the reader went away; stop quietly, as other tools do.
+  if (io === stdio) process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     io.out(HELP);
     return cmd ? 0 : 2;
@@ -200,6 +204,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
     if (e instanceof UnreadableError) {
       io.err(`payer-rules: ${e.message}`);
+      return 2;
+    }
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'EPIPE') return 0;
+    if (code === 'EADDRINUSE') {
+      const port = (e as { port?: number }).port;
+      io.err(`payer-rules ${cmd}: port ${port ?? ''} is already in use (another payer-rules or another program); choose another with --port N`.replace('port  is', 'the port is'));
       return 2;
     }
     io.err(`payer-rules: internal error in \`${cmd}\`: ${(e as Error)?.message ?? String(e)}`);

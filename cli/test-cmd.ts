@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { Evaluator } from '../engine/index.ts';
 import { runCases, type CaseFileInput, type HarnessResult } from '../engine/harness.ts';
 import { peekHeader } from '../dsl/index.ts';
-import { loadRulesets } from './eval.ts';
+import { loadRulesets } from '../workspace/load.ts';
 import { displayPath, filesUnder, rulesetFiles } from '../workspace/files.ts';
 
 export function caseFiles(path: string): string[] {
@@ -42,6 +42,12 @@ export async function runTests(path: string, err: (s: string) => void): Promise<
   return runCases(files, new Evaluator(rulesets));
 }
 
+/** Ruleset versions no case ran under: a version with no cases is untested, and `test` fails. */
+export function versionsWithoutCases(res: HarnessResult): { ruleset: string; version: string }[] {
+  const ran = new Set(res.cases.flatMap((c) => (c.report && c.report.status !== 'invalid' && c.report.ruleset ? [`${c.report.ruleset.id}@${c.report.ruleset.version}`] : [])));
+  return res.coverage.filter((c) => !ran.has(`${c.ruleset}@${c.version}`)).map((c) => ({ ruleset: c.ruleset, version: c.version }));
+}
+
 export function renderResults(res: HarnessResult): string {
   const out: string[] = [];
   let lastFile = '';
@@ -60,6 +66,11 @@ export function renderResults(res: HarnessResult): string {
     out.push(`    no case fires: ${cov.neverFired.length ? cov.neverFired.join(', ') : 'none'}`);
     out.push(`    no case shows not firing: ${cov.neverShownNotFiring.length ? cov.neverShownNotFiring.join(', ') : 'none'}`);
   }
-  out.push('', `${res.passed} passed, ${res.failed} failed`);
+  const untested = versionsWithoutCases(res);
+  if (untested.length) {
+    out.push('', 'versions with no test case (each version needs at least one):');
+    for (const u of untested) out.push(`  ${u.ruleset} ${u.version}`);
+  }
+  out.push('', `${res.passed} passed, ${res.failed} failed${untested.length ? `, ${untested.length} version${untested.length === 1 ? '' : 's'} untested` : ''}`);
   return out.join('\n');
 }

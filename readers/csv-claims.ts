@@ -21,6 +21,9 @@ export interface CsvColumn {
 }
 
 interface JsonSchemaNode {
+  $ref?: string;
+  $defs?: Record<string, JsonSchemaNode>;
+  anyOf?: JsonSchemaNode[];
   type?: string;
   properties?: Record<string, JsonSchemaNode>;
   items?: JsonSchemaNode;
@@ -30,10 +33,24 @@ interface JsonSchemaNode {
 
 const snake = (parts: string[]) => parts.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/_+/g, '_').toLowerCase()).join('_');
 
+let defs: Record<string, JsonSchemaNode> = {};
+
+/** Follows `$ref: "#/$defs/Name"` (the schema may name its objects) and unwraps a one-way `anyOf`. */
+function deref(node: JsonSchemaNode): JsonSchemaNode {
+  let n = node;
+  for (let i = 0; i < 20; i++) {
+    if (n.$ref?.startsWith('#/$defs/')) n = { ...defs[n.$ref.slice(8)], ...(n.description ? { description: n.description } : {}) };
+    else if (n.anyOf && n.anyOf.filter((x) => x.type !== 'null').length === 1) n = { ...n.anyOf.find((x) => x.type !== 'null')!, ...(n.description ? { description: n.description } : {}) };
+    else break;
+  }
+  return n;
+}
+
 function leaves(node: JsonSchemaNode, path: string[], out: { path: string[]; node: JsonSchemaNode }[]): void {
-  if (node.type === 'object' && node.properties) {
-    for (const [k, v] of Object.entries(node.properties)) leaves(v, [...path, k], out);
-  } else out.push({ path, node });
+  const n = deref(node);
+  if (n.type === 'object' && n.properties) {
+    for (const [k, v] of Object.entries(n.properties)) leaves(v, [...path, k], out);
+  } else out.push({ path, node: n.type === 'array' && n.items ? { ...n, items: deref(n.items) } : n });
 }
 
 function typeOf(node: JsonSchemaNode): CsvColumn['type'] {
@@ -44,12 +61,15 @@ function typeOf(node: JsonSchemaNode): CsvColumn['type'] {
 }
 
 function buildColumns(): CsvColumn[] {
-  const schema = claimJsonSchema() as JsonSchemaNode;
-  const { lines, ...claimProps } = schema.properties ?? {};
+  const top = claimJsonSchema() as JsonSchemaNode;
+  defs = top.$defs ?? {};
+  const schema = deref(top);
+  const { lines: linesRef, ...claimProps } = schema.properties ?? {};
+  const lines = linesRef ? deref(linesRef) : undefined;
   const claimLeaves: { path: string[]; node: JsonSchemaNode }[] = [];
   leaves({ type: 'object', properties: claimProps }, [], claimLeaves);
   const lineLeaves: { path: string[]; node: JsonSchemaNode }[] = [];
-  if (lines?.items) leaves(lines.items, [], lineLeaves);
+  if (lines?.items) leaves(deref(lines.items), [], lineLeaves);
   const doc = (n: JsonSchemaNode) => (n.description ?? '') + (n.enum ? ` (one of ${n.enum.join(', ')})` : '');
   const cols: CsvColumn[] = claimLeaves.map(({ path, node }) => ({ name: path.join('.') === 'id' ? 'claim_id' : snake(path), scope: 'claim', path, type: typeOf(node), doc: doc(node) }));
   const claimNames = new Set(cols.map((c) => c.name));

@@ -85,8 +85,9 @@ function* jsonRecords(text: string, format: 'json' | 'ndjson'): Generator<Reader
     let v: unknown;
     try {
       v = JSON.parse(body);
-    } catch {
-      yield { claim: null, diagnostics: [diag('JSON-SYNTAX', 'the file is not valid JSON (a JSON file holds one claim object or an array of them)', 'file', {})] };
+    } catch (e) {
+      const at = /position (\d+)/.exec(String((e as Error)?.message ?? ''));
+      yield { claim: null, diagnostics: [diag('JSON-SYNTAX', `the file is not valid JSON${at ? ` (at character ${Number(at[1]) + 1})` : ''}; a JSON file holds one claim object or an array of them`, 'file', {})] };
       return;
     }
     for (const item of Array.isArray(v) ? v : [v]) yield record(item, undefined);

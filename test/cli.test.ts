@@ -147,7 +147,9 @@ describe('payer-rules eval', () => {
   it('schema claim prints the JSON Schema', () => {
     const r = runIn(['schema', 'claim']);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).required).toEqual(expect.arrayContaining(['id', 'dateOfService', 'lines']));
+    const schema = JSON.parse(r.stdout);
+    const claim = schema.$ref ? schema.$defs[schema.$ref.split('/').pop()] : schema;
+    expect(claim.required).toEqual(expect.arrayContaining(['id', 'dateOfService', 'lines']));
   });
 });
 

@@ -1,7 +1,8 @@
 // File access shared by every Node-side part (command line, studio server, evaluation service,
 // queue worker): reading rulesets, finding them in folders, and the loader that resolves `extends`
 // by ruleset id and date.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { rulesetLoader } from '../dsl/index.ts';
@@ -14,14 +15,58 @@ export class UsageError extends Error {}
 /** A file that cannot be read: exit code 2 and a one-line message. */
 export class UnreadableError extends Error {}
 
-/** A path as shown to the user: relative to the working directory when inside it. */
+/**
+ * A file name as it may be printed: control characters, line breaks and bidirectional overrides
+ * (which can make a name read as another on a terminal) are written as escapes, `\n`, `\u202e`.
+ */
+export function escapeName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const h = c.charCodeAt(0).toString(16);
+    return c.charCodeAt(0) < 0x100 ? `\\x${h.padStart(2, '0')}` : `\\u${h.padStart(4, '0')}`;
+  });
+}
+
+/** A path as shown to the user: relative to the working directory when inside it, escaped. */
 export function displayPath(p: string): string {
   const rel = relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel.split(sep).join('/') : p;
+  return escapeName(rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel.split(sep).join('/') : p);
+}
+
+/** Where warnings about skipped files go (standard error unless a command says otherwise). */
+export let warnSkipped: (message: string) => void = (m) => process.stderr.write(`payer-rules: ${m}\n`);
+export function onSkipped(f: (message: string) => void): void {
+  warnSkipped = f;
+}
+
+/** Why a path is not a regular file or folder to read, or undefined when it is one. */
+function notReadable(p: string): string | undefined {
+  let l;
+  try {
+    l = lstatSync(p);
+  } catch {
+    return 'it no longer exists';
+  }
+  if (l.isSymbolicLink()) {
+    try {
+      const st = statSync(p);
+      return st.isFile() || st.isDirectory() ? undefined : 'it is a link to something that is not a regular file';
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ELOOP' ? 'it is a symbolic link loop' : 'it is a dangling symbolic link';
+    }
+  }
+  if (l.isFile() || l.isDirectory()) return undefined;
+  return l.isFIFO() ? 'it is a FIFO (named pipe), not a regular file' : l.isSocket() ? 'it is a socket, not a regular file' : 'it is a device or other special file, not a regular file';
 }
 
 export function readSource(path: string): SourceFile {
   let text: string;
+  const why = notReadable(path);
+  // A FIFO would block the read forever; a dangling link or a loop is no file at all.
+  if (why) throw new UnreadableError(`cannot read ${displayPath(path)}: ${why}`);
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
@@ -47,12 +92,34 @@ export function filesUnder(path: string, wanted: (name: string) => boolean): str
   }
   if (!st.isDirectory()) return [path];
   const out: string[] = [];
+  // Real paths of the folders walked, so a linked folder that leads back up is walked once.
+  const visited = new Set<string>();
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
+    let real: string;
+    try {
+      real = realpathSync(d);
+    } catch {
+      return;
+    }
+    if (visited.has(real)) return;
+    visited.add(real);
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch (e) {
+      warnSkipped(`skipped ${displayPath(d)}: cannot list it (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      return;
+    }
+    for (const name of names) {
       if (name.startsWith('.') || name === 'node_modules') continue;
       const p = join(d, name);
-      const s = statSync(p);
-      if (s.isDirectory()) walk(p);
+      const why = notReadable(p);
+      if (why) {
+        // Only files the command would have read are worth a warning.
+        if (wanted(name)) warnSkipped(`skipped ${displayPath(p)}: ${why}`);
+        continue;
+      }
+      if (statSync(p).isDirectory()) walk(p);
       else if (wanted(name)) out.push(p);
     }
   };
@@ -119,4 +186,57 @@ export function newestMtime(dir: string): number {
     m = Math.max(m, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
   }
   return m;
+}
+
+/**
+ * Writes a file so that a crash leaves the old text or the new one, and nothing else is touched:
+ * the text goes to a temporary file created exclusively (O_EXCL, a random name, O_NOFOLLOW) in the
+ * target's real folder, then is renamed over the target. A target that is a symbolic link is
+ * refused rather than followed or replaced.
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  const dir = (() => {
+    try {
+      return realpathSync(dirname(resolve(path)));
+    } catch {
+      throw new UnreadableError(`cannot write ${displayPath(path)}: its folder does not exist`);
+    }
+  })();
+  const target = join(dir, basename(path));
+  let mode = 0o644;
+  try {
+    const l = lstatSync(target);
+    if (l.isSymbolicLink()) throw new UnreadableError(`cannot write ${displayPath(path)}: it is a symbolic link; payer-rules does not write through links (give the file it points to)`);
+    if (!l.isFile()) throw new UnreadableError(`cannot write ${displayPath(path)}: it is not a regular file`);
+    mode = l.mode & 0o777;
+  } catch (e) {
+    if (e instanceof UnreadableError) throw e;
+    // ENOENT: a new file
+  }
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  } catch (e) {
+    throw new UnreadableError(`cannot write ${displayPath(path)}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : 'cannot create a file beside it'}`);
+  }
+  try {
+    const buf = Buffer.from(text, 'utf8');
+    for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, target);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw e;
+  }
 }

@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../dsl/index.ts';
+import { analyze, checkVersionOverlaps } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
 import { COMPILED_FORMAT, type CompiledRuleset } from '../engine/compiled.ts';
-import { RulesetLoader, UsageError, newestMtime, projectRoot, readSource, rulesetFiles } from './files.ts';
+import { RulesetLoader, UsageError, displayPath, newestMtime, projectRoot, readSource, rulesetFiles } from './files.ts';
 
 const CACHE_DIR = join(projectRoot(), 'node_modules', '.cache', 'payer-rules', 'compiled');
 
@@ -19,6 +19,14 @@ export function loadRulesets(path: string, err: (s: string) => void): CompiledRu
     loader.scanAround(f);
     return readSource(f);
   });
+  // Two versions of one ruleset that overlap leave some dates with no single answer: refuse, with
+  // the same diagnostics `payer-rules check` prints, rather than evaluate or test against them.
+  const byName = new Map([...loader.files().values(), ...sources].map((s) => [s.name, s]));
+  const overlaps = checkVersionOverlaps(sources).filter((d) => d.severity === 'error');
+  if (overlaps.length) {
+    for (const d of overlaps) err(renderDiagnostic(d, byName.get(d.file) ?? sources[0]!, byName));
+    throw new UsageError(`the rulesets in ${displayPath(path)} do not pass \`payer-rules check\` (${overlaps.length} error${overlaps.length === 1 ? '' : 's'} above); fix them first`);
+  }
   const hash = createHash('sha256').update(COMPILED_FORMAT);
   for (const f of [...sources, ...loader.files().values()].sort((a, b) => (a.name < b.name ? -1 : 1))) hash.update(`\u0000${f.name}\u0000${f.text}`);
   // The compiler's own sources are part of the key: a changed compiler recompiles.
@@ -42,7 +50,7 @@ export function loadRulesets(path: string, err: (s: string) => void): CompiledRu
     }
     out.push(res.compiled);
   }
-  if (broken) throw new UsageError(`${broken} ruleset${broken === 1 ? ' has' : 's have'} errors; fix them first (see \`payer-rules check ${path}\`)`);
+  if (broken) throw new UsageError(`${broken} ruleset${broken === 1 ? ' has' : 's have'} errors; fix them first (see \`payer-rules check ${displayPath(path)}\`)`);
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
     writeFileSync(cacheFile, JSON.stringify(out));
