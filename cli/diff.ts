@@ -1,6 +1,8 @@
 // `payer-rules diff OLD NEW [--claims PATH]`: what changed between two rulesets, and which claims
-// change outcome under the new one. OLD and NEW are .payer files (or compiled .json).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+// change outcome under the new one. OLD and NEW are .payer files (or compiled .json) — or two
+// releases of a reference table (a release folder, or `TABLE@RELEASE` in rulesets/tables), which
+// gives the same change report as `payer-rules import`.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { analyze } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
@@ -8,6 +10,35 @@ import type { CompiledRuleset } from '../engine/compiled.ts';
 import { diffRulesets, renderDiff } from '../engine/diff.ts';
 import { RulesetLoader, UnreadableError, UsageError, readSource } from '../workspace/files.ts';
 import { jsonError } from './eval-core.ts';
+import { diffReleases, renderTableDiff } from '../tables/diff.ts';
+import { infoOf, type Manifest } from '../tables/provider.ts';
+import { MANIFEST_FILE, StoreError, listReleases, readReleaseRows } from '../tables/store.ts';
+import { DEFAULT_TABLES_DIR } from './import.ts';
+
+/** A table release named on the command line: a release folder, or TABLE@RELEASE in the store. */
+function tableRelease(arg: string): { manifest: Manifest; path: string } | undefined {
+  if (existsSync(join(arg, MANIFEST_FILE))) {
+    const dir = join(arg, '..', '..');
+    return listReleases(dir).find((r) => statSync(r.path).ino === statSync(arg).ino);
+  }
+  const m = /^([a-z0-9-]+)@([A-Za-z0-9._-]+)$/.exec(arg);
+  if (!m || existsSync(arg)) return undefined;
+  const found = listReleases(DEFAULT_TABLES_DIR).find((r) => r.manifest.table === m[1] && r.manifest.release === m[2]);
+  if (!found) throw new UnreadableError(`no release ${m[2]} of table ${m[1]} in ${DEFAULT_TABLES_DIR}`);
+  return found;
+}
+
+function tableDiffCommand(a: { manifest: Manifest; path: string }, b: { manifest: Manifest; path: string }, format: string, io: { out: (s: string) => void }): number {
+  if (a.manifest.table !== b.manifest.table && a.manifest.kind !== b.manifest.kind) throw new UsageError(`${a.manifest.table} (${a.manifest.kind}) and ${b.manifest.table} (${b.manifest.kind}) are different kinds of table`);
+  try {
+    const d = diffReleases(b.manifest.table, b.manifest.kind, infoOf(a.manifest), readReleaseRows(a.path, a.manifest), infoOf(b.manifest), readReleaseRows(b.path, b.manifest));
+    io.out(format === 'json' ? JSON.stringify(d, null, 2) : renderTableDiff(d, 1000));
+  } catch (e) {
+    if (e instanceof StoreError) throw new UnreadableError(e.message);
+    throw e;
+  }
+  return 0;
+}
 
 function loadOne(path: string, err: (s: string) => void): CompiledRuleset {
   const src = readSource(path);
@@ -64,6 +95,13 @@ export async function diffCommand(flags: Record<string, string | true>, rest: st
   if (rest.length !== 2) throw new UsageError('diff needs two rulesets: OLD NEW');
   const format = flags['--format'] ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('--format is text or json');
+  const ta = tableRelease(rest[0]!);
+  const tb = tableRelease(rest[1]!);
+  if (ta || tb) {
+    if (!ta || !tb) throw new UsageError('diff compares two rulesets or two releases of a table, not one of each');
+    if (flags['--claims']) throw new UsageError('--claims with table releases needs rulesets evaluated against the tables, which the engine does not do yet');
+    return tableDiffCommand(ta, tb, format, io);
+  }
   const a = loadOne(rest[0]!, io.err);
   const b = loadOne(rest[1]!, io.err);
   const claims = typeof flags['--claims'] === 'string' ? readClaims(flags['--claims']) : undefined;

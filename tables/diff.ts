@@ -102,15 +102,23 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
       } else if (c < 0) leftA.push(x++);
       else leftB.push(y++);
     }
-    const pairs = Math.min(leftA.length, leftB.length);
-    for (let k = 0; k < pairs; k++) {
-      const p = leftA[k]!;
-      const q = leftB[k]!;
+    // Rows left on both sides pair up as modified, each with the row it agrees with most.
+    const same = (p: number, q: number) => b.columns.reduce((n, _, c) => n + (a!.compareCell(p, b, q, c) === 0 ? 1 : 0), 0);
+    const unpaired = [...leftB];
+    const restA: number[] = [];
+    for (const p of leftA) {
+      if (unpaired.length === 0) {
+        restA.push(p);
+        continue;
+      }
+      let best = 0;
+      for (let k = 1; k < unpaired.length; k++) if (same(p, unpaired[k]!) > same(p, unpaired[best]!)) best = k;
+      const q = unpaired.splice(best, 1)[0]!;
       const columns = b.columns.filter((_, c) => a!.compareCell(p, b, q, c) !== 0).map((col) => col.name);
       push({ change: 'modified', key: keyOf(b, q), old: rec(a!, p), new: rec(b, q), columns });
     }
-    for (const p of leftA.slice(pairs)) push({ change: 'deleted', key: keyOf(a!, p), old: rec(a!, p) });
-    for (const q of leftB.slice(pairs)) push({ change: 'added', key: keyOf(b, q), new: rec(b, q) });
+    for (const p of restA) push({ change: 'deleted', key: keyOf(a!, p), old: rec(a!, p) });
+    for (const q of unpaired) push({ change: 'added', key: keyOf(b, q), new: rec(b, q) });
     i = i2;
     j = j2;
   }

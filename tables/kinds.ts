@@ -60,7 +60,7 @@ export const KIND_FORMATS: { readonly [K in TableKind]: KindFormat } = {
       col('modifier_indicator', 'int', true, '0 no modifier bypasses, 1 an NCCI-associated modifier may bypass, 9 not an edit', { values: [0, 1, 9] }),
       col('rationale', 'text', false, 'CMS PTP edit rationale'),
     ],
-    key: ['column1', 'column2', 'effective'],
+    key: ['column1', 'column2'],
     unique: ['column1', 'column2', 'effective', 'deletion'],
     dating: 'Each row applies to days of service in [effective, deletion). The same pair may appear more than once (deleted and added again); the lookup returns the row in force on the day. A row with a blank effective date is taken to apply from the start; where such rows overlap, the one deleted soonest after the day is in force (its successor began when it ended).',
   },

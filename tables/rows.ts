@@ -94,8 +94,10 @@ export class Rows {
 
   /** Column indexes of the kind's key, then every other column (a total order). */
   orderColumns(): number[] {
+    // Dates right after the key: rows of one key (an NCCI pair deleted and added again) in date order.
     const key = KIND_FORMATS[this.kind].key.map((n) => this.col(n));
-    return [...key, ...this.columns.map((_, c) => c).filter((c) => !key.includes(c))];
+    const rest = this.columns.map((_, c) => c).filter((c) => !key.includes(c));
+    return [...key, ...rest.filter((c) => this.columns[c]!.type === 'date'), ...rest.filter((c) => this.columns[c]!.type !== 'date')];
   }
 
   /** The rows in key order (then by every column), as a new Rows; `this` when already sorted. */

@@ -79,13 +79,16 @@ export function importFiles(inputs: readonly { name: string; bytes: Uint8Array }
     }
   }
   const result: ImportResult = { releases: [], problems: problems.list, moreProblems: problems.more };
+  // Duplicates are looked for even when rows had problems: the user sees every problem at once.
+  const checked = [...parts.values()].map((p) => ({ ...p, rows: checkDuplicates(p.builder, problems) }));
+  result.moreProblems = problems.more;
   if (problems.count) return result;
   if (parts.size > 1 && (opts.release || opts.from || opts.through)) {
     result.usage = `the input holds ${parts.size} releases (${[...parts.keys()].join(', ')}); --release, --from and --through name one`;
     return result;
   }
-  for (const [, p] of parts) {
-    let rows = checkDuplicates(p.builder, problems);
+  for (const p of checked) {
+    let rows = p.rows;
     if (opts.kind === 'procedure-codes') rows = mergeHcpcsDates(rows);
     const from = opts.from ?? p.from ?? implied?.from ?? (opts.kind === 'procedure-codes' ? firstDay(rows) : undefined);
     if (!from) {

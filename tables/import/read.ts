@@ -101,8 +101,8 @@ export function readHeaderMapped(
       continue;
     }
     const row = b.add(r.line);
-    let bad: string | null | undefined;
-    for (let c = 0; c < kindCols.length && !bad; c++) {
+    let bad: string | null | undefined = opts.extra?.((h) => r.field(headers.indexOf(norm(h))).trim(), row);
+    for (let c = 0; c < kindCols.length && bad === undefined; c++) {
       const f = fieldOf[c]!;
       const spec = columns[kindCols[c]!.name];
       if (f < 0) bad = setCell(b, row, c, '', 0, 0);
@@ -111,7 +111,6 @@ export function readHeaderMapped(
         bad = typeof v === 'string' ? setCell(b, row, c, v, 0, v.length, v) : `${kindCols[c]!.name} ${v.problem}`;
       } else bad = setCell(b, row, c, r.text, r.start(f), r.end(f), kindCols[c]!.type === 'text' ? r.field(f) : undefined);
     }
-    if (!bad && opts.extra) bad = opts.extra((h) => r.field(headers.indexOf(norm(h))).trim(), row);
     if (bad === null) b.drop(); // a row the format says to skip (a continuation line, a modifier)
     else if (bad) {
       problems.add(r.line, bad);
