@@ -4,7 +4,7 @@
 // becomes a named component of the OpenAPI document.
 import { z } from 'zod';
 import { ClaimSchema } from '../engine/claim-schema.ts';
-import type { ClaimReport, Finding, InvalidReport, LineReport, NotChecked, Report, RuleTrace, RulesetRef, TableUse } from '../engine/report.ts';
+import type { ClaimReport, ConditionTrace, Finding, InvalidReport, LineReport, NotChecked, RuleTrace, RulesetRef, TableUse } from '../engine/report.ts';
 import { SEVERITIES } from '../engine/severity.ts';
 
 /**
@@ -52,8 +52,9 @@ const ConditionTraceSchema = z.object({
   fact: z.string(),
   params: z.record(z.string(), z.unknown()).optional(),
   operator: z.string(),
-  expected: z.unknown(),
-  actual: z.unknown(),
+  // Absent in JSON when the value was undefined (a fact the claim does not have).
+  expected: z.unknown().optional(),
+  actual: z.unknown().optional(),
   result: z.boolean(),
   source: position.optional(),
 });
@@ -145,7 +146,10 @@ same<Same<z.output<typeof LineReportSchema>, LineReport>>(true);
 same<Same<z.output<typeof RulesetRefSchema>, RulesetRef>>(true);
 same<Same<z.output<typeof NotCheckedSchema>, NotChecked>>(true);
 same<Same<z.output<typeof TableUseSchema>, TableUse>>(true);
-same<Same<z.output<typeof RuleTraceSchema>, RuleTrace>>(true);
-same<Same<z.output<typeof ClaimReportSchema>, ClaimReport>>(true);
+// In JSON, a trace's `expected`/`actual` is absent when the value was undefined.
+type JsonTrace = Omit<RuleTrace, 'conditions'> & { conditions: (Omit<ConditionTrace, 'expected' | 'actual'> & { expected?: unknown; actual?: unknown })[] };
+type JsonClaimReport = Omit<ClaimReport, 'explain'> & { explain?: JsonTrace[] };
+same<Same<z.output<typeof RuleTraceSchema>, JsonTrace>>(true);
+same<Same<z.output<typeof ClaimReportSchema>, JsonClaimReport>>(true);
 same<Same<z.output<typeof InvalidReportSchema>, InvalidReport>>(true);
-same<Same<z.output<typeof ReportSchema>, Report>>(true);
+same<Same<z.output<typeof ReportSchema>, JsonClaimReport | InvalidReport>>(true);
