@@ -1,0 +1,113 @@
+// The biller's outputs as data: the CSV worklist parsed back (quoting, BOM, formula injection), the
+// summary's counts and money at risk, and the text view never saying `ok` for an unchecked line.
+import { describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
+import { readFileSync } from 'node:fs';
+import { Evaluator } from '../engine/index.ts';
+import { CSV_BOM, CSV_HEADER, Summary, csvRows, csvStart, factsOf, renderSummaryText, renderText, type EvalReport } from '../writers/index.ts';
+import { shippedRulesets } from './support.ts';
+
+const claims = JSON.parse(readFileSync(new URL('../examples/claims.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+const ev = new Evaluator(shippedRulesets());
+const reports: EvalReport[] = claims.map((c) => ev.evaluateSync(structuredClone(c)));
+const parse = (csv: string) => {
+  expect(csv.startsWith(CSV_BOM)).toBe(true);
+  const res = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true });
+  expect(res.errors).toEqual([]);
+  return res.data;
+};
+
+describe('CSV worklist', () => {
+  const csv = csvStart() + reports.map(csvRows).join('');
+  const [header, ...rows] = parse(csv);
+
+  it('a header, then one row per finding, in report order, each cell as the report says', () => {
+    expect(header).toEqual([...CSV_HEADER]);
+    const findings = reports.flatMap((r) => (r.status === 'invalid' ? [] : r.findings.map((f) => ({ r, f }))));
+    expect(rows).toHaveLength(findings.length);
+    rows.forEach((row, i) => {
+      const { r, f } = findings[i]!;
+      expect(row).toEqual([r.claimId, r.status, f.line === undefined ? '' : String(f.line), f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '']);
+    });
+    expect(csv).toContain('\r\n');
+  });
+
+  it('an invalid claim gives a row per error naming the line 1-based; input notes and unchecked lines get rows too', () => {
+    const r: EvalReport = { claimId: 'BAD', status: 'invalid', errors: [{ path: 'lines[1].units', message: 'must be a whole number' }], input: [{ severity: 'warning', code: 'X12-DOS-RANGE', message: 'line 1: a range', where: 'ST 0001 segment 9 (DTP) DTP03, line 1' }] };
+    const [, ...got] = parse(csvStart() + csvRows(r));
+    expect(got).toEqual([
+      ['BAD', 'invalid', '2', '', '', 'invalid-claim', 'error', 'line 2, units: must be a whole number', 'correct the claim file and run it again', ''],
+      ['BAD', 'invalid', '1', '', '', 'X12-DOS-RANGE', 'warning', 'line 1: a range (at ST 0001 segment 9 (DTP) DTP03, line 1)', '', ''],
+    ]);
+  });
+
+  it.each([
+    ['=HYPERLINK("http://x.example","click")', "'=HYPERLINK"],
+    ['+1+2', "'+1+2"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tTAB', "'\tTAB"],
+  ])('a claim id %j cannot run as a spreadsheet formula', (id, starts) => {
+    const r: EvalReport = { claimId: id, status: 'invalid', errors: [{ path: '', message: 'x' }] };
+    const [, row] = parse(csvStart() + csvRows(r));
+    expect(row![0]!.startsWith(starts)).toBe(true);
+  });
+
+  it('commas, quotes and line breaks in a message survive the round trip', () => {
+    const msg = 'a, "quoted"\nmessage';
+    const r: EvalReport = { claimId: 'Q', status: 'invalid', errors: [{ path: '', message: msg }] };
+    const [, row] = parse(csvStart() + csvRows(r));
+    expect(row![7]).toBe(`the claim: ${msg}`);
+  });
+});
+
+describe('summary', () => {
+  it('claims by status, findings by rule and kind, and the money at risk as the claims say', () => {
+    const s = new Summary();
+    reports.forEach((r, i) => s.add(factsOf(r, claims[i])));
+    const d = s.data();
+    expect(d.claims).toBe(4);
+    expect(d.byStatus).toEqual({ clean: reports.filter((r) => r.status === 'clean').length, warnings: 0, errors: reports.filter((r) => r.status === 'errors').length, invalid: 0 });
+    // The charges on the claims, in cents (examples/claims.json).
+    expect(d.money.charge).toBe((120 + 60 + 150 + 140 + 50 + 110 + 95) * 100);
+    // At risk: MCR-OT-PROBLEMS's lines with an error finding, PT-UNKNOWN-PAYER whole (no ruleset applies), NCM-SLP-NO-AUTH's line.
+    const problems = reports[1]!;
+    const badLines = new Set(problems.status === 'invalid' ? [] : problems.findings.filter((f) => f.severity === 'error' && f.line).map((f) => f.line));
+    const problemCharges = [150, 140, 50].filter((_c, i) => badLines.has(i + 1)).reduce((a, b) => a + b, 0);
+    const ncm = reports[3]!;
+    const ncmAtRisk = ncm.status !== 'invalid' && ncm.findings.some((f) => f.severity === 'error') ? 95 : 0;
+    expect(d.money.chargeAtRisk).toBe((problemCharges + 110 + ncmAtRisk) * 100);
+    const total = reports.reduce((n, r) => n + (r.status === 'invalid' ? 0 : r.findings.length), 0);
+    expect(d.findingsByRule.reduce((n, r) => n + r.count, 0)).toBe(total);
+    expect(d.findingsByKind.reduce((n, r) => n + r.count, 0)).toBe(total);
+    const text = renderSummaryText(d);
+    expect(text).toMatch(/charges at risk\s+\$/);
+    expect(text).toContain('allowed amounts         not given');
+  });
+});
+
+describe('text view', () => {
+  it('a claim no ruleset applies to: its lines say not checked, never ok', () => {
+    const r = reports[2]!;
+    const text = renderText(r);
+    expect(text).toContain('no ruleset applies');
+    expect(text).toMatch(/line 1 {2}97110 {2}2 units {2}not checked: no ruleset applies/);
+    expect(text).not.toMatch(/ {2}ok$/m);
+  });
+
+  it('lines the report lists as not checked say why instead of ok; units read "1 unit"', () => {
+    const base = reports[0]!;
+    if (base.status === 'invalid') throw new Error('expected a checked claim');
+    const r: EvalReport = { ...base, notChecked: [{ line: 2, rule: 'UNITS-TIME', reason: 'no minutes documented' }, { rule: 'KX-THRESHOLD', reason: 'no allowed amounts this year' }] };
+    const text = renderText(r);
+    expect(text).toMatch(/line 1 {2}97110 {2}2 units {2}ok/);
+    expect(text).toMatch(/line 2 {2}97140 {2}1 unit {2}not checked: no minutes documented \(UNITS-TIME\)/);
+    expect(text).toContain('  not checked\n    no allowed amounts this year  [KX-THRESHOLD]');
+  });
+
+  it('invalid claims name lines 1-based and keep the contract path beside it', () => {
+    const text = renderText({ claimId: 'X', status: 'invalid', errors: [{ path: 'lines[1].code', message: 'is required' }, { path: 'diagnoses[0]', message: 'must be an ICD-10-CM code' }] });
+    expect(text).toContain('line 2, code: is required  (lines[1].code)');
+    expect(text).toContain('diagnosis 1: must be an ICD-10-CM code  (diagnoses[0])');
+  });
+});
