@@ -12,6 +12,7 @@ interface Header {
   magic: typeof MAGIC;
   kind: TableKind;
   length: number;
+  sorted?: boolean;
   /** Per column: byte offset of its array (from the start of the data), and its text dictionary. */
   columns: { offset: number; dict?: string[] }[];
 }
@@ -25,7 +26,7 @@ export function encodeRows(rows: Rows): Uint8Array {
     size = align8(size + d.values.byteLength);
     return d.type === 'text' ? { offset, dict: d.dict } : { offset };
   });
-  const header: Header = { magic: MAGIC, kind: rows.kind, length: rows.length, columns };
+  const header: Header = { magic: MAGIC, kind: rows.kind, length: rows.length, sorted: rows.isSorted, columns };
   const head = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align8(8 + head.length);
   const out = new Uint8Array(dataStart + size);
@@ -67,7 +68,9 @@ export function decodeRows(bytes: Uint8Array, kind: TableKind): Rows | undefined
     }
   });
   try {
-    return new Rows(kind, n, make());
+    const rows = new Rows(kind, n, make());
+    rows.isSorted = header.sorted === true;
+    return rows;
   } catch {
     return undefined; // a truncated cache file: the caller rebuilds it
   }

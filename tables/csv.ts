@@ -125,8 +125,10 @@ export class DelimitedReader {
           while (i < end && t.charCodeAt(i) !== d) i++;
         }
       } else {
-        let j = t.indexOf(this.delimiter, i);
-        if (j < 0 || j > end) j = end;
+        // Scan only to the line's end: indexOf would search the rest of the file when a line
+        // has no more delimiters (quadratic for single-field lines such as fixed-width files).
+        let j = i;
+        while (j < end && t.charCodeAt(j) !== d) j++;
         this.starts[n] = i;
         this.ends[n] = j;
         this.quoted[n] = 0;

@@ -98,9 +98,18 @@ export class NcciIndex implements NcciLookup {
     this.mi = Uint8Array.from(mi);
     const interner = new Interner<NcciEditRow>();
     this.editOf = new Uint32Array(n);
+    // A numeric key per distinct (effective, deletion, indicator, rationale): no string per row.
+    const ids = new Map<number, number>();
+    const dayKey = (v: number) => (v === NO_DAY ? 0 : v + 40_000); // 1860 … 2150 → 1 … 105,000 (17 bits)
     for (let i = 0; i < n; i++) {
-      const r = s.text(i, 6);
-      this.editOf[i] = interner.id(`${eff[i]} ${del[i]} ${mi[i]} ${rat[i]}`, () => ({ effective: day(eff[i]!), deleted: day(del[i]!), modifierIndicator: mi[i] as ModifierIndicator, rationale: r }));
+      const key = ((dayKey(eff[i]!) * 131_072 + dayKey(del[i]!)) * 16 + mi[i]!) * 4096 + (rat[i]! & 4095);
+      let id = ids.get(key);
+      if (id === undefined || interner.items[id]!.rationale !== s.text(i, 6)) {
+        const r = s.text(i, 6);
+        id = interner.id(`${eff[i]} ${del[i]} ${mi[i]} ${r}`, () => ({ effective: day(eff[i]!), deleted: day(del[i]!), modifierIndicator: mi[i] as ModifierIndicator, rationale: r }));
+        ids.set(key, id);
+      }
+      this.editOf[i] = id;
     }
     this.edits = interner.items;
   }

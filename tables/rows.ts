@@ -18,6 +18,8 @@ export const NO_DECIMAL = NaN;
 
 export class Rows {
   readonly columns: readonly Column[];
+  /** Known to be in key order (set by `sorted()` and kept by the cache), so sorting is skipped. */
+  isSorted = false;
   constructor(
     readonly kind: TableKind,
     readonly length: number,
@@ -102,6 +104,7 @@ export class Rows {
 
   /** The rows in key order (then by every column), as a new Rows; `this` when already sorted. */
   sorted(): Rows {
+    if (this.isSorted) return this;
     const cols = this.orderColumns();
     const perm = new Uint32Array(this.length);
     let already = true;
@@ -109,9 +112,14 @@ export class Rows {
       perm[i] = i;
       if (i && already && this.compareOn(cols, i - 1, this, i) > 0) already = false;
     }
-    if (already) return this;
+    if (already) {
+      this.isSorted = true;
+      return this;
+    }
     perm.sort((a, b) => this.compareOn(cols, a, this, b));
-    return this.permute(perm);
+    const out = this.permute(perm);
+    out.isSorted = true;
+    return out;
   }
 
   /** The rows at `order` (a permutation or a subset), in that order. */
