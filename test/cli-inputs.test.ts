@@ -1,0 +1,214 @@
+// The command line on claims from practice systems and on what a new user tries: 837P and CSV in,
+// CSV, summary and HTML out, `convert`, empty files, byte-order marks, an unknown payer, rulesets that
+// do not pass `check`, versions with no cases. Most cases call the commands in-process (fast); the
+// ones about processes (exit codes, a closed pipe) run the real command.
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import Papa from 'papaparse';
+import { evalCommand } from '../cli/eval.ts';
+import { convertCommand } from '../cli/convert.ts';
+import { main } from '../cli/main.ts';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const EX = join(ROOT, 'examples');
+const rulesets = join(ROOT, 'rulesets');
+const bin = join(ROOT, 'bin/payer-rules.mjs');
+const tmp = () => mkdtempSync(join(tmpdir(), 'payer-rules-inputs-'));
+const SUPPLEMENTS = { '--minutes': join(EX, 'minutes.csv'), '--overlay': join(EX, 'overlay.ndjson'), '--payers': join(EX, 'payers.json') };
+// Patient identity and authorization numbers in the example files: never in any report or message.
+const PHI = ['MCD000111222', 'MCD000333444', '1948-02-11', '2012-06-15', 'PA-5531', 'MCD-PA-001', 'ACM123456789', '1EG4TE5MK73', 'PAT-SAMPLE-1'];
+
+async function evalIn(flags: Record<string, string | true>, input: string, stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await evalCommand({ '--ruleset': rulesets, ...flags }, [input], { out: (s) => out.push(s), err: (s) => err.push(s), stdin: Readable.from([stdin]), isTTY: false, write: async (s) => void out.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) });
+  return { code, out: out.join(''), err: err.join('\n') };
+}
+
+async function convertIn(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code: number;
+  try {
+    code = await convertCommand(args, { out: (s) => out.push(s), err: (s) => err.push(s) }, Readable.from(['']), (s) => out.push(s));
+  } catch (e) {
+    code = -1;
+    err.push(String((e as Error).message));
+  }
+  return { code, out: out.join(''), err: err.join('\n'), lines: out.join('').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { claim: Record<string, unknown> | null; diagnostics: { code: string; severity: string }[] }) };
+}
+
+describe('eval on 837P and CSV', () => {
+  it('837P with minutes, overlay and payer map: one report per claim under the mapped ruleset, reader notes as `input`, no patient data', async () => {
+    const r = await evalIn({ ...SUPPLEMENTS, '--format': 'ndjson' }, join(EX, 'claims.837'));
+    const reports = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(reports.map((x) => [x.claimId, x.ruleset?.id])).toEqual([
+      ['CLM-1001', 'medicare-part-b'],
+      ['CLM-2002', 'premera-commercial'],
+      ['CLM-3003', 'nc-medicaid'],
+      ['CLM-3004', 'nc-medicaid'],
+    ]);
+    expect(reports[3].input.map((n: { code: string }) => n.code)).toEqual(['X12-DOS-RANGE', 'X12-REPLACEMENT']);
+    expect(r.code).toBe(reports.some((x) => x.status === 'errors' || x.status === 'invalid') ? 1 : 0);
+    for (const s of PHI) expect(r.out + r.err).not.toContain(s);
+  });
+
+  it('837P from standard input is detected by its ISA', async () => {
+    const r = await evalIn({ ...SUPPLEMENTS, '--format': 'ndjson' }, '-', readFileSync(join(EX, 'claims.837'), 'utf8'));
+    expect(r.out.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('a malformed 837P: claims it cannot map are invalid in place with segment and element; the rest is checked', async () => {
+    const d = tmp();
+    const f = join(d, 'mixed.837');
+    writeFileSync(f, readFileSync(join(ROOT, 'test/fixtures/x12/04-malformed-component-separator.linuxforhealth.837'), 'utf8') + readFileSync(join(EX, 'claims.837'), 'utf8'));
+    const r = await evalIn({ ...SUPPLEMENTS, '--format': 'ndjson' }, f);
+    const reports = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(reports[0]).toMatchObject({ claimId: '153829140', status: 'invalid' });
+    expect(reports[0].errors[0].path).toBe('ST 0001 segment 18 (CLM) CLM05');
+    expect(reports.slice(1).map((x: { claimId: string }) => x.claimId)).toEqual(['CLM-1001', 'CLM-2002', 'CLM-3003', 'CLM-3004']);
+    expect(r.code).toBe(1);
+  });
+
+  it('CSV in, CSV out: the worklist parses back, one row per finding', async () => {
+    const r = await evalIn({ '--format': 'csv' }, join(EX, 'claims.csv'));
+    const rows = Papa.parse<string[]>(r.out.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    expect(rows[0]).toEqual(['claim', 'status', 'line', 'code', 'rule', 'kind', 'severity', 'message', 'fix', 'citation']);
+    expect(rows.slice(1).map((x) => [x[0], x[2], x[4]])).toEqual([
+      ['CSV-PT-1', '3', 'ASSISTANT-PT'],
+      ['CSV-PT-1', '3', 'UNITS-TIME'],
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('--summary: claims by status and money at risk; --format json for machines; html is one offline page', async () => {
+    const text = await evalIn({ '--summary': true }, join(EX, 'claims.json'));
+    expect(text.out).toMatch(/^4 claims\n\nclaims by status:\n {2}clean +1 \(25%\)\n {2}warnings +0 \(0%\)\n {2}errors +3 \(75%\)/);
+    expect(text.out).toMatch(/charges billed\s+\$725\.00/);
+    const json = JSON.parse((await evalIn({ '--summary': true, '--format': 'json' }, join(EX, 'claims.json'))).out);
+    expect(json.byStatus).toEqual({ clean: 1, warnings: 0, errors: 3, invalid: 0 });
+    const html = await evalIn({ '--format': 'html' }, join(EX, 'claims.json'));
+    expect(html.out).toMatch(/^<!doctype html>/);
+    expect(html.out).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('--as-of fills submittedOn only where a claim has none', async () => {
+    const c = (id: string, extra = {}) => JSON.stringify({ id, payer: 'medicare-part-b', dateOfService: '2026-03-02', lines: [{ code: '97110', modifiers: ['GP'], units: 1, minutes: 15 }], ...extra });
+    const r = await convertIn(['--as-of', '2026-04-01', '-']);
+    expect(r.code).toBe(0);
+    const out = await (async () => {
+      const o: string[] = [];
+      await convertCommand(['--as-of', '2026-04-01', '-'], { out: () => {}, err: () => {} }, Readable.from([c('A') + '\n' + c('B', { submittedOn: '2026-03-03' }) + '\n']), (s) => o.push(s));
+      return o.join('').trim().split('\n').map((l) => JSON.parse(l).claim.submittedOn);
+    })();
+    expect(out).toEqual(['2026-04-01', '2026-03-03']);
+    expect((await evalIn({ '--as-of': '2026-02-30' }, join(EX, 'claims.json')).catch((e: Error) => ({ err: e.message }))).err).toMatch(/--as-of takes a date/);
+  });
+
+  it('an unknown payer id gets "did you mean" (case and small typos forgiven)', async () => {
+    const r = await evalIn({ '--format': 'ndjson' }, join(EX, 'claims.ndjson'));
+    const rep = r.out.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.claimId === 'PT-UNKNOWN-PAYER');
+    expect(rep.findings[0]).toMatchObject({ rule: 'NO-RULESET', fix: expect.stringContaining('did you mean `medicare-part-b`?') });
+  });
+});
+
+describe('convert', () => {
+  it('prints {"claim", "diagnostics"} per claim, supplements applied; exit 0 when no diagnostic is an error', async () => {
+    const r = await convertIn([join(EX, 'claims.837'), '--minutes', SUPPLEMENTS['--minutes'], '--overlay', SUPPLEMENTS['--overlay'], '--payers', SUPPLEMENTS['--payers']]);
+    expect(r.code).toBe(0);
+    expect(r.lines.map((l) => l.claim?.['id'])).toEqual(['CLM-1001', 'CLM-2002', 'CLM-3003', 'CLM-3004']);
+    expect(r.lines[0]!.claim).toMatchObject({ payer: 'medicare-part-b', lines: [{ minutes: 33 }, { minutes: 14 }, { minutes: 10, renderedBy: 'OTA' }] });
+  });
+
+  it('exit 1 when a diagnostic is an error; an envelope error is a record with claim null', async () => {
+    const r = await convertIn([join(ROOT, 'test/fixtures/x12/09-v4010-two-claims-g1-in-2330b.pyx12.txt')]);
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([{ claim: null, diagnostics: [expect.objectContaining({ code: 'X12-VERSION', severity: 'error' })] }]);
+  });
+
+  it('a file or supplement that cannot be read stops it before anything is printed (exit 2 via the command)', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, [bin, 'convert', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const missing = run([join(EX, 'claims.837'), join(tmp(), 'nope.837')]);
+    expect([missing.status, missing.stdout]).toEqual([2, '']);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.837: no such file/);
+    const d = tmp();
+    writeFileSync(join(d, 'bad.ndjson'), '{"id": "A"}\n{broken\n');
+    const bad = run([join(EX, 'claims.837'), '--overlay', join(d, 'bad.ndjson')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.ndjson:2: not valid JSON/);
+  });
+});
+
+describe('rough edges a new user hits', () => {
+  it('an empty .json and an empty .ndjson behave the same: no claims, exit 0, said on stderr', async () => {
+    const d = tmp();
+    for (const f of ['empty.json', 'empty.ndjson']) writeFileSync(join(d, f), '\n');
+    const j = await evalIn({}, join(d, 'empty.json'));
+    const n = await evalIn({}, join(d, 'empty.ndjson'));
+    expect([j.code, j.out, n.code, n.out]).toEqual([0, '[]\n', 0, '']);
+    for (const r of [j, n]) expect(r.err).toMatch(/no claims in .*empty\.(nd)?json/);
+  });
+
+  it.each([
+    ['.json', (t: string) => t],
+    ['.ndjson', (t: string) => JSON.parse(t).map((c: unknown) => JSON.stringify(c)).join('\n')],
+  ])('a UTF-8 byte-order mark is accepted in %s', async (ext, body) => {
+    const d = tmp();
+    const f = join(d, `bom${ext}`);
+    writeFileSync(f, '\uFEFF' + body(readFileSync(join(EX, 'claims.json'), 'utf8')));
+    const r = await evalIn({ '--format': 'ndjson' }, f);
+    expect(r.out.trim().split('\n')).toHaveLength(4);
+  });
+
+  it.each([['claims.csv'], ['claims.837']])('a UTF-8 byte-order mark is accepted in %s', async (name) => {
+    const d = tmp();
+    writeFileSync(join(d, name), '\uFEFF' + readFileSync(join(EX, name), 'utf8'));
+    const r = await evalIn({ '--format': 'ndjson', ...(name.endsWith('.837') ? SUPPLEMENTS : {}) }, join(d, name));
+    expect(r.out.trim().split('\n').length).toBe(name.endsWith('.837') ? 4 : 2);
+  });
+
+  it('eval and test refuse a folder where check fails (two versions overlap), printing the check diagnostic', async () => {
+    const d = tmp();
+    cpSync(rulesets, join(d, 'rulesets'), { recursive: true });
+    copyFileSync(join(d, 'rulesets/medicare-part-b/2026.payer'), join(d, 'rulesets/medicare-part-b/2026-copy.payer'));
+    for (const cmd of [['eval', '--ruleset', join(d, 'rulesets'), join(EX, 'claims.json')], ['test', join(d, 'rulesets')]]) {
+      const err: string[] = [];
+      const code = await main(cmd, { out: () => {}, err: (s) => err.push(s) });
+      expect(code, cmd[0]).toBe(2);
+      expect(err.join('\n')).toContain('PR2033');
+      expect(err.join('\n')).toMatch(/do not pass `payer-rules check`/);
+    }
+  });
+
+  it('test fails when a ruleset version has no cases', async () => {
+    const d = tmp();
+    const dir = join(d, 'rulesets', 'medicare-part-b');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['2025.payer', '2026.payer', '2025.cases.yaml']) copyFileSync(join(rulesets, 'medicare-part-b', f), join(dir, f));
+    const out: string[] = [];
+    const code = await main(['test', join(d, 'rulesets')], { out: (s) => out.push(s), err: () => {} });
+    expect(code).toBe(1);
+    expect(out.join('\n')).toContain('versions with no test case (each version needs at least one):\n  medicare-part-b 2026.1');
+  });
+});
+
+describe('processes', () => {
+  it('eval … | head -1 exits quietly when the reader goes away (EPIPE)', async () => {
+    const d = tmp();
+    const f = join(d, 'many.ndjson');
+    const line = readFileSync(join(EX, 'claims.ndjson'), 'utf8').split('\n')[0]!;
+    writeFileSync(f, Array.from({ length: 20_000 }, (_, i) => line.replace('MCR-OT-CLEAN', `C-${i}`)).join('\n'));
+    const child = spawn(process.execPath, [bin, 'eval', '--ruleset', rulesets, f], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b));
+    await new Promise<void>((ok) => child.stdout.once('data', () => ok()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((ok) => child.once('exit', (c) => ok(c)));
+    expect(code).toBe(0);
+    expect(err).not.toMatch(/EPIPE|\n\s+at /);
+  });
+});
