@@ -8,7 +8,7 @@ import { studioCommand } from './studio-cmd.ts';
 import { diffCommand } from './diff.ts';
 import { renderResults, runTests, versionsWithoutCases } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
-import { RulesetLoader, UnreadableError, UsageError, readSource, rulesetFiles, writeFileAtomic } from '../workspace/files.ts';
+import { RulesetLoader, UnreadableError, UsageError, onSkipped, readSource, rulesetFiles, writeFileAtomic } from '../workspace/files.ts';
 import { parseFlags, stdio, type Io } from './args.ts';
 import { convertCommand } from './convert.ts';
 import { importCommand } from './import.ts';
@@ -128,7 +128,9 @@ function compileCommand(args: string[], io: Io): number {
 
 async function evalCmd(args: string[], io: Io): Promise<number> {
   const { flags, rest } = parseFlags(args, EVAL_FLAGS);
-  return evalCommand(flags, rest, { ...io, stdin: process.stdin });
+  // Called with another Io (tests, embedding), reports go there too, not to the process's stdout.
+  const write = io === stdio ? undefined : async (s: string | Uint8Array) => io.out(typeof s === 'string' ? s : Buffer.from(s).toString('utf8'));
+  return evalCommand(flags, rest, { ...io, stdin: process.stdin, ...(write ? { write } : {}) });
 }
 
 function schemaCommand(args: string[], io: Io): number {
@@ -182,6 +184,8 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
 /** Runs the command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [cmd, ...args] = argv;
+  // Files skipped under a rulesets folder (FIFOs, sockets, dangling links, loops) are warned about here.
+  onSkipped((m) => io.err(`payer-rules: ${m}`));
   // `payer-rules eval … | head -1`: the reader went away; stop quietly, as other tools do.
   if (io === stdio) process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
