@@ -45,7 +45,7 @@ describe('non-regular files under a rulesets folder', () => {
     const r = await run(argv());
     expect(r.code).not.toBe(70);
     expect(r.code).toBeLessThanOrEqual(1);
-    for (const [name, why] of [['pipe.payer', 'FIFO'], ['dangling.payer', 'dangling symbolic link'], ['loop.payer', 'symbolic link loop'], ['sock.payer', 'socket']]) {
+    for (const [name, why] of [['pipe.payer', 'FIFO'], ['dangling.payer', 'dangling symbolic link'], ['loop.payer', 'symbolic link loop'], ['sock.payer', 'socket']] as const) {
       expect(r.err).toMatch(new RegExp(`skipped \\S*medicare-part-b/${name.replace('.', '\\.')}: .*${why}`));
     }
   });
