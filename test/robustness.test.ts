@@ -74,6 +74,32 @@ describe('a batch with bad claims of every kind', () => {
   });
 });
 
+describe('a huge NDJSON line streamed through standard input', () => {
+  it('is reported invalid in place without being held in memory; the claims around it are evaluated (peak RSS under 300 MB)', async () => {
+    const LINE_MB = Number(process.env['HUGE_LINE_MB'] ?? 150);
+    const child = spawn(process.execPath, [bin, 'eval', '--ruleset', rulesets, '-'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PAYER_RULES_REPORT_RSS: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b));
+    child.stderr.on('data', (b: Buffer) => (err += b));
+    const done = new Promise<number | null>((ok) => child.once('exit', (c) => ok(c)));
+    const write = (s: string | Buffer) => new Promise<void>((ok) => (child.stdin.write(s) ? ok() : child.stdin.once('drain', () => ok())));
+    await write(claimLine('BEFORE') + '\n');
+    // One line of LINE_MB megabytes: a claim-shaped start, then padding, streamed in 1 MB pieces.
+    await write('{"id":"HUGE","note":"');
+    const mb = Buffer.alloc(1 << 20, 'x');
+    for (let i = 0; i < LINE_MB; i++) await write(mb);
+    await write('"}\n' + claimLine('AFTER') + '\n');
+    child.stdin.end();
+    expect(await done).toBe(1);
+    const reports = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(reports.map((r) => [r.claimId, r.status])).toEqual([['BEFORE', 'clean'], [null, 'invalid'], ['AFTER', 'clean']]);
+    expect(reports[1].errors[0].message).toMatch(/^line 2 holds more than 1000000 characters \(\d+ bytes\)/);
+    const rss = Number(/max RSS (\d+) MB/.exec(err)?.[1]);
+    expect(rss).toBeLessThan(300);
+  }, 180_000);
+});
+
 describe('patient data stays out of test and studio output', () => {
   it('payer-rules test prints no patient data from its cases', () => {
     const d = tmp();
