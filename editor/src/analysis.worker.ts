@@ -1,6 +1,10 @@
 // The analysis worker: runs dsl/ and engine/ off the main thread. Everything the editor shows about
 // a ruleset comes from here; the UI parses nothing itself.
-import { analyze, format, peekHeader, rulesetLoader } from '../../dsl/index.ts';
+import { analyze, checkVersionOverlaps, format, peekHeader, rulesetLoader } from '../../dsl/index.ts';
+import { Document as YamlDocument, parseDocument } from 'yaml';
+import { formatDate } from '../../engine/dates.ts';
+import { dataCompletion, dataDiagnostics, dataKindOf } from './data-files.ts';
+import type { Report } from '../../engine/report.ts';
 import { tokenize } from '../../dsl/lexer.ts';
 import { KEYWORD_DOCS, KEYWORDS } from '../../dsl/tokens.ts';
 import type { SourceFile } from '../../dsl/source.ts';
@@ -12,7 +16,7 @@ import { diffRulesets, expandSet } from '../../engine/diff.ts';
 import { FINDING_KINDS } from '../../engine/finding-kinds.ts';
 import { isCode } from '../../engine/codes.ts';
 import { setHas } from '../../engine/operator-catalog.ts';
-import type { AnalysisResult, CompletionEntry, DefinitionInfo, HoverInfo, Request, SymbolInfo } from './protocol.ts';
+import type { AnalysisResult, CompletionEntry, DefinitionInfo, FormInfo, HeaderInfo, HoverInfo, Request, SymbolInfo } from './protocol.ts';
 
 const files = new Map<string, string>();
 
@@ -115,7 +119,8 @@ const MODIFIERS: [string, string][] = [
   ['93', 'synchronous telehealth, audio only'],
 ];
 
-function complete(path: string, text: string, offset: number): CompletionEntry[] {
+function complete(path: string, text: string, offset: number, auto = false): CompletionEntry[] {
+  if (!path.endsWith('.payer')) return dataCompletion(path, text, offset);
   const toks = tokensBefore(text, offset);
   const lastTok = toks[toks.length - 1];
   const typingWord = lastTok && lastTok.startOffset + lastTok.image.length === offset && /^[A-Za-z0-9_-]/.test(lastTok.image);
@@ -154,6 +159,7 @@ function complete(path: string, text: string, offset: number): CompletionEntry[]
   if (p === 'kind') return Object.entries(FINDING_KINDS).map(([k, v]) => ({ label: k, kind: 'keyword', detail: v.doc }));
   if (p === 'method') return [{ label: 'total-time', kind: 'keyword', detail: 'CMS 8-minute rule' }, { label: 'per-code', kind: 'keyword', detail: 'CPT midpoint rule' }];
   if (p === 'extends') return [...new Set(payerFiles().map((f) => peekHeader(f)?.id).filter((x): x is string => !!x))].map((id) => ({ label: id, kind: 'rule', detail: 'ruleset' }));
+  if (auto && !['in', 'on', 'for', 'except', 'eligible', 'require', 'of', 'bypass', 'has', 'lacks', 'with', 'kind', 'method', 'extends', 'codes', '='].includes(p ?? '')) return [];
   if (p === 'when' || p === 'and' || p === 'or' || p === 'not' || p === '(') {
     return [
       { label: 'claim', kind: 'field', detail: 'the claim', insertText: 'claim.' },
@@ -221,12 +227,25 @@ async function handle(req: Request): Promise<unknown> {
       return null;
     case 'analyze': {
       const t = performance.now();
+      if (!req.path.endsWith('.payer')) {
+        const out: AnalysisResult = { path: req.path, version: req.version, diagnostics: dataKindOf(req.path) ? dataDiagnostics(req.path, req.text) : [], symbols: { codeSets: [], rules: [] }, compiled: false, ms: performance.now() - t };
+        return out;
+      }
       const res = analyzed(req.path, req.text);
-      const out: AnalysisResult = { path: req.path, version: req.version, diagnostics: res.diagnostics, symbols: symbolsOf(req.path, req.text, res), compiled: !!res.compiled, ms: performance.now() - t };
+      // Versions of one ruleset must not overlap (PR2033): checked against the other files, with this buffer in place of its file.
+      const overlaps = checkVersionOverlaps([...payerFiles().filter((f) => f.name !== req.path), { name: req.path, text: req.text }]).filter((d) => d.file === req.path);
+      const diagnostics = [...res.diagnostics, ...overlaps].sort((a, b) => a.span.start - b.span.start);
+      const out: AnalysisResult = { path: req.path, version: req.version, diagnostics, symbols: symbolsOf(req.path, req.text, res), compiled: !!res.compiled && overlaps.length === 0, ms: performance.now() - t };
       return out;
     }
+    case 'headers':
+      return headers();
+    case 'formInfo':
+      return formInfo(req.path, req.text);
+    case 'caseText':
+      return caseText(req.existing, req.name, req.claim, req.report);
     case 'complete':
-      return complete(req.path, req.text, req.offset);
+      return complete(req.path, req.text, req.offset, req.auto);
     case 'hover':
       return hover(req.path, req.text, req.offset);
     case 'definition':
@@ -236,7 +255,7 @@ async function handle(req: Request): Promise<unknown> {
       return { text: r.text, diagnostics: r.diagnostics };
     }
     case 'run': {
-      const { rulesets, error } = allCompiled(req.path, req.text);
+      const { rulesets, error } = req.path.endsWith('.payer') ? allCompiled(req.path, req.text) : { rulesets: compiledAll(), error: undefined };
       if (error) return { reports: [], error };
       let data: unknown;
       try {
@@ -244,21 +263,28 @@ async function handle(req: Request): Promise<unknown> {
       } catch {
         return { reports: [], error: 'the claim is not valid JSON' };
       }
-      const own = rulesets[0]!;
+      const own = req.path.endsWith('.payer') ? rulesets[0] : undefined;
       const ev = new Evaluator(rulesets);
       const claims = Array.isArray(data) ? data : [data];
       const reports = claims.map((c) => {
-        const claim = c && typeof c === 'object' && !Array.isArray(c) && !(c as { payer?: unknown }).payer ? { ...(c as object), payer: own.ruleset.id } : c;
+        const claim = own && c && typeof c === 'object' && !Array.isArray(c) && !(c as { payer?: unknown }).payer ? { ...(c as object), payer: own.ruleset.id } : c;
         return ev.evaluateSync(claim);
       });
       return { reports };
     }
     case 'tests': {
-      const { rulesets, error } = allCompiled(req.path, req.text);
+      // From a ruleset: its buffer replaces its file, and every case file of its folder runs. From a
+      // case file: the saved rulesets, and this buffer in place of its file.
+      const fromRuleset = req.path.endsWith('.payer');
+      const { rulesets, error } = fromRuleset ? allCompiled(req.path, req.text) : { rulesets: compiledAll(), error: undefined };
       if (error) return { error };
       const folder = req.path.split('/').slice(0, -1).join('/');
-      const id = peekHeader({ name: req.path, text: req.text })?.id;
-      const caseFiles = [...files].filter(([p]) => p.startsWith(folder + '/') && /\.cases\.ya?ml$/.test(p)).map(([name, text]) => ({ name, text, ...(id ? { defaultRuleset: id } : {}) }));
+      const folderPayer = fromRuleset ? { name: req.path, text: req.text } : payerFiles().find((f) => f.name.startsWith(folder + '/'));
+      const id = folderPayer ? peekHeader(folderPayer)?.id : undefined;
+      const caseFiles = [...files]
+        .map(([p, t]) => [p, p === req.path ? req.text : t] as const)
+        .filter(([p]) => p.startsWith(folder + '/') && /\.cases\.ya?ml$/.test(p) && (fromRuleset || p === req.path))
+        .map(([name, text]) => ({ name, text, ...(id ? { defaultRuleset: id } : {}) }));
       if (!caseFiles.length) return { error: `no *.cases.yaml files in ${folder}/` };
       const result = await runCases(caseFiles, new Evaluator(rulesets));
       return { result };
@@ -266,12 +292,18 @@ async function handle(req: Request): Promise<unknown> {
     case 'diff': {
       const mine = analyzed(req.path, req.text);
       if (!mine.compiled) return { error: 'the ruleset has errors; fix them to compare it' };
-      const other = analyze({ name: req.path + ' (other)', text: req.against }, { loadRuleset: loaderFor(req.path) });
+      const otherName = req.againstPath ?? req.path + ' (saved)';
+      const other = analyze({ name: otherName, text: req.against }, { loadRuleset: loaderFor(req.againstPath ?? req.path) });
       if (!other.compiled) return { error: 'the other version has errors' };
       const folder = req.path.split('/').slice(0, -1).join('/');
       const claims: unknown[] = [];
       for (const [p, t] of files) {
-        if (!p.startsWith(folder + '/claims/') || !p.endsWith('.json')) continue;
+        if (req.claimsFiles ? !req.claimsFiles.includes(p) : !p.startsWith(folder + '/claims/')) continue;
+        if (p.endsWith('.ndjson')) {
+          for (const l of t.split('\n')) if (l.trim()) try { claims.push(JSON.parse(l)); } catch { /* shown by the editor */ }
+          continue;
+        }
+        if (!p.endsWith('.json')) continue;
         try {
           const d = JSON.parse(t);
           claims.push(...(Array.isArray(d) ? d : [d]));
@@ -279,9 +311,72 @@ async function handle(req: Request): Promise<unknown> {
           // a sample claims file that is not JSON is shown by the editor, not here
         }
       }
-      return { diff: await diffRulesets(other.compiled, mine.compiled, claims) };
+      // Older version on the left: when comparing with another version, the earlier one is "old".
+      const [a, b] = other.compiled.ruleset.effective.from <= mine.compiled.ruleset.effective.from ? [other.compiled, mine.compiled] : [mine.compiled, other.compiled];
+      const otherIsOld = !req.againstPath || a === other.compiled;
+      return { diff: await diffRulesets(req.againstPath ? a : other.compiled, req.againstPath ? b : mine.compiled, claims), otherIsOld };
     }
   }
+}
+
+/** Every saved ruleset, compiled (for runs from case and claims files). */
+function compiledAll(): CompiledRuleset[] {
+  const out: CompiledRuleset[] = [];
+  for (const f of payerFiles()) {
+    const r = analyzed(f.name, f.text);
+    if (r.compiled) out.push(r.compiled);
+  }
+  return out;
+}
+
+function headers(): HeaderInfo[] {
+  return payerFiles().flatMap((f) => {
+    const h = peekHeader(f);
+    if (!h) return [];
+    const out: HeaderInfo = { path: f.name, id: h.id };
+    if (h.version) out.version = h.version;
+    if (h.from !== undefined) out.from = formatDate(h.from);
+    if (h.through !== undefined) out.through = formatDate(h.through);
+    return [out];
+  });
+}
+
+function formInfo(path: string, text: string): FormInfo {
+  const byId = new Map<string, FormInfo['payers'][number]['versions']>();
+  for (const h of headers()) {
+    const v = { version: h.version ?? '?', from: h.from ?? '', path: h.path, ...(h.through ? { through: h.through } : {}) };
+    byId.set(h.id, [...(byId.get(h.id) ?? []), v]);
+  }
+  const payers = [...byId].map(([id, versions]) => ({ id, versions: versions.sort((a, b) => (a.from < b.from ? -1 : 1)) })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const codes = new Map<string, string[]>();
+  if (path.endsWith('.payer')) {
+    for (const [name, set] of analyzed(path, text).check.checked?.codeSets ?? []) {
+      if (name.startsWith('#')) continue;
+      for (const c of expandSet({ codes: set.codes, ranges: set.ranges }).slice(0, 2000)) codes.set(c, [...(codes.get(c) ?? []), name]);
+    }
+  }
+  return { payers, codes: [...codes].map(([code, sets]) => ({ code, sets })), modifiers: MODIFIERS.map(([code, doc]) => ({ code, doc })) };
+}
+
+/**
+ * A case file with one more case: the claim, and what the studio reported for it as the starting
+ * expectation (marked as such: the person checks it against the policy before trusting it).
+ */
+function caseText(existing: string | null, name: string, claim: unknown, report: Report): string {
+  const doc = existing ? parseDocument(existing) : new YamlDocument({ cases: [] });
+  if (existing && doc.errors.length) throw new Error('the case file is not valid YAML; fix it first');
+  const expect: Record<string, unknown> = { status: report.status };
+  if (report.status === 'invalid') expect['errors'] = report.errors.map((e) => ({ path: e.path }));
+  else expect['findings'] = report.findings.map((f) => ({ rule: f.rule, kind: f.kind, ...(f.line !== undefined ? { line: f.line } : {}) }));
+  const node = doc.createNode({ name, claim, expect });
+  node.commentBefore = ` saved from the studio's claims panel; the expectation is what the studio reported on ${new Date().toISOString().slice(0, 10)}: check it against the policy`;
+  let cases = doc.get('cases', true);
+  if (!cases) {
+    doc.set('cases', doc.createNode([]));
+    cases = doc.get('cases', true);
+  }
+  (cases as { items: unknown[] }).items.push(node);
+  return doc.toString({ lineWidth: 0 });
 }
 
 self.onmessage = async (e: MessageEvent<{ id: number; req: Request }>) => {

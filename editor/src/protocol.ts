@@ -39,16 +39,34 @@ export interface DefinitionInfo {
   end: number;
 }
 
+export interface HeaderInfo {
+  path: string;
+  id: string;
+  version?: string;
+  from?: string;
+  through?: string;
+}
+
+/** What the claim form offers: payers and their versions, and the codes the open ruleset names. */
+export interface FormInfo {
+  payers: { id: string; versions: { version: string; from: string; through?: string; path: string }[] }[];
+  codes: { code: string; sets: string[] }[];
+  modifiers: { code: string; doc: string }[];
+}
+
 export type Request =
   | { type: 'setFiles'; files: Record<string, string> }
   | { type: 'analyze'; path: string; text: string; version: number }
-  | { type: 'complete'; path: string; text: string; offset: number }
+  | { type: 'complete'; path: string; text: string; offset: number; auto?: boolean }
   | { type: 'hover'; path: string; text: string; offset: number }
   | { type: 'definition'; path: string; text: string; offset: number }
   | { type: 'format'; path: string; text: string }
   | { type: 'run'; path: string; text: string; claims: string }
   | { type: 'tests'; path: string; text: string }
-  | { type: 'diff'; path: string; text: string; against: string; claimsFolder?: string };
+  | { type: 'diff'; path: string; text: string; against: string; againstPath?: string; claimsFiles?: string[] }
+  | { type: 'headers' }
+  | { type: 'formInfo'; path: string; text: string }
+  | { type: 'caseText'; existing: string | null; name: string; claim: unknown; report: Report };
 
 export type Response =
   | AnalysisResult

@@ -6,7 +6,8 @@ import { tokenize } from '../../../dsl/lexer.ts';
 import { tokenClass, type TokenClass } from '../../../dsl/tokens.ts';
 import type { Diagnostic } from '../../../dsl/diagnostics.ts';
 import { ask } from '../worker-client.ts';
-import type { CompletionEntry, DefinitionInfo, HoverInfo } from '../protocol.ts';
+import type { CompletionEntry, DefinitionInfo, HoverInfo, SymbolInfo } from '../protocol.ts';
+import { conf as yamlConf, language as yamlLanguage } from 'monaco-esm/languages/definitions/yaml/yaml.js';
 
 export const LANGUAGE_ID = 'payer-rules';
 
@@ -41,6 +42,17 @@ export function pathOf(model: monaco.editor.ITextModel): string {
 }
 
 const lastDiagnostics = new Map<string, Diagnostic[]>();
+const lastSymbols = new Map<string, SymbolInfo>();
+
+/** The rules and code sets of a model, for the outline (Ctrl/Cmd+Shift+O, "Go to a rule"). */
+export function setSymbols(model: monaco.editor.ITextModel, symbols: SymbolInfo): void {
+  lastSymbols.set(model.uri.toString(), symbols);
+}
+
+/** Monaco language of a file in the rulesets folder. */
+export function languageOf(path: string): string {
+  return path.endsWith('.payer') ? LANGUAGE_ID : /\.ya?ml$/.test(path) ? 'yaml' : /\.(json|ndjson)$/.test(path) ? 'json' : 'plaintext';
+}
 
 /** Shows diagnostics as markers, positions computed by the model from offsets. */
 export function setDiagnostics(model: monaco.editor.ITextModel, ds: Diagnostic[]): void {
@@ -76,6 +88,21 @@ const KIND: Record<CompletionEntry['kind'], monaco.languages.CompletionItemKind>
   rule: monaco.languages.CompletionItemKind.Reference,
 };
 
+async function completionItems(model: monaco.editor.ITextModel, position: monaco.Position, context: monaco.languages.CompletionContext): Promise<monaco.languages.CompletionList> {
+  // Asked by a typed space: only where a specific list follows (after `in`, `require`…), not everywhere.
+  const auto = context.triggerKind === monaco.languages.CompletionTriggerKind.TriggerCharacter && context.triggerCharacter === ' ';
+  const items = await ask<CompletionEntry[]>({ type: 'complete', path: pathOf(model), text: model.getValue(), offset: model.getOffsetAt(position), auto });
+  const word = model.getWordUntilPosition(position);
+  const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
+  return {
+    suggestions: items.map((i) => {
+      const item: monaco.languages.CompletionItem = { label: i.label, kind: KIND[i.kind], insertText: i.insertText ?? i.label, range };
+      if (i.detail) item.detail = i.detail;
+      return item;
+    }),
+  };
+}
+
 let registered = false;
 
 /** Opens another file when go-to-definition lands outside the current model. */
@@ -107,34 +134,34 @@ export function registerLanguage(openFile: (path: string, offset: number) => voi
       return { tokens: out, endState: STATE };
     },
   });
-  monaco.editor.defineTheme('payer-light', {
-    base: 'vs',
-    inherit: true,
-    rules: [
-      { token: 'keyword', foreground: '0000c0', fontStyle: 'bold' },
-      { token: 'type', foreground: '7a3e9d', fontStyle: 'bold' },
-      { token: 'constant', foreground: '006e6e' },
-      { token: 'number', foreground: '09885a' },
-      { token: 'string', foreground: 'a31515' },
-      { token: 'comment', foreground: '6a737d', fontStyle: 'italic' },
-      { token: 'invalid', foreground: 'cd3131', fontStyle: 'underline' },
-    ],
-    colors: {},
+  // Case and claims files: YAML highlighting (JSON is YAML 1.2, so one grammar serves both);
+  // completion and diagnostics come from the worker, from the case and claim schemas.
+  for (const id of ['yaml', 'json']) {
+    monaco.languages.register({ id });
+    monaco.languages.setLanguageConfiguration(id, yamlConf as monaco.languages.LanguageConfiguration);
+    monaco.languages.setMonarchTokensProvider(id, yamlLanguage as monaco.languages.IMonarchLanguage);
+    monaco.languages.registerCompletionItemProvider(id, { triggerCharacters: ['"', ' ', '{', ','], provideCompletionItems: completionItems });
+  }
+  monaco.languages.registerDocumentSymbolProvider(LANGUAGE_ID, {
+    provideDocumentSymbols(model) {
+      const sym = lastSymbols.get(model.uri.toString());
+      if (!sym) return [];
+      const path = pathOf(model);
+      const range = (start: number, end: number) => {
+        const a = model.getPositionAt(start);
+        const b = model.getPositionAt(end);
+        return new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column);
+      };
+      return [
+        ...sym.rules.filter((r) => r.file === path).map((r) => ({ name: r.id, detail: r.title ?? r.citation ?? '', kind: monaco.languages.SymbolKind.Function, tags: [], range: range(r.start, r.end), selectionRange: range(r.start, r.end) })),
+        ...sym.codeSets.filter((c) => c.file === path).map((c) => ({ name: c.name, detail: c.summary, kind: monaco.languages.SymbolKind.Enum, tags: [], range: range(c.start, c.end), selectionRange: range(c.start, c.end) })),
+      ];
+    },
   });
   monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
-    triggerCharacters: ['.'],
-    async provideCompletionItems(model, position) {
-      const items = await ask<CompletionEntry[]>({ type: 'complete', path: pathOf(model), text: model.getValue(), offset: model.getOffsetAt(position) });
-      const word = model.getWordUntilPosition(position);
-      const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
-      return {
-        suggestions: items.map((i) => {
-          const item: monaco.languages.CompletionItem = { label: i.label, kind: KIND[i.kind], insertText: i.insertText ?? i.label, range };
-          if (i.detail) item.detail = i.detail;
-          return item;
-        }),
-      };
-    },
+    // A space after `in`, `on`, `require`… asks too: completion is offered without typing a letter.
+    triggerCharacters: ['.', ' '],
+    provideCompletionItems: completionItems,
   });
   monaco.languages.registerHoverProvider(LANGUAGE_ID, {
     async provideHover(model, position) {

@@ -1,87 +1,166 @@
-// Sample claims beside the ruleset (or a pasted claim), run against the buffer as it is now; the
-// report groups findings by line, and a click on a finding shows its rule in the editor.
-import { useEffect, useState } from 'react';
+// A claim against the ruleset being edited: a sample claim from the payer's folder, or one built in
+// the form or pasted as JSON (the two views stay in sync); findings update as you type, grouped by
+// service line; a finding opens its rule; "Save as a test case" adds the claim to a case file.
+import { useEffect, useRef, useState } from 'react';
 import type { FileEntry } from '../api.ts';
 import { ask } from '../worker-client.ts';
-import type { Finding, Report } from '../../../engine/report.ts';
+import type { Report } from '../../../engine/report.ts';
+import type { FormInfo } from '../protocol.ts';
+import { ClaimForm } from './ClaimForm.tsx';
+import { ReportView } from './ReportView.tsx';
 
-function claimsOf(text: string | undefined): { id: string; json: string }[] {
+function claimsOf(text: string | undefined, path: string): { id: string; json: string }[] {
   if (!text) return [];
   try {
-    const d = JSON.parse(text);
-    return (Array.isArray(d) ? d : [d]).map((c, i) => ({ id: String(c?.id ?? `claim ${i + 1}`), json: JSON.stringify(c, null, 2) }));
+    const items = path.endsWith('.ndjson') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : ((d) => (Array.isArray(d) ? d : [d]))(JSON.parse(text) as unknown);
+    return items.map((c, i) => ({ id: String((c as { id?: unknown })?.id ?? `claim ${i + 1}`), json: JSON.stringify(c, null, 2) }));
   } catch {
     return [];
   }
 }
 
-export function ClaimsPanel(props: { path: string | null; files: FileEntry[]; filesText: Map<string, string>; getText: () => string; registerRun: (fn: () => void) => void; onReveal: (file: string, line: number) => void }) {
+function starterClaim(payer: string): string {
+  const d = new Date().toISOString().slice(0, 10);
+  return JSON.stringify({ id: 'CLAIM-1', payer, dateOfService: d, placeOfService: '11', provider: { discipline: 'PT' }, diagnoses: ['M62.81'], lines: [{ code: '97110', modifiers: ['GP'], units: 1, minutes: 15, diagnosisPointers: [1] }] }, null, 2);
+}
+
+export interface ClaimsPanelProps {
+  path: string | null;
+  payer: string | undefined;
+  files: FileEntry[];
+  filesText: Map<string, string>;
+  getText: () => string;
+  registerRun: (fn: () => void) => void;
+  onReveal: (file: string, line: number) => void;
+  policyLine: (file: string, line: number) => string | undefined;
+  onSaveCase: (file: string, text: string, base: string | null) => Promise<string | undefined>;
+}
+
+export function ClaimsPanel(props: ClaimsPanelProps) {
   const folder = props.path?.split('/').slice(0, -1).join('/') ?? '';
-  const samples = props.files.filter((f) => f.path.startsWith(folder + '/claims/') && f.path.endsWith('.json')).flatMap((f) => claimsOf(props.filesText.get(f.path)).map((c) => ({ ...c, file: f.path })));
+  const samples = props.files.filter((f) => f.kind === 'claims' && f.path.startsWith(folder + '/claims/')).flatMap((f) => claimsOf(props.filesText.get(f.path), f.path).map((c) => ({ ...c, file: f.path })));
   const [claim, setClaim] = useState('');
+  const [mode, setMode] = useState<'form' | 'json'>('form');
   const [reports, setReports] = useState<Report[]>([]);
   const [error, setError] = useState('');
+  const [info, setInfo] = useState<FormInfo | null>(null);
+  const [caseName, setCaseName] = useState('');
+  const [saved, setSaved] = useState('');
+  const shownFor = useRef<string | null>(null);
+
+  // Another payer's folder: its own first sample (never the previous payer's claim).
+  useEffect(() => {
+    if (shownFor.current === folder) return;
+    shownFor.current = folder;
+    setClaim(samples[0]?.json ?? (props.payer ? starterClaim(props.payer) : ''));
+    setReports([]);
+    setError('');
+    setSaved('');
+  }, [folder, samples.length, props.payer]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
-    if (!claim && samples[0]) setClaim(samples[0].json);
-  }, [samples.length, folder]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const run = async () => {
     if (!props.path) return;
-    setError('');
-    const r = await ask<{ reports: Report[]; error?: string }>({ type: 'run', path: props.path, text: props.getText(), claims: claim });
-    if (r.error) setError(r.error);
+    void ask<FormInfo>({ type: 'formInfo', path: props.path, text: props.getText() }).then(setInfo);
+  }, [props.path, props.files]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const run = async (text = claim) => {
+    if (!props.path || !text.trim()) return;
+    const r = await ask<{ reports: Report[]; error?: string }>({ type: 'run', path: props.path, text: props.getText(), claims: text });
+    setError(r.error ?? '');
     setReports(r.reports);
   };
   props.registerRun(() => void run());
 
-  const findingRow = (f: Finding, i: number) => (
-    <li key={i} className={`finding ${f.severity}`} onClick={() => f.source && props.onReveal(f.source.file, f.source.line)} data-testid="finding" data-rule={f.rule}>
-      <span className="sev">{f.severity}</span> <strong>{f.rule}</strong> <em>{f.kind}</em>: {f.message}
-      {f.fix ? <div className="fix">fix: {f.fix}</div> : null}
-      {f.citation ? <div className="cite">policy: {f.citation}</div> : null}
-    </li>
-  );
+  // Live findings: the claim runs a moment after each change.
+  useEffect(() => {
+    const t = setTimeout(() => void run(), 300);
+    return () => clearTimeout(t);
+  }, [claim]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  let parsed: Record<string, unknown> | null = null;
+  try {
+    const v = JSON.parse(claim) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) parsed = v as Record<string, unknown>;
+  } catch {
+    parsed = null;
+  }
+
+  const caseFiles = props.files.filter((f) => f.kind === 'cases' && f.path.startsWith(folder + '/'));
+  const [caseFile, setCaseFile] = useState('');
+  const target = caseFile || `${folder}/studio.cases.yaml`;
+  const saveCase = async () => {
+    const report = reports[0];
+    if (!parsed || !report) return;
+    const existing = props.filesText.get(target) ?? null;
+    const claimForCase = { ...parsed };
+    const text = await ask<string>({ type: 'caseText', existing, name: caseName || `${String(parsed['id'] ?? 'claim')} as run in the studio`, claim: claimForCase, report });
+    const err = await props.onSaveCase(target, text, existing);
+    setSaved(err ? `not saved: ${err}` : `added to ${target}`);
+  };
 
   return (
     <div className="claims">
       <div className="claim-input">
-        <select value="" onChange={(e) => setClaim(samples[Number(e.target.value)]?.json ?? claim)} data-testid="sample-claims">
-          <option value="">sample claims ({samples.length})…</option>
-          {samples.map((s, i) => (
-            <option key={i} value={i}>
-              {s.id} — {s.file.split('/').pop()}
-            </option>
-          ))}
-        </select>
-        <button onClick={() => void run()} data-testid="run">Run (Ctrl+Enter)</button>
-        <textarea value={claim} onChange={(e) => setClaim(e.target.value)} spellCheck={false} placeholder="paste a claim (JSON)" data-testid="claim-json" />
-      </div>
-      <div className="reports" data-testid="reports">
-        {error && <p className="error">{error}</p>}
-        {reports.map((r, i) =>
-          r.status === 'invalid' ? (
-            <div key={i} className="report invalid">
-              <h4>{r.claimId ?? '(no id)'}: invalid</h4>
-              <ul>{r.errors.map((e, j) => <li key={j}>{e.path || '(claim)'}: {e.message}</li>)}</ul>
-            </div>
+        <div className="toolbar">
+          <label className="sr-only" htmlFor="sample-claims">sample claims</label>
+          <select id="sample-claims" value="" onChange={(e) => setClaim(samples[Number(e.target.value)]?.json ?? claim)} data-testid="sample-claims">
+            <option value="">sample claims ({samples.length})…</option>
+            {samples.map((s, i) => (
+              <option key={i} value={i}>
+                {s.id} — {s.file.split('/').pop()}
+              </option>
+            ))}
+          </select>
+          <div role="group" aria-label="claim view" className="seg">
+            <button aria-pressed={mode === 'form'} onClick={() => setMode('form')} data-testid="mode-form">Form</button>
+            <button aria-pressed={mode === 'json'} onClick={() => setMode('json')} data-testid="mode-json">JSON</button>
+          </div>
+          <button onClick={() => void run()} data-testid="run" title="Ctrl/Cmd+Enter">Run (Ctrl+Enter)</button>
+        </div>
+        {mode === 'form' ? (
+          parsed && info ? (
+            <ClaimForm claim={parsed} info={info} onChange={(c) => setClaim(JSON.stringify(c, null, 2))} />
           ) : (
-            <div key={i} className={`report ${r.status}`}>
-              <h4 data-testid="report-status">
-                {r.claimId}: {r.status}
-                {r.ruleset ? ` (${r.ruleset.id} ${r.ruleset.version})` : ''}
-              </h4>
-              {r.findings.filter((f) => f.line === undefined).length > 0 && <ul>{r.findings.filter((f) => f.line === undefined).map(findingRow)}</ul>}
-              {r.lines.map((l) => (
-                <div key={l.line} className="line">
-                  <div>
-                    line {l.line} <code>{l.code}</code> billed {l.billedUnits ?? '–'}, policy allows {l.expectedUnits} <span className="explain">{l.explanation}</span>
-                  </div>
-                  <ul>{r.findings.filter((f) => f.line === l.line).map(findingRow)}</ul>
-                </div>
-              ))}
-            </div>
-          ),
+            <p className="hint">{parsed ? 'loading…' : 'The JSON view holds something that is not one claim object; fix it there, or pick a sample claim.'}</p>
+          )
+        ) : (
+          <textarea
+            aria-label="claim JSON"
+            value={claim}
+            onChange={(e) => setClaim(e.target.value)}
+            onKeyDown={(e) => {
+              if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+                e.preventDefault();
+                void run();
+              }
+            }}
+            spellCheck={false}
+            placeholder="paste a claim (JSON)"
+            data-testid="claim-json"
+          />
+        )}
+      </div>
+      <div className="reports" data-testid="reports" aria-live="polite">
+        {error && <p className="error">{error}</p>}
+        {reports.map((r, i) => (
+          <ReportView key={i} report={r} onReveal={props.onReveal} policyLine={props.policyLine} />
+        ))}
+        {reports.length === 1 && parsed && (
+          <div className="save-case">
+            <label>
+              Save this claim as a test case in{' '}
+              <select value={caseFile} onChange={(e) => setCaseFile(e.target.value)} data-testid="save-case-file">
+                <option value="">{folder}/studio.cases.yaml (new)</option>
+                {caseFiles.map((f) => (
+                  <option key={f.path} value={f.path}>
+                    {f.path}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <input aria-label="case name" placeholder="case name" value={caseName} onChange={(e) => setCaseName(e.target.value)} data-testid="save-case-name" />{' '}
+            <button onClick={() => void saveCase()} data-testid="save-case">Save as a test case</button> <span className="hint" data-testid="save-case-status">{saved}</span>
+          </div>
         )}
       </div>
     </div>

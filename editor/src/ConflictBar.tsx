@@ -1,0 +1,39 @@
+// A save refused because the file changed on disk: the person's text stays in the editor; they
+// keep theirs, take the disk's, or compare the two side by side.
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import * as monaco from './monaco.ts';
+
+export interface Conflict {
+  path: string;
+  theirs: string | null;
+  theirsVersion: string | null;
+}
+
+export function ConflictBar(props: { conflict: Conflict; editor: RefObject<monaco.editor.IStandaloneCodeEditor | null>; onKeepMine: () => void; onTakeTheirs: () => void }) {
+  const [comparing, setComparing] = useState(false);
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!comparing || !host.current) return;
+    const mine = props.editor.current!.getModel()!;
+    const theirs = monaco.editor.createModel(props.conflict.theirs ?? '', mine.getLanguageId());
+    const copy = monaco.editor.createModel(mine.getValue(), mine.getLanguageId());
+    const diff = monaco.editor.createDiffEditor(host.current, { automaticLayout: true, readOnly: true, renderSideBySide: true });
+    diff.setModel({ original: theirs, modified: copy });
+    return () => {
+      diff.dispose();
+      theirs.dispose();
+      copy.dispose();
+    };
+  }, [comparing, props.conflict, props.editor]);
+  return (
+    <div className="conflict" role="alertdialog" aria-labelledby="conflict-title" data-testid="conflict">
+      <p id="conflict-title">
+        <strong>{props.conflict.path}</strong> changed on disk since you opened it. Your changes are still in the editor.
+      </p>
+      <button onClick={props.onKeepMine} data-testid="keep-mine">Keep mine</button>
+      <button onClick={props.onTakeTheirs} data-testid="take-theirs">Take theirs</button>
+      <button onClick={() => setComparing((c) => !c)} data-testid="compare">{comparing ? 'Hide comparison' : 'Compare'}</button>
+      {comparing && <div className="diff-editor" ref={host} data-testid="compare-view" />}
+    </div>
+  );
+}

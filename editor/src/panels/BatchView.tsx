@@ -1,0 +1,232 @@
+// "What is wrong with these claims?": open or drop a claims file (JSON, NDJSON, X12 837P, CSV);
+// the batch worker evaluates it with progress; a sortable, filterable, virtualized table of claims
+// (status, findings, money at risk), charts of findings by rule and by kind (a click filters), a
+// claim's findings beside the policy lines that produced them, and the worklist as CSV.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { flexRender, getCoreRowModel, getFilteredRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Panel, PanelGroup, PanelResizeHandle } from 'react-resizable-panels';
+import { askBatch } from '../batch-client.ts';
+import type { BatchRow } from '../batch-protocol.ts';
+import type { FileEntry } from '../api.ts';
+import { readFile } from '../api.ts';
+import { ReportView } from './ReportView.tsx';
+import { BarChart } from './BarChart.tsx';
+import type { EvalReport } from '../../../writers/index.ts';
+
+const usd = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+const COLUMNS: ColumnDef<BatchRow>[] = [
+  { accessorKey: 'claimId', header: 'Claim' },
+  { accessorKey: 'status', header: 'Status', cell: (c) => <span className={`status ${c.getValue<string>()}`}>{c.getValue<string>()}</span> },
+  { accessorKey: 'ruleset', header: 'Ruleset' },
+  { accessorKey: 'dateOfService', header: 'Date' },
+  { accessorKey: 'lines', header: 'Lines' },
+  { accessorKey: 'findings', header: 'Findings' },
+  { accessorKey: 'atRiskCents', header: 'At risk', cell: (c) => usd(c.getValue<number>()) },
+  { id: 'rules', accessorFn: (r) => r.rules.join(' '), header: 'Rules' },
+];
+
+export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<string, string>; onReveal: (file: string, line: number) => void; policyLine: (file: string, line: number) => string | undefined }) {
+  const [rows, setRows] = useState<BatchRow[]>([]);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [info, setInfo] = useState('');
+  const [error, setError] = useState('');
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const [filter, setFilter] = useState('');
+  const [status, setStatus] = useState('');
+  const [facet, setFacet] = useState<{ by: 'rule' | 'kind'; value: string } | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [detail, setDetail] = useState<{ report: EvalReport } | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const start = async (name: string, text: string) => {
+    setError('');
+    setRows([]);
+    setSelected(null);
+    setDetail(null);
+    setFacet(null);
+    setProgress({ done: 0, total: 0 });
+    const r = await askBatch({ type: 'run', rulesets: props.rulesets(), name, text }, (done, total) => setProgress({ done, total }));
+    setProgress(null);
+    if (r.type === 'error') return setError(r.error);
+    if (r.type !== 'done') return;
+    setRows(r.rows);
+    setInfo(`${name}: ${r.rows.length.toLocaleString('en-US')} claims read as ${r.format} (${r.why}) in ${(r.ms / 1000).toFixed(1)} s${r.broken.length ? `; rulesets with errors were left out: ${r.broken.join(', ')}` : ''}${r.notes.length ? `; ${r.notes.length} input problem${r.notes.length === 1 ? '' : 's'}: ${r.notes.slice(0, 3).join('; ')}` : ''}`);
+  };
+
+  const openFile = async (file: File) => start(file.name, await file.text());
+
+  const filtered = useMemo(
+    () => rows.filter((r) => (!status || r.status === status) && (!facet || (facet.by === 'rule' ? r.rules.includes(facet.value) : r.kinds.includes(facet.value)))),
+    [rows, status, facet],
+  );
+  const table = useReactTable({ data: filtered, columns: COLUMNS, state: { sorting, globalFilter: filter }, onSortingChange: setSorting, onGlobalFilterChange: setFilter, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getFilteredRowModel: getFilteredRowModel() });
+  const tableRows = table.getRowModel().rows;
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: tableRows.length, getScrollElement: () => scroller.current, estimateSize: () => 28, overscan: 12 });
+
+  const counts = useMemo(() => {
+    const byRule = new Map<string, number>();
+    const byKind = new Map<string, number>();
+    const byStatus: Record<string, number> = { clean: 0, warnings: 0, errors: 0, invalid: 0 };
+    let risk = 0;
+    for (const r of rows) {
+      byStatus[r.status]!++;
+      risk += r.atRiskCents;
+      for (const x of r.rules) byRule.set(x, (byRule.get(x) ?? 0) + 1);
+      for (const x of r.kinds) byKind.set(x, (byKind.get(x) ?? 0) + 1);
+    }
+    const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    return { byRule: top(byRule), byKind: top(byKind), byStatus, risk };
+  }, [rows]);
+
+  useEffect(() => {
+    if (selected === null) return;
+    void askBatch({ type: 'detail', index: selected }).then((r) => r.type === 'detail' && setDetail({ report: r.report }));
+  }, [selected]);
+
+  const exportCsv = async () => {
+    const r = await askBatch({ type: 'csv' });
+    if (r.type !== 'csv') return;
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([r.text], { type: 'text/csv' }));
+    a.download = 'findings.csv';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+
+  const claimFiles = props.files.filter((f) => f.kind === 'claims');
+  return (
+    <div
+      className={`batch ${dragging ? 'dragging' : ''}`}
+      data-testid="batch-view"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const f = e.dataTransfer.files[0];
+        if (f) void openFile(f);
+      }}
+    >
+      <div className="toolbar">
+        <label className="file-pick">
+          Open a claims file (JSON, NDJSON, 837P, CSV) or drop it here{' '}
+          <input type="file" accept=".json,.ndjson,.jsonl,.837,.x12,.edi,.csv,.txt" onChange={(e) => e.target.files?.[0] && void openFile(e.target.files[0])} data-testid="batch-file" />
+        </label>
+        <label>
+          or one from the rulesets folder{' '}
+          <select value="" onChange={(e) => e.target.value && void readFile(e.target.value).then((r) => start(e.target.value, r.text))} data-testid="batch-pick">
+            <option value="">choose…</option>
+            {claimFiles.map((f) => (
+              <option key={f.path} value={f.path}>
+                {f.path}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button onClick={() => void exportCsv()} disabled={!rows.length} data-testid="batch-csv">Export CSV (one row per finding)</button>
+      </div>
+      {progress && (
+        <div className="progress" data-testid="batch-progress">
+          <progress max={progress.total || 1} value={progress.done} aria-label="claims evaluated" /> {progress.total ? `${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} claims` : 'reading…'}
+        </div>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+      {info && <p className="hint" data-testid="batch-info">{info}</p>}
+      {rows.length > 0 && (
+        <PanelGroup direction="vertical" className="batch-body">
+          <Panel defaultSize={34} minSize={15}>
+            <div className="batch-summary">
+              <div className="tiles" data-testid="batch-summary">
+                {(['errors', 'warnings', 'invalid', 'clean'] as const).map((s) => (
+                  <button key={s} className={`tile ${s} ${status === s ? 'on' : ''}`} aria-pressed={status === s} onClick={() => setStatus(status === s ? '' : s)} data-testid={`tile-${s}`}>
+                    <strong>{counts.byStatus[s]!.toLocaleString('en-US')}</strong> {s}
+                  </button>
+                ))}
+                <div className="tile risk">
+                  <strong data-testid="batch-risk">{usd(counts.risk)}</strong> at risk
+                </div>
+              </div>
+              <BarChart title="Claims by rule" data={counts.byRule} selected={facet?.by === 'rule' ? facet.value : undefined} onSelect={(v) => setFacet(v && facet?.value !== v ? { by: 'rule', value: v } : null)} testId="chart-rule" />
+              <BarChart title="Claims by finding kind" data={counts.byKind} selected={facet?.by === 'kind' ? facet.value : undefined} onSelect={(v) => setFacet(v && facet?.value !== v ? { by: 'kind', value: v } : null)} testId="chart-kind" />
+            </div>
+          </Panel>
+          <PanelResizeHandle className="resize-h" />
+          <Panel minSize={30}>
+            <PanelGroup direction="horizontal">
+              <Panel defaultSize={58} minSize={30}>
+                <div className="batch-table">
+                  <div className="toolbar">
+                    <input type="search" aria-label="filter claims" placeholder="filter claims (id, rule, ruleset…)" value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="batch-filter" />
+                    <span data-testid="batch-shown">
+                      {tableRows.length.toLocaleString('en-US')} of {rows.length.toLocaleString('en-US')} claims
+                    </span>
+                    {facet && (
+                      <button onClick={() => setFacet(null)} data-testid="batch-facet">
+                        {facet.by}: {facet.value} ✕
+                      </button>
+                    )}
+                  </div>
+                  <div className="grid-head" role="row">
+                    {table.getHeaderGroups()[0]!.headers.map((h) => (
+                      <button key={h.id} role="columnheader" className={`cell col-${h.id}`} onClick={h.column.getToggleSortingHandler()} aria-sort={h.column.getIsSorted() === 'asc' ? 'ascending' : h.column.getIsSorted() === 'desc' ? 'descending' : 'none'} data-testid={`sort-${h.id}`}>
+                        {flexRender(h.column.columnDef.header, h.getContext())}
+                        {h.column.getIsSorted() === 'asc' ? ' ▲' : h.column.getIsSorted() === 'desc' ? ' ▼' : ''}
+                      </button>
+                    ))}
+                  </div>
+                  <div className="grid-body" ref={scroller} role="rowgroup" tabIndex={0} aria-label="claims" data-testid="batch-rows">
+                    <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+                      {virtual.getVirtualItems().map((v) => {
+                        const row = tableRows[v.index]!;
+                        return (
+                          <div
+                            key={row.id}
+                            role="row"
+                            tabIndex={0}
+                            aria-selected={selected === row.original.i}
+                            className={`grid-row ${selected === row.original.i ? 'selected' : ''}`}
+                            style={{ position: 'absolute', top: 0, left: 0, right: 0, height: v.size, transform: `translateY(${v.start}px)` }}
+                            onClick={() => setSelected(row.original.i)}
+                            onKeyDown={(e) => e.key === 'Enter' && setSelected(row.original.i)}
+                            data-testid="batch-row"
+                          >
+                            {row.getVisibleCells().map((c) => (
+                              <span key={c.id} role="cell" className={`cell col-${c.column.id}`}>
+                                {flexRender(c.column.columnDef.cell, c.getContext())}
+                              </span>
+                            ))}
+                          </div>
+                        );
+                      })}
+                    </div>
+                  </div>
+                </div>
+              </Panel>
+              <PanelResizeHandle className="resize-v" />
+              <Panel minSize={20}>
+                <div className="batch-detail" data-testid="batch-detail">
+                  {detail ? <ReportView report={detail.report} onReveal={props.onReveal} policyLine={props.policyLine} /> : <p className="hint">Choose a claim to see its findings beside the policy lines that produced them.</p>}
+                  {detail?.report.input?.length ? (
+                    <ul className="problems">
+                      {detail.report.input.map((n, i) => (
+                        <li key={i} className={n.severity}>
+                          <span className="sev">{n.severity}</span> {n.message} <span className="where">{n.where}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </div>
+              </Panel>
+            </PanelGroup>
+          </Panel>
+        </PanelGroup>
+      )}
+    </div>
+  );
+}
