@@ -48,12 +48,32 @@ function needSub(n: CstNode, name: string, i = 0): CstNode {
   if (!s) throw new Incomplete();
   return s;
 }
+const offsetOf = (c: Child) => (isToken(c) ? c.startOffset : (c.location?.startOffset ?? NaN));
+
 /** All children of a node in source order. */
 function ordered(n: CstNode): Child[] {
+  const lists = Object.values(n.children) as Child[][];
+  // Most nodes have one kind of child, already in source order: no sort needed.
+  if (lists.length === 1) return lists[0]!;
   const all: Child[] = [];
-  for (const list of Object.values(n.children)) all.push(...(list as Child[]));
-  const off = (c: Child) => (isToken(c) ? c.startOffset : (c.location?.startOffset ?? NaN));
-  return all.sort((a, b) => off(a) - off(b));
+  for (const list of lists) for (const c of list) all.push(c);
+  return all.sort((a, b) => offsetOf(a) - offsetOf(b));
+}
+
+/** The first child of a node in source order. */
+function firstChild(n: CstNode): Child | undefined {
+  let best: Child | undefined;
+  let at = Infinity;
+  for (const list of Object.values(n.children) as Child[][]) {
+    const c = list[0];
+    if (c === undefined) continue;
+    const o = offsetOf(c);
+    if (best === undefined || o < at) {
+      best = c;
+      at = o;
+    }
+  }
+  return best;
 }
 
 function ruleId(n: CstNode): A.Name {
@@ -139,13 +159,13 @@ function dateSpan(n: CstNode): A.Window {
 function duration(within: CstNode): A.Duration {
   const amount = numberLit(needTok(within, 'NumberLit'));
   const unitNode = needSub(within, 'durationUnit');
-  const unitTok = ordered(unitNode)[0] as IToken | undefined;
+  const unitTok = firstChild(unitNode) as IToken | undefined;
   if (!unitTok) throw new Incomplete();
   return { kind: 'Duration', amount, unit: unitTok.image as A.DurationUnit, span: nodeSpan(within) };
 }
 
 function severity(n: CstNode): A.SeverityLit {
-  const t = ordered(n)[0] as IToken | undefined;
+  const t = firstChild(n) as IToken | undefined;
   if (!t) throw new Incomplete();
   return { kind: 'Severity', value: t.image as A.SeverityLit['value'], span: tokSpan(t) };
 }
@@ -251,6 +271,13 @@ function statement(n: CstNode): A.Statement {
 /** Spans of clauses written twice, collected during one toAst call and reported by the checker. */
 let duplicateClauses: Span[] = [];
 
+/** Most arithmetic operators (`+ - * /`) one item may hold. */
+export const MAX_ARITHMETIC = 256;
+/** Operators the item being converted may still hold. */
+let arithBudget = MAX_ARITHMETIC;
+/** Expressions past the limit, reported by parse() as PR1006. */
+let tooLong: Span[] = [];
+
 // ---- expressions ----
 
 function expr(n: CstNode): A.Expr {
@@ -274,7 +301,7 @@ function comparison(n: CstNode): A.Expr {
   const span = nodeSpan(n);
   const op = sub(n, 'compareOp');
   if (op) {
-    const t = ordered(op)[0] as IToken | undefined;
+    const t = firstChild(op) as IToken | undefined;
     if (!t) throw new Incomplete();
     return { kind: 'Compare', op: t.image as A.CompareOp, left, right: additive(needSub(n, 'additive', 1)), span };
   }
@@ -309,6 +336,12 @@ function binaryChain(n: CstNode, operandRule: string, read: (c: CstNode) => A.Ex
     if (!acc) acc = e;
     else {
       if (!pending) throw new Incomplete();
+      if (--arithBudget < 0) {
+        // The checker, compiler, formatter and both runtimes walk expressions recursively: a
+        // bounded size keeps them all within the stack. The item is dropped and reported.
+        tooLong.push({ start: acc.span.start, end: e.span.end });
+        throw new Incomplete();
+      }
       acc = { kind: 'Arith', op: pending, left: acc, right: e, span: { start: acc.span.start, end: e.span.end } };
     }
   }
@@ -333,7 +366,7 @@ function path(n: CstNode): A.FieldRef {
 function primary(n: CstNode): A.Expr {
   const agg = sub(n, 'aggregate');
   if (agg) {
-    const fnTok = ordered(agg)[0] as IToken;
+    const fnTok = firstChild(agg) as IToken;
     const a: Extract<A.Expr, { kind: 'Aggregate' }> = { kind: 'Aggregate', fn: fnTok.image as A.AggregateFn, over: path(needSub(agg, 'path')), span: nodeSpan(agg) };
     const where = sub(agg, 'expr');
     if (where) a.where = expr(where);
@@ -344,7 +377,7 @@ function primary(n: CstNode): A.Expr {
     const num = numberLit(t);
     const unit = sub(n, 'durationUnit');
     if (unit) {
-      const u = ordered(unit)[0] as IToken | undefined;
+      const u = firstChild(unit) as IToken | undefined;
       if (!u) throw new Incomplete();
       return { kind: 'Duration', amount: num, unit: u.image as A.DurationUnit, span: nodeSpan(n) };
     }
@@ -369,7 +402,7 @@ function primary(n: CstNode): A.Expr {
 // ---- items ----
 
 function item(n: CstNode): A.Item {
-  const c = ordered(n)[0];
+  const c = firstChild(n);
   if (!c || isToken(c)) throw new Incomplete();
   const span = nodeSpan(c);
   switch (c.name) {
@@ -390,7 +423,7 @@ function item(n: CstNode): A.Item {
     case 'codesDecl':
       return { kind: 'CodeSetDecl', override: !!tok(c, 'KwOverride'), name: name(needTok(c, 'Identifier')), elements: elements(needSub(c, 'elements')), span };
     case 'blockDecl': {
-      const kwTok = ordered(c)[0] as IToken;
+      const kwTok = firstChild(c) as IToken;
       const stmts: A.Statement[] = [];
       for (const s of subs(c, 'statement')) {
         try {
@@ -437,20 +470,34 @@ export interface AstOutput {
   ast: A.Ruleset;
   /** Clauses written twice (the checker reports them as PR2023). */
   duplicateClauses: Span[];
+  /** Expressions with more than MAX_ARITHMETIC operators (their items are dropped). */
+  tooLong: Span[];
 }
 
 /** Builds the AST from a parse tree. Incomplete items (from error recovery) are left out. */
-export function toAst(cst: CstNode, textLength: number): AstOutput {
-  duplicateClauses = [];
+/**
+ * Builds the AST item by item as the parser hands items over (`add`), then the whole (`finish`).
+ * Each item's CST is emptied once converted, so it can be collected while parsing goes on.
+ */
+export function astBuilder(textLength: number): { add: (n: CstNode) => void; finish: () => AstOutput } {
   const items: A.Item[] = [];
-  for (const n of subs(cst, 'item')) {
-    try {
-      items.push(item(n));
-    } catch (e) {
-      if (!(e instanceof Incomplete)) throw e;
-    }
-  }
-  const out = { ast: { kind: 'Ruleset' as const, items, span: { start: 0, end: textLength } }, duplicateClauses };
-  duplicateClauses = [];
-  return out;
+  const dups: Span[] = [];
+  const long: Span[] = [];
+  return {
+    add(n) {
+      duplicateClauses = dups;
+      tooLong = long;
+      arithBudget = MAX_ARITHMETIC;
+      try {
+        items.push(item(n));
+      } catch (e) {
+        if (!(e instanceof Incomplete)) throw e;
+      } finally {
+        duplicateClauses = [];
+        tooLong = [];
+        (n as { children: CstNode["children"] }).children = {};
+      }
+    },
+    finish: () => ({ ast: { kind: 'Ruleset', items, span: { start: 0, end: textLength } }, duplicateClauses: dups, tooLong: long }),
+  };
 }

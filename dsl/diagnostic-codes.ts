@@ -18,6 +18,7 @@ export const DIAGNOSTIC_CODES = {
   PR1003: { severity: 'error', title: 'a syntax error: something missing or out of place' },
   PR1004: { severity: 'error', title: 'brackets nested too deeply' },
   PR1005: { severity: 'error', title: 'the file is too large to check' },
+  PR1006: { severity: 'error', title: 'an expression too long to check' },
 
   PR2001: { severity: 'error', title: 'a code set name that is not defined' },
   PR2002: { severity: 'error', title: 'a claim field that does not exist' },
@@ -52,6 +53,7 @@ export const DIAGNOSTIC_CODES = {
   PR2031: { severity: 'error', title: 'a finding kind that is not a name' },
   PR2032: { severity: 'error', title: 'an aggregate over something that is not a list' },
   PR2033: { severity: 'error', title: 'two versions of one ruleset whose effective windows overlap' },
+  PR2034: { severity: 'error', title: 'a chain of `extends` too long to check' },
 
   PR3001: { severity: 'warning', title: 'a code set no rule uses' },
   PR3002: { severity: 'warning', title: 'a rule that can never fire' },

@@ -5,7 +5,9 @@ import { ALL_TOKENS, Comment } from './tokens.ts';
 import { DiagnosticBag, type Diagnostic } from './diagnostics.ts';
 import type { SourceFile } from './source.ts';
 
-const lexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
+// Offsets only: lines and columns are computed at the edges (render.ts, the editor), never per
+// token. Chevrotain does not track end offsets in this mode, so tokenize() fills them in.
+const lexer = new Lexer(ALL_TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: true });
 
 export interface LexOutput {
   tokens: IToken[];
@@ -16,8 +18,20 @@ export interface LexOutput {
 /** Most lexer diagnostics reported for one file; past this, one summary line says how many more. */
 const MAX_LEX_DIAGNOSTICS = 200;
 
-export function tokenize(file: SourceFile): LexOutput {
+/**
+ * Lexes a file, or a piece of one: with `offset`, `file.text` is the piece that starts at that
+ * offset of the whole file, and every token and diagnostic is placed in the whole file.
+ */
+export function tokenize(file: SourceFile, offset = 0): LexOutput {
   const res = lexer.tokenize(file.text);
+  for (const list of [res.tokens, ...Object.values(res.groups)]) {
+    for (const t of list) {
+      t.startOffset += offset;
+      // INVARIANT: inclusive, as Chevrotain's own end offsets are.
+      t.endOffset = t.startOffset + t.image.length - 1;
+    }
+  }
+  if (offset) for (const e of res.errors) e.offset += offset;
   const bag = new DiagnosticBag(file.name);
   let shown = 0;
   for (const e of res.errors) {
@@ -25,7 +39,7 @@ export function tokenize(file: SourceFile): LexOutput {
       bag.add('PR1001', { start: e.offset, end: e.offset + e.length }, `${res.errors.length - shown} more unexpected characters after this point`);
       break;
     }
-    const text = file.text.slice(e.offset, e.offset + e.length);
+    const text = file.text.slice(e.offset - offset, e.offset - offset + e.length);
     shown++;
     bag.add('PR1001', { start: e.offset, end: e.offset + e.length }, `unexpected ${text.length === 1 ? 'character' : 'characters'} \`${printable(text)}\``);
   }

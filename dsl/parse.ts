@@ -1,22 +1,23 @@
 // Text → AST with spans, plus every lexing and syntax diagnostic of the file. Never throws on user
 // input: the worst text yields an empty AST and diagnostics.
-import type { IRecognitionException, IToken } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { tokenize } from './lexer.ts';
 import { parseTokens } from './parser.ts';
-import { toAst } from './cst-to-ast.ts';
+import { MAX_ARITHMETIC, astBuilder } from './cst-to-ast.ts';
 import { DiagnosticBag, type Diagnostic } from './diagnostics.ts';
 import type { SourceFile, Span } from './source.ts';
 import type { Ruleset } from './ast.ts';
-import { RBrace, RBracket, RParen, LBrace, LBracket, LParen, Kw, tokenClass } from './tokens.ts';
+import { RBrace, RBracket, RParen, LBrace, LBracket, LParen, Kw, Comma, Equals, DotDot, Colon, Slash, tokenClass } from './tokens.ts';
 
 /** Deepest bracket nesting (or run of `not`s) the parser accepts; deeper input is refused with PR1004. */
 export const MAX_NESTING = 64;
 /** Largest file the language accepts (characters). */
 export const MAX_FILE_CHARS = 16 * 1024 * 1024;
+/** Syntax errors listed per file; past this, one line says more follow. */
+const MAX_SYNTAX_DIAGNOSTICS = 200;
 
 export interface ParseResult {
   ast: Ruleset;
-  tokens: IToken[];
   comments: IToken[];
   diagnostics: Diagnostic[];
   /** Clauses written twice, for the checker. */
@@ -76,11 +77,12 @@ function describeToken(t: IToken | undefined): string {
   return what ? `${what} \`${img}\`` : `\`${img}\``;
 }
 
-function syntaxMessage(e: IRecognitionException): { message: string; help?: string } {
+/** `next` is the first token after the chunk, shown instead of "the end of the file" at a chunk's end. */
+function syntaxMessage(e: IRecognitionException, next: IToken | undefined): { message: string; help?: string } {
   const ruleStack = e.context?.ruleStack ?? [];
   const rule = ruleStack[ruleStack.length - 1] ?? 'file';
   const where = RULE_WORDS[rule] ?? 'the ruleset';
-  const found = describeToken(e.token);
+  const found = describeToken(e.token?.tokenType.name === 'EOF' && next ? next : e.token);
   switch (e.name) {
     case 'MismatchedTokenException': {
       const m = /-->\s*(.+?)\s*<--/.exec(e.message);
@@ -109,33 +111,105 @@ function nestingError(tokens: IToken[]): IToken | undefined {
   return undefined;
 }
 
-const MAX_SYNTAX_DIAGNOSTICS = 200;
+
+/**
+ * Files larger than this are lexed and parsed a chunk at a time, cut between top-level items, so
+ * that only one chunk's tokens and syntax tree are alive at once (a 16 MB ruleset stays within
+ * memory). Smaller files are one chunk.
+ */
+const CHUNK_CHARS = 1 << 20;
+
+/** Keywords that start a top-level item at the start of a line. */
+const ITEM_START = new Set<TokenType>([Kw.ruleset, Kw.version, Kw.extends, Kw.codes, Kw.override, Kw.rule, Kw.disable, Kw.units, Kw.modifiers, Kw.priorAuth, Kw.telehealth]);
+/** Tokens after which an item is not over (a list or an expression goes on). */
+const CONTINUES = new Set<TokenType>([Comma, Equals, DotDot, Colon, Slash]);
+
+/**
+ * Index of the last token in `toks` that starts a top-level item on its own line (0 when none):
+ * outside braces, first on its line, and not continuing a list. Every chunk boundary is one, so an
+ * item never spans two chunks.
+ */
+function lastItemStart(toks: readonly IToken[], text: string): number {
+  let depth = 0;
+  let last = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    const tt = t.tokenType;
+    if (tt === LBrace || tt === LParen || tt === LBracket) depth++;
+    else if (tt === RBrace || tt === RParen || tt === RBracket) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && i > 0 && ITEM_START.has(tt) && !CONTINUES.has(toks[i - 1]!.tokenType) && tokenClass(toks[i - 1]!.tokenType) !== 'keyword' && startsLine(text, t.startOffset)) last = i;
+  }
+  return last;
+}
+
+function startsLine(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
 
 export function parse(file: SourceFile): ParseResult {
   const bag = new DiagnosticBag(file.name);
-  const empty = (): ParseResult => ({ ast: { kind: 'Ruleset', items: [], span: { start: 0, end: file.text.length } }, tokens: [], comments: [], diagnostics: bag.items, duplicateClauses: [] });
+  const empty = (): ParseResult => ({ ast: { kind: 'Ruleset', items: [], span: { start: 0, end: file.text.length } }, comments: [], diagnostics: bag.items, duplicateClauses: [] });
   if (file.text.length > MAX_FILE_CHARS) {
     bag.add('PR1005', { start: 0, end: 0 }, `this file has ${file.text.length} characters; the most a ruleset may have is ${MAX_FILE_CHARS}`, { help: 'split the ruleset into a base and payers that extend it' });
     return empty();
   }
-  const lexed = tokenize(file);
-  const deep = nestingError(lexed.tokens);
-  if (deep) {
-    bag.add('PR1004', { start: deep.startOffset, end: deep.endOffset! + 1 }, `brackets or \`not\`s are nested more than ${MAX_NESTING} deep here`, { help: 'split the condition into simpler parts' });
-    return { ...empty(), diagnostics: [...lexed.diagnostics, ...bag.items], tokens: lexed.tokens, comments: lexed.comments };
-  }
-  const { cst, errors } = parseTokens(lexed.tokens);
-  let shown = 0;
-  for (const e of errors) {
-    if (shown++ === MAX_SYNTAX_DIAGNOSTICS) {
-      bag.add('PR1003', spanOfError(e, lexed.tokens, file.text.length), `${errors.length - MAX_SYNTAX_DIAGNOSTICS} more syntax errors after this point`);
-      break;
+  const text = file.text;
+  const builder = astBuilder(text.length);
+  const comments: IToken[] = [];
+  const lexDiagnostics: Diagnostic[] = [];
+  let syntaxErrors = 0;
+  let carry: IToken[] = [];
+  let pos = 0;
+  while (pos < text.length || carry.length) {
+    // Lex up to the end of a line about CHUNK_CHARS further on (a line end is always a clean cut
+    // for the lexer: no token spans lines).
+    let end = text.length;
+    if (pos + CHUNK_CHARS < text.length) {
+      const nl = text.indexOf('\n', pos + CHUNK_CHARS);
+      end = nl < 0 ? text.length : nl + 1;
     }
-    const { message, help } = syntaxMessage(e);
-    bag.add('PR1003', spanOfError(e, lexed.tokens, file.text.length), message, help ? { help } : {});
+    let toks = carry;
+    if (end > pos) {
+      const lexed = tokenize({ name: file.name, text: pos === 0 && end === text.length ? text : text.slice(pos, end) }, pos);
+      for (const c of lexed.comments) comments.push(c);
+      for (const d of lexed.diagnostics) if (lexDiagnostics.length <= MAX_SYNTAX_DIAGNOSTICS) lexDiagnostics.push(d);
+      toks = carry.length ? carry.concat(lexed.tokens) : lexed.tokens;
+    }
+    const last = end >= text.length;
+    pos = end;
+    const cut = last ? toks.length : lastItemStart(toks, text);
+    if (cut === 0 && !last) {
+      carry = toks;
+      continue;
+    }
+    const chunk = cut === toks.length ? toks : toks.slice(0, cut);
+    carry = cut === toks.length ? [] : toks.slice(cut);
+    const deep = nestingError(chunk);
+    if (deep) {
+      bag.add('PR1004', { start: deep.startOffset, end: deep.endOffset! + 1 }, `brackets or \`not\`s are nested more than ${MAX_NESTING} deep here`, { help: 'split the condition into simpler parts' });
+      return { ...empty(), diagnostics: [...lexDiagnostics, ...bag.items], comments };
+    }
+    const { errors } = parseTokens(chunk, builder.add);
+    for (const e of errors) {
+      if (syntaxErrors++ === MAX_SYNTAX_DIAGNOSTICS) {
+        bag.add('PR1003', spanOfError(e, chunk, text.length), 'more syntax errors after this point');
+        break;
+      }
+      if (syntaxErrors > MAX_SYNTAX_DIAGNOSTICS) break;
+      const { message, help } = syntaxMessage(e, carry[0]);
+      bag.add('PR1003', spanOfError(e, chunk, text.length), message, help ? { help } : {});
+    }
   }
-  const { ast, duplicateClauses } = toAst(cst, file.text.length);
-  return { ast, tokens: lexed.tokens, comments: lexed.comments, diagnostics: [...lexed.diagnostics, ...bag.items], duplicateClauses };
+  const { ast, duplicateClauses, tooLong } = builder.finish();
+  for (const span of tooLong.slice(0, MAX_SYNTAX_DIAGNOSTICS)) {
+    bag.add('PR1006', span, `this expression has more than ${MAX_ARITHMETIC} arithmetic operators`, { help: 'split it over several rules, or count with `count(…)` and `sum(…)`' });
+  }
+  return { ast, comments, diagnostics: [...lexDiagnostics, ...bag.items], duplicateClauses };
 }
 
 /** Where to put a syntax error: on the offending token, or just after the last real token at EOF. */

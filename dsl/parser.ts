@@ -12,9 +12,17 @@ class RulesParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /** Called with each top-level item as soon as it is parsed (see parseTokens). */
+  onItem: ((item: CstNode) => void) | undefined;
+
   // file: item*
+  // Each item is handed to `onItem` as soon as it is parsed, so the caller can turn it into AST
+  // and let its CST go: a 16 MB ruleset never holds the whole file's CST in memory.
   public file = this.RULE('file', () => {
-    this.MANY(() => this.SUBRULE(this.item));
+    this.MANY(() => {
+      const item = this.SUBRULE(this.item);
+      this.ACTION(() => this.onItem?.(item));
+    });
   });
 
   // item: rulesetDecl | versionDecl | extendsDecl | codesDecl | ruleDecl | blockDecl | disableDecl
@@ -621,10 +629,17 @@ export interface ParseOutput {
 }
 
 /** Parses a token stream into a CST. Never throws on bad input; errors come back as data. */
-export function parseTokens(tokens: IToken[]): ParseOutput {
+export function parseTokens(tokens: IToken[], onItem?: (item: CstNode) => void): ParseOutput {
   parser.input = tokens;
-  const cst = parser.file();
-  return { cst, errors: parser.errors };
+  parser.onItem = onItem;
+  try {
+    const cst = parser.file();
+    return { cst, errors: parser.errors };
+  } finally {
+    parser.onItem = undefined;
+    // Let the token array go: the parser instance lives on.
+    parser.input = [];
+  }
 }
 
 /** The grammar's productions, for tools (completion, CST typings). */

@@ -10,6 +10,11 @@ import type { ValueType } from './types.ts';
 export interface FieldMeta {
   type: ValueType;
   doc: string;
+  /**
+   * Patient identity or an authorization number: rules may test it, but its value never appears in
+   * any output (traces show only what was tested and the answer).
+   */
+  phi?: true;
 }
 
 /** Registry that carries each field's rules-language type and documentation. */
@@ -81,7 +86,7 @@ export const ClaimSchema = z.object({
   diagnoses: field(z.array(diagnosis).max(12).default([]), { type: 'list<diagnosis>', doc: 'ICD-10-CM diagnoses on the claim, up to 12' }),
   priorAuthorization: z
     .object({
-      number: field(z.string().min(1).max(50).optional(), { type: 'text', doc: 'prior authorization number' }),
+      number: field(z.string().min(1).max(50).optional(), { type: 'text', doc: 'prior authorization number', phi: true }),
       from: field(date.optional(), { type: 'date', doc: 'first day the authorization covers' }),
       to: field(date.optional(), { type: 'date', doc: 'last day the authorization covers' }),
       visits: field(count.optional(), { type: 'number', doc: 'visits the authorization allows' }),

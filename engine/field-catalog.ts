@@ -14,6 +14,8 @@ export interface FieldInfo {
   scope: FieldScope;
   type: ValueType;
   doc: string;
+  /** Patient identity or an authorization number: never shown in traces or messages. */
+  phi?: true;
   /** Reads the value, normalized: dates as day numbers, money as cents, absent as undefined. */
   get: (claim: Claim, line: ClaimLine | undefined, lineIndex: number) => unknown;
 }
@@ -54,13 +56,15 @@ function walk(shape: z.ZodRawShape, prefix: string[], scope: FieldScope, out: Fi
     const keys = [...prefix, key];
     if (meta) {
       const read = reader(keys, meta.type === 'date');
-      out.push({
+      const info: FieldInfo = {
         path: `${scope}.${keys.join('.')}`,
         scope,
         type: meta.type,
         doc: meta.doc,
         get: scope === 'claim' ? (claim) => read(claim) : (_c, line) => read(line),
-      });
+      };
+      if (meta.phi) info.phi = true;
+      out.push(info);
       continue;
     }
     const inner = unwrap(schema as z.ZodType);
@@ -85,6 +89,7 @@ function buildCatalog(): FieldInfo[] {
       scope: 'claim',
       type: 'number',
       doc: "the patient's age in whole years on the date of service",
+      phi: true,
       get: (c) => {
         const b = c.patient?.birthDate ? parseDate(c.patient.birthDate) : undefined;
         const d = parseDate(c.dateOfService);

@@ -72,7 +72,8 @@ export class Evaluator {
     const hit = versions.filter((e) => e.from <= day && day <= e.through).sort((a, b) => b.from - a.from)[0];
     if (hit) return { entry: hit };
     const spans = versions.map((e) => `${e.rs.ruleset.version}: ${e.rs.ruleset.effective.from} to ${e.rs.ruleset.effective.through ?? 'open'}`).join('; ');
-    return { error: `no version of \`${payer}\` covers the date of service ${claim.dateOfService} (${spans})` };
+    // The date itself stays out of the message (reports list each line's date; logs must not).
+    return { error: `no version of \`${payer}\` covers the claim's date of service (versions: ${spans})` };
   }
 
   /** Evaluates one raw claim (already JSON-parsed). Never throws on bad input. */

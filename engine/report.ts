@@ -5,6 +5,7 @@ import type { Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset } from './compiled.ts';
 import { FACT_IMPLS, type ClaimContext } from './context.ts';
 import { explainUnits } from './units.ts';
+import { FIELD_BY_PATH } from './field-catalog.ts';
 import type { Severity } from './severity.ts';
 
 export interface Finding {
@@ -172,6 +173,43 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
         return `{${key}}`;
     }
   }
+}
+
+/** What a trace shows instead of a value that is patient identity or an authorization number. */
+export const WITHHELD = '(patient data: not shown)';
+
+const phiMemo = new WeakMap<object, boolean>();
+
+/** Whether a fact (with its params) reads a field that must never be shown. */
+function readsPhi(fact: string, params: Record<string, unknown> | undefined): boolean {
+  if (!params) return false;
+  let hit = phiMemo.get(params);
+  if (hit === undefined) {
+    hit = false;
+    const visit = (v: unknown): void => {
+      if (hit || !v || typeof v !== 'object') return;
+      if (Array.isArray(v)) return v.forEach(visit);
+      const o = v as Record<string, unknown>;
+      const f = o['field'] ?? o['over'];
+      if (typeof f === 'string' && FIELD_BY_PATH.get(f)?.phi) hit = true;
+      for (const x of Object.values(o)) visit(x);
+    };
+    visit(params);
+    void fact;
+    phiMemo.set(params, hit);
+  }
+  return hit;
+}
+
+/**
+ * Withholds patient data from a condition trace: the trace keeps what was tested (fact, field,
+ * operator, the rule's own value) and the answer, never the patient's value.
+ */
+export function withholdPhi(t: ConditionTrace, value: unknown): ConditionTrace {
+  if (readsPhi(t.fact, t.params)) t.actual = WITHHELD;
+  const ref = value && typeof value === 'object' && !Array.isArray(value) ? (value as { fact?: unknown; params?: Record<string, unknown> }) : undefined;
+  if (ref && typeof ref.fact === 'string' && readsPhi(ref.fact, ref.params)) t.expected = WITHHELD;
+  return t;
 }
 
 export function sourceOf(rs: CompiledRuleset, name: string): Finding['source'] | undefined {

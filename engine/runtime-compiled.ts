@@ -3,7 +3,7 @@
 import type { CompiledRule, CompiledRuleset, Condition, ExprData } from './compiled.ts';
 import { FACT_IMPLS, evalExpr, makeContext, prepareOperators, resolveValue, type ClaimContext, type Prepared } from './context.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
-import { buildReport, sourceOf, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
+import { buildReport, sourceOf, withholdPhi, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import type { Claim } from './claim-schema.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 
@@ -172,7 +172,7 @@ export function traceConditions(ctx: ClaimContext, c: Condition, line: number | 
   if (c.params) t.params = c.params;
   const src = sourceOf(ctx.p.rs, c.name);
   if (src) t.source = src;
-  out.push(t);
+  out.push(withholdPhi(t, c.value));
   return result;
 }
 

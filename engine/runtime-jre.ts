@@ -6,7 +6,7 @@ import type { Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset } from './compiled.ts';
 import { FACT_IMPLS, makeContext, prepareOperators, type ClaimContext, type Prepared } from './context.ts';
 import { FACTS, type FactName } from './operator-catalog.ts';
-import { buildReport, sourceOf, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
+import { buildReport, sourceOf, withholdPhi, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 
 export interface JreRuntime {
   prepared: Prepared;
@@ -22,11 +22,17 @@ function makeEngine(p: Prepared, rules: CompiledRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true, replaceFactsInEventParams: false });
   for (const [name, fn] of Object.entries(p.ops)) engine.addOperator(name, fn);
   for (const name of Object.keys(FACTS) as FactName[]) {
-    engine.addFact(name, async (params, almanac) => {
-      const ctx = (await almanac.factValue(CTX)) as ClaimContext;
-      const line = (await almanac.factValue(LINE)) as number;
-      return FACT_IMPLS[name](ctx, line < 0 ? undefined : line, (params ?? {}) as Record<string, unknown>);
-    });
+    // No fact cache: json-rules-engine keys it by a hash of the params, and two different
+    // expressions can hash alike (one rule then reads the other's value). The facts are cheap.
+    engine.addFact(
+      name,
+      async (params, almanac) => {
+        const ctx = (await almanac.factValue(CTX)) as ClaimContext;
+        const line = (await almanac.factValue(LINE)) as number;
+        return FACT_IMPLS[name](ctx, line < 0 ? undefined : line, (params ?? {}) as Record<string, unknown>);
+      },
+      { cache: false },
+    );
   }
   for (const r of rules) engine.addRule(structuredClone(r) as never);
   return engine;
@@ -66,7 +72,7 @@ function collect(ctx: ClaimContext, c: JreCondition | undefined, out: ConditionT
   if (c.params) t.params = c.params;
   const src = sourceOf(ctx.p.rs, c.name!);
   if (src) t.source = src;
-  out.push(t);
+  out.push(withholdPhi(t, c.value));
 }
 
 export async function evaluateJre(rt: JreRuntime, claim: Claim, explain = false): Promise<ClaimReport> {

@@ -36,6 +36,10 @@ export interface TableReleaseInfo {
   /** Where the rows came from, in a sentence (file names, publisher, version). */
   source: string;
   rows: number;
+  /** Which codes the release lists completely, in words (a partial release lists only some; see the lookups' `covers`). */
+  scope?: { note: string };
+  /** What the source lacks, one sentence each (e.g. "effective dates are blank in the source"). */
+  missing?: string[];
 }
 
 /** NCCI modifier indicator: 0 no modifier bypasses, 1 an NCCI-associated modifier may, 9 not an edit. */
@@ -47,11 +51,18 @@ export interface NcciEdit {
   /** The edit applies to dates of service before this day; undefined when not deleted. */
   deleted: number | undefined;
   modifierIndicator: ModifierIndicator;
+  /** CMS's PTP edit rationale, when the release carries it. */
+  rationale?: string;
 }
 
 export interface NcciLookup {
   /** The edit bundling `column2` into `column1` that is in force on `day`, if any (indicator 9 rows are never returned). */
   edit(column1: string, column2: string, day: number): NcciEdit | undefined;
+  /**
+   * Whether the release lists every edit between these two codes (a partial release does not):
+   * outside it, "no edit" means "not known". Absent means the release is complete.
+   */
+  covers?(column1: string, column2: string): boolean;
 }
 
 export interface MueRow {
@@ -63,6 +74,8 @@ export interface MueRow {
 
 export interface MueLookup {
   mue(code: string, day: number): MueRow | undefined;
+  /** Whether the release lists this code's MUE when it has one (absent: complete). */
+  covers?(code: string): boolean;
 }
 
 export interface DiagnosisLookup {
@@ -80,6 +93,8 @@ export interface ProcedureCodeRow {
 
 export interface ProcedureCodeLookup {
   procedure(code: string, day: number): ProcedureCodeRow | undefined;
+  /** Whether the release lists every valid code of this code's range, so that "not found" means "not a valid code" (absent: complete). */
+  covers?(code: string): boolean;
 }
 
 export interface FeeLookup {

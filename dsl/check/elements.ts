@@ -91,17 +91,56 @@ export function checkElements(elements: readonly A.Element[], sets: ReadonlyMap<
   }
 }
 
-/** Sorts, dedupes, drops codes already inside a range, and merges overlapping ranges. */
+/** The shape of a code: digits as 9, letters as themselves (97110 → 99999, G0283 → G9999). */
+function shapeOf(code: string): string {
+  return code.replace(/\d/g, '9');
+}
+
+/**
+ * Sorts, dedupes, drops codes already inside a range, and merges overlapping ranges. Ranges only
+ * hold codes of their own shape, so each shape is merged on its own and a code is looked up by
+ * binary search among the ranges of its shape: n log n, whatever the mix of codes and ranges.
+ */
 export function normalize(f: Flat): Flat {
-  const ranges = [...f.ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
-  const merged: [string, string][] = [];
-  for (const r of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && compareCodes(last[0], r[0]) !== undefined && compareCodes(r[0], last[1])! <= 0) {
-      if (compareCodes(r[1], last[1])! > 0) last[1] = r[1];
-    } else merged.push([r[0], r[1]]);
+  const byShape = new Map<string, [string, string][]>();
+  for (const r of f.ranges) {
+    const k = `${shapeOf(r[0])}\u0000${r[0].replace(/\d/g, '')}`;
+    const list = byShape.get(k);
+    if (list) list.push(r);
+    else byShape.set(k, [r]);
   }
-  const codes = [...new Set(f.codes)].filter((c) => !merged.some((r) => inRange(c, r))).sort();
+  const merged: [string, string][] = [];
+  const groups = new Map<string, [string, string][]>();
+  for (const [k, list] of byShape) {
+    list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+    const out: [string, string][] = [];
+    for (const r of list) {
+      const last = out[out.length - 1];
+      if (last && r[0] <= last[1]) {
+        if (r[1] > last[1]) last[1] = r[1];
+      } else out.push([r[0], r[1]]);
+    }
+    groups.set(k, out);
+    merged.push(...out);
+  }
+  merged.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const covered = (c: string): boolean => {
+    const g = groups.get(`${shapeOf(c)}\u0000${c.replace(/\d/g, '')}`);
+    if (!g) return false;
+    // The last range starting at or before c.
+    let lo = 0;
+    let hi = g.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (g[mid]![0] <= c) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return at >= 0 && c <= g[at]![1];
+  };
+  const codes = [...new Set(f.codes)].filter((c) => !covered(c)).sort();
   return { codes, ranges: merged };
 }
 

@@ -22,7 +22,7 @@ const CODE_KIND_OF: Partial<Record<ValueType, CodeKind>> = { code: 'procedure', 
 export interface ExprContext {
   bag: DiagnosticBag;
   sets: ReadonlyMap<string, ResolvedSet>;
-  types: WeakMap<A.Expr, ValueType>;
+  types: Map<A.Expr, ValueType>;
   usedSets: Set<string>;
   /** True while inside an aggregate that iterates the claim's lines. */
   inLines: boolean;

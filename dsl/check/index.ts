@@ -27,6 +27,8 @@ export interface CheckResult {
   checked?: CheckedRuleset;
   /** Sorted; this file's diagnostics only. */
   diagnostics: Diagnostic[];
+  /** The `extends` depth guard cut this check short: its answer depends on where checking started. */
+  limited?: boolean;
 }
 
 interface Pass {
@@ -41,7 +43,9 @@ export interface State {
   bag: DiagnosticBag;
   opts: CheckOptions;
   stack: string[];
-  cache: Map<string, CheckResult>;
+  cache: WeakMap<SourceFile, Map<string, CheckResult>>;
+  /** Set when the `extends` depth guard cut the check short (the result is then not cached). */
+  limited?: boolean;
   header?: A.RulesetHeader;
   version?: A.VersionDecl;
   extendsDecl?: A.ExtendsDecl;
@@ -51,7 +55,7 @@ export interface State {
   usedSets: Set<string>;
   rules: Map<string, CheckedRule>;
   settings: CheckedRuleset['settings'];
-  types: WeakMap<A.Expr, import('../../engine/types.ts').ValueType>;
+  types: Map<A.Expr, import('../../engine/types.ts').ValueType>;
   duplicateClauses: Span[];
 }
 
@@ -66,11 +70,27 @@ export const PASSES: readonly Pass[] = [
   { name: 'lint', run: (s) => lint(s) },
 ];
 
+/** Most rulesets one may build on through `extends` (its base, the base's base, …). */
+export const MAX_EXTENDS_DEPTH = 32;
+
+/**
+ * Checked bases, shared by every check that uses the same loader: checking N files of one chain
+ * checks each base once (N, not N²). Keyed by the loader and by the SourceFile object it returned,
+ * so a loader that returns changed text returns a new object and misses the cache.
+ */
+const baseCache = new WeakMap<NonNullable<CheckOptions['loadRuleset']>, WeakMap<SourceFile, Map<string, CheckResult>>>();
+
 export function check(file: SourceFile, opts: CheckOptions = {}): CheckResult {
-  return checkFile(file, opts, [], new Map());
+  return checkFile(file, opts, [], opts.loadRuleset ? cacheOf(opts.loadRuleset) : new WeakMap());
 }
 
-function checkFile(file: SourceFile, opts: CheckOptions, stack: string[], cache: Map<string, CheckResult>): CheckResult {
+function cacheOf(load: NonNullable<CheckOptions['loadRuleset']>): WeakMap<SourceFile, Map<string, CheckResult>> {
+  let c = baseCache.get(load);
+  if (!c) baseCache.set(load, (c = new WeakMap()));
+  return c;
+}
+
+function checkFile(file: SourceFile, opts: CheckOptions, stack: string[], cache: WeakMap<SourceFile, Map<string, CheckResult>>): CheckResult {
   const parsed = parse(file);
   if (hasErrors(parsed.diagnostics)) return { parsed, diagnostics: sortDiagnostics([...parsed.diagnostics]) };
   const bag = new DiagnosticBag(file.name);
@@ -86,7 +106,9 @@ function checkFile(file: SourceFile, opts: CheckOptions, stack: string[], cache:
     usedSets: new Set(),
     rules: new Map(),
     settings: { minutesPerUnit: { value: 15, origin: { file: '(default)', span: { start: 0, end: 0 } } }, minimumMinutes: { value: 8, origin: { file: '(default)', span: { start: 0, end: 0 } } } },
-    types: new WeakMap(),
+    // A Map, not a WeakMap: it lives exactly as long as the AST, and a WeakMap of a million
+    // expressions makes every garbage collection slow.
+    types: new Map(),
     duplicateClauses: parsed.duplicateClauses,
   };
   for (const p of PASSES) p.run(s);
@@ -105,7 +127,7 @@ function checkFile(file: SourceFile, opts: CheckOptions, stack: string[], cache:
   if (s.header?.title) checked.title = s.header.title.value;
   const through = s.version?.window.through && parseDate(s.version.window.through.text);
   if (through !== undefined) checked.effective.through = through;
-  return { parsed, checked, diagnostics };
+  return s.limited ? { parsed, checked, diagnostics, limited: true } : { parsed, checked, diagnostics };
 }
 
 // ---- passes ----
@@ -167,16 +189,31 @@ function resolveBase(s: State): void {
     s.bag.add('PR2013', ext.base.span, `\`${self}\` extends itself through ${chain}`, { help: 'a ruleset cannot build on itself; remove one `extends`' });
     return;
   }
+  const tooDeep = () =>
+    s.bag.add('PR2034', ext.base.span, `\`${self}\` builds on more than ${MAX_EXTENDS_DEPTH} rulesets through a chain of \`extends\``, { help: 'extend a common base directly instead of through a long chain' });
+  if (s.stack.length >= MAX_EXTENDS_DEPTH) {
+    // Stop recursing (the stack is bounded); this answer depends on where the check started, so
+    // it is not cached.
+    tooDeep();
+    s.limited = true;
+    return;
+  }
   const src = s.opts.loadRuleset?.(id, s.version ? parseDate(s.version.window.from.text) : undefined);
   if (!src) {
     s.bag.add('PR2014', ext.base.span, `no ruleset \`${id}\` was found to extend`, { help: 'rulesets are found by their `ruleset` id among the files being checked' });
     return;
   }
-  const key = `${src.name}\u0000${id}`;
-  let res = s.cache.get(key);
+  let byId = s.cache.get(src);
+  if (!byId) s.cache.set(src, (byId = new Map()));
+  let res = byId.get(id);
   if (!res) {
     res = checkFile(src, s.opts, [...s.stack, ...(self ? [self] : [])], s.cache);
-    s.cache.set(key, res);
+    if (!res.limited) byId.set(id, res);
+  }
+  if (res.limited) s.limited = true;
+  if (res.checked && res.checked.chain.length > MAX_EXTENDS_DEPTH) {
+    tooDeep();
+    return;
   }
   const cyc = res.diagnostics.find((d) => d.code === 'PR2013');
   if (cyc) {

@@ -59,5 +59,5 @@ export interface CheckedRuleset {
   /** Every source file the ruleset was built from (itself and its bases), by name. */
   files: Map<string, SourceFile>;
   /** The type the checker gave each expression (literals coerced to their context). */
-  types: WeakMap<A.Expr, ValueType>;
+  types: Map<A.Expr, ValueType>;
 }

@@ -365,15 +365,16 @@ function condition(c: Ctx, e: A.Expr): Condition {
   }
 }
 
-/** Sorts object keys recursively so output is byte-identical run to run. */
-function sortKeys<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(sortKeys) as T;
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return out as T;
-  }
-  return v;
+/**
+ * A record with its keys in sorted order. Output is byte-identical run to run because every object
+ * is built in a fixed key order; the records keyed by name are sorted so that their order does not
+ * depend on the order rules were written in. Shallow on purpose: a deep copy of a large ruleset's
+ * output would double its memory.
+ */
+function sortRecord<T>(r: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
 }
 
 /** Compiles a checked ruleset (which must have no errors). */
@@ -401,24 +402,20 @@ export function compile(rs: CheckedRuleset): CompiledRuleset {
     }
   }
   rules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const effective: CompiledRuleset['ruleset']['effective'] = { from: formatDate(rs.effective.from) };
+  if (rs.effective.through !== undefined) effective.through = formatDate(rs.effective.through);
+  const ruleset: CompiledRuleset['ruleset'] = { chain: rs.chain, effective, id: rs.id, ...(rs.title ? { title: rs.title } : {}), version: rs.version };
   const out: CompiledRuleset = {
+    codeSets: sortRecord(codeSets),
     format: COMPILED_FORMAT,
-    ruleset: {
-      id: rs.id,
-      version: rs.version,
-      effective: { from: formatDate(rs.effective.from) },
-      chain: rs.chain,
-    },
-    codeSets,
-    telehealth: { places: '#places' },
-    tables: { ncci, mue },
+    origins: sortRecord(origins),
     rules,
-    origins,
+    ruleset,
+    tables: { mue: sortRecord(mue), ncci: sortRecord(ncci) },
+    telehealth: { places: '#places' },
   };
-  if (rs.title) out.ruleset.title = rs.title;
-  if (rs.effective.through !== undefined) out.ruleset.effective.through = formatDate(rs.effective.through);
   if (units.set) out.units = units.set;
-  return sortKeys(out);
+  return out;
 }
 
 /** Fields a compiled ruleset reads, for documentation and the editor. */

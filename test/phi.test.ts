@@ -1,0 +1,61 @@
+// Patient identity and authorization numbers never appear in reports or traces: a rule may test
+// them, and the trace says what was tested and the answer, never the value.
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../dsl/index.ts';
+import { Evaluator } from '../engine/index.ts';
+import { prepareJre } from '../engine/runtime-jre.ts';
+import { WITHHELD } from '../engine/report.ts';
+
+const RULESET = `ruleset phi-test "PHI"
+version 1 effective 2026-01-01
+rule ADULT "adult" info {
+  when claim.patient.age >= 21
+  cite "test"
+}
+rule AUTH-NUMBER "authorization number given" info {
+  when claim.priorAuthorization.number is present
+  cite "test"
+}
+`;
+const claim = {
+  id: 'PHI-1',
+  patient: { id: 'PAT-SECRET-9', birthDate: '1950-07-04' },
+  dateOfService: '2026-03-02',
+  priorAuthorization: { number: 'PA-SECRET-4411', from: '2026-01-01', to: '2026-06-30' },
+  lines: [{ code: '97110', units: 1, minutes: 15 }],
+};
+
+describe('--explain traces', () => {
+  const rs = analyze({ name: 'phi.payer', text: RULESET }).compiled!;
+  const ev = new Evaluator([rs]);
+
+  it.each(['compiled', 'json-rules-engine'] as const)('%s: show the test and its answer, never the age, birth date or authorization number', async (runtime) => {
+    const r = await ev.evaluate(claim, { explain: true, runtime });
+    const text = JSON.stringify(r);
+    for (const secret of ['PAT-SECRET-9', '1950-07-04', '75', 'PA-SECRET-4411']) expect(text).not.toContain(secret);
+    if (!('explain' in r) || !r.explain) throw new Error('no trace');
+    const age = r.explain.find((t) => t.rule === 'ADULT')!.conditions[0]!;
+    expect(age).toMatchObject({ params: { field: 'claim.patient.age' }, operator: 'ge', expected: 21, actual: WITHHELD, result: true });
+    const auth = r.explain.find((t) => t.rule === 'AUTH-NUMBER')!.conditions[0]!;
+    expect(auth).toMatchObject({ actual: WITHHELD, result: true });
+  });
+
+  it('json-rules-engine keeps no fact cache (its key is a hash of the params, and two different expressions could share one)', () => {
+    const jre = prepareJre(rs);
+    for (const engine of [jre.claimEngine, jre.lineEngine]) {
+      const facts = (engine as unknown as { facts: Map<string, { options: { cache: boolean } }> }).facts;
+      const ours = [...facts.values()].filter((f) => (f as unknown as { id: string }).id !== 'success-events');
+      expect(ours.length).toBeGreaterThan(0);
+      for (const f of ours) expect(f.options.cache).toBe(false);
+    }
+  });
+});
+
+describe('a claim no version covers', () => {
+  it('says so without printing the date of service in the message', async () => {
+    const rs = analyze({ name: 'phi.payer', text: RULESET }).compiled!;
+    const r = await new Evaluator([rs]).evaluate({ ...claim, dateOfService: '2025-11-17', lines: [{ code: '97110' }] });
+    expect(r).toMatchObject({ status: 'errors', findings: [{ rule: 'NO-RULESET' }] });
+    expect(JSON.stringify((r as { findings: unknown[] }).findings)).not.toContain('2025-11-17');
+  });
+});
