@@ -129,27 +129,25 @@ export interface BatchResult {
   facts?: ClaimFacts[];
 }
 
-const encoder = new TextEncoder();
+/** Scratch space reused across batches (each thread has its own), grown as needed. */
+let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
 /** Encodes formatted reports into one buffer that owns its memory (safe to transfer). */
 export function encodeBatch(texts: string[], ids: (string | null)[], failed: boolean, format: Format): BatchResult {
-  const sep = encoder.encode(SEPARATOR[format]);
+  const sep = SEPARATOR[format];
   let size = 0;
   for (const t of texts) size += t.length * 3 + sep.length;
-  // Each report is encoded straight into one scratch buffer (exact byte offsets, no joined string),
-  // then copied once into a buffer of the exact size.
-  const scratch = new Uint8Array(size);
+  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
+  // Each report is written straight into the scratch buffer (Node's native UTF-8 writer, exact byte
+  // offsets, no joined string), then copied once into a buffer of the exact size it owns.
   const ends: number[] = [];
   let at = 0;
-  texts.forEach((t, i) => {
-    at += encoder.encodeInto(t, scratch.subarray(at)).written;
+  for (let i = 0; i < texts.length; i++) {
+    at += scratch.write(texts[i]!, at);
     ends.push(at);
-    if (i < texts.length - 1) {
-      scratch.set(sep, at);
-      at += sep.length;
-    }
-  });
-  return { bytes: scratch.slice(0, at), ends, ids, failed };
+    if (sep && i < texts.length - 1) at += scratch.write(sep, at);
+  }
+  return { bytes: new Uint8Array(scratch.subarray(0, at)), ends, ids, failed };
 }
 
 /** Evaluates a batch of jobs; returns the formatted reports (or facts) and whether any claim failed. */
