@@ -35,6 +35,20 @@ export interface BatchOptions {
   buf?: Uint8Array;
 }
 
+/**
+ * NDJSON lines as the bytes they were read as: no string and no object per line until a worker
+ * needs one. `index` holds 3 numbers a line: start and end in `buf`, and the 1-based line number;
+ * a line too long to keep has start -1 and its length in bytes as end.
+ */
+export interface RawLines {
+  buf: Uint8Array;
+  index: Float64Array;
+}
+
+export function isRawLines(x: LineJob[] | RawLines): x is RawLines {
+  return !Array.isArray(x);
+}
+
 /** Where a JSON parse failed, without quoting the text (it may hold patient data). */
 export function jsonError(e: unknown): string {
   const m = /position (\d+)/.exec(String((e as Error)?.message ?? ''));
@@ -72,11 +86,15 @@ function rawOf(job: LineJob, opts: BatchOptions): { raw: unknown } | { report: R
   let text = job.text;
   if (text === undefined && job.span && opts.buf) text = (decoder ??= new TextDecoder()).decode(opts.buf.subarray(job.span[0], job.span[1]));
   if (text === undefined) return { report: invalid(null, '', `line ${job.lineNo} is empty`) };
-  if (text.length > MAX_CLAIM_CHARS) return { report: invalid(null, '', `line ${job.lineNo} holds ${text.length} characters; a claim may have at most ${MAX_CLAIM_CHARS}`) };
+  return parseText(text, job.lineNo);
+}
+
+function parseText(text: string, lineNo: number): { raw: unknown } | { report: Report } {
+  if (text.length > MAX_CLAIM_CHARS) return { report: invalid(null, '', `line ${lineNo} holds ${text.length} characters; a claim may have at most ${MAX_CLAIM_CHARS}`) };
   try {
     return { raw: JSON.parse(text) };
   } catch (e) {
-    return { report: invalid(null, '', `line ${job.lineNo} is ${jsonError(e)}`) };
+    return { report: invalid(null, '', `line ${lineNo} is ${jsonError(e)}`) };
   }
 }
 
@@ -150,26 +168,41 @@ export function encodeBatch(texts: string[], ids: (string | null)[], failed: boo
   return { bytes: new Uint8Array(scratch.subarray(0, at)), ends, ids, failed };
 }
 
-/** Evaluates a batch of jobs; returns the formatted reports (or facts) and whether any claim failed. */
-export async function evaluateBatch(ev: Evaluator, jobs: LineJob[], runtime: RuntimeName, explain: boolean, format: Format, opts: BatchOptions = {}): Promise<BatchResult> {
+/** Evaluates a batch of jobs (or raw NDJSON lines); returns the formatted reports (or facts) and whether any claim failed. */
+export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, runtime: RuntimeName, explain: boolean, format: Format, opts: BatchOptions = {}): Promise<BatchResult> {
   const texts: string[] = [];
   const ids: (string | null)[] = [];
   const facts: ClaimFacts[] | undefined = format === 'facts' ? [] : undefined;
   let failed = false;
-  for (const j of jobs) {
+  const raw = isRawLines(jobs) ? jobs : undefined;
+  // One Buffer view over the batch: each line decodes straight from it, with no view per line.
+  const bytes = raw ? Buffer.from(raw.buf.buffer, raw.buf.byteOffset, raw.buf.byteLength) : undefined;
+  const n = raw ? raw.index.length / 3 : (jobs as LineJob[]).length;
+  for (let i = 0; i < n; i++) {
     let r: EvalReport;
-    let raw: unknown;
-    const p = rawOf(j, opts);
-    if ('report' in p) r = withInput(p.report, j);
+    let claim: unknown;
+    let job: LineJob | undefined;
+    let p: { raw: unknown } | { report: Report };
+    if (raw) {
+      const start = raw.index[3 * i]!;
+      const end = raw.index[3 * i + 1]!;
+      const lineNo = raw.index[3 * i + 2]!;
+      p = start < 0 ? { report: tooLongReport(lineNo, end) } : parseText(bytes!.toString('utf8', start, end), lineNo);
+    } else {
+      job = (jobs as LineJob[])[i]!;
+      p = rawOf(job, opts);
+    }
+    if ('report' in p) r = job ? withInput(p.report, job) : p.report;
     else {
-      raw = p.raw;
-      applyAsOf(raw, opts.asOf);
-      r = withInput(payerHint(ev, runtime === 'compiled' ? ev.evaluateSync(raw, { explain }) : await ev.evaluate(raw, { runtime, explain }), raw), j);
+      claim = p.raw;
+      applyAsOf(claim, opts.asOf);
+      const rep = payerHint(ev, runtime === 'compiled' ? ev.evaluateSync(claim, { explain }) : await ev.evaluate(claim, { runtime, explain }), claim);
+      r = job ? withInput(rep, job) : rep;
     }
     if (isFailure(r)) failed = true;
     texts.push(formatReport(r, format));
     ids.push(r.claimId);
-    facts?.push(factsOf(r, raw));
+    facts?.push(factsOf(r, claim));
   }
   const out = encodeBatch(texts, ids, failed, format);
   if (facts) out.facts = facts;

@@ -3,14 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
-import { evaluateBatch, type Format, type LineJob } from './eval-core.ts';
+import { evaluateBatch, type Format, type LineJob, type RawLines } from './eval-core.ts';
 
 const data = workerData as { rulesets: CompiledRuleset[]; runtime: RuntimeName; explain: boolean; format: Format; asOf?: string };
 const ev = new Evaluator(data.rulesets);
 
-parentPort!.on('message', async (msg: { id: number; jobs: LineJob[]; buf?: Uint8Array }) => {
+parentPort!.on('message', async (msg: { id: number; jobs: LineJob[] | RawLines }) => {
   try {
-    const res = await evaluateBatch(ev, msg.jobs, data.runtime, data.explain, data.format, { ...(data.asOf ? { asOf: data.asOf } : {}), ...(msg.buf ? { buf: msg.buf } : {}) });
+    const res = await evaluateBatch(ev, msg.jobs, data.runtime, data.explain, data.format, data.asOf ? { asOf: data.asOf } : {});
     // The encoded reports move to the main thread without a copy.
     parentPort!.postMessage({ id: msg.id, ...res }, [res.bytes.buffer as ArrayBuffer]);
   } catch (e) {

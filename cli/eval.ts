@@ -13,7 +13,7 @@ import { HTML_MAX_ROWS, Summary, csvStart, renderHtml, renderSummaryText, type C
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
 export { loadRulesets } from '../workspace/load.ts';
-import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, type BatchResult, type Format, type LineJob } from './eval-core.ts';
+import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, isRawLines, type BatchResult, type Format, type LineJob, type RawLines } from './eval-core.ts';
 import { asOfFrom, formatOf, head, ndjsonBatches, readText, streamText, supplementsFrom } from './input.ts';
 
 export interface EvalIo {
@@ -36,12 +36,12 @@ export const EVAL_FLAGS = {
 const OUTPUTS = ['json', 'ndjson', 'text', 'csv', 'html'] as const;
 
 interface Processor {
-  run(jobs: LineJob[], buf?: Uint8Array): Promise<BatchResult>;
+  run(jobs: LineJob[] | RawLines): Promise<BatchResult>;
   close(): Promise<void>;
 }
 
 function inProcess(ev: Evaluator, runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined): Processor {
-  return { run: (jobs, buf) => evaluateBatch(ev, jobs, runtime, explain, format, { ...(asOf ? { asOf } : {}), ...(buf ? { buf } : {}) }), close: async () => {} };
+  return { run: (jobs) => evaluateBatch(ev, jobs, runtime, explain, format, asOf ? { asOf } : {}), close: async () => {} };
 }
 
 function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined): Processor {
@@ -62,12 +62,12 @@ function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName
   }
   let next = 0;
   return {
-    run(jobs, buf) {
+    run(jobs) {
       const id = next++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        // The batch's bytes move to the worker without a copy.
-        workers[id % workers.length]!.postMessage({ id, jobs, buf }, buf ? [buf.buffer as ArrayBuffer] : []);
+        // Raw lines' bytes and index move to the worker without a copy.
+        workers[id % workers.length]!.postMessage({ id, jobs }, isRawLines(jobs) ? [jobs.buf.buffer as ArrayBuffer, jobs.index.buffer as ArrayBuffer] : []);
       });
     },
     async close() {
@@ -221,8 +221,8 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   const proc = useWorkers ? workerPool(nWorkers, rulesets, runtime, explain, format, asOf) : inProcess(evaluator, runtime, explain, format, asOf);
   const inflight: Promise<BatchResult>[] = [];
   const maxInflight = useWorkers ? nWorkers * 4 : 1;
-  const submit = async (jobs: LineJob[], buf?: Uint8Array) => {
-    inflight.push(proc.run(jobs, buf));
+  const submit = async (jobs: LineJob[] | RawLines) => {
+    inflight.push(proc.run(jobs));
     // In order, with a bounded number of batches in flight (bounded memory).
     while (inflight.length >= maxInflight) {
       const r = await inflight.shift()!;
@@ -240,7 +240,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
             for (let r = await stdinIter.next(); !r.done; r = await stdinIter.next()) yield r.value;
           })()
         : (createReadStream(input, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>);
-      for await (const b of ndjsonBatches(chunks, BATCH, (n) => (bytes += n))) await submit(b.jobs, b.buf);
+      for await (const b of ndjsonBatches(chunks, BATCH, (n) => (bytes += n))) await submit(b);
     } else {
       const text = stdinIter ? await streamText(first, stdinIter) : readText(input);
       bytes = size;

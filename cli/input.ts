@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { detectFormat, loadSupplements, type InputFormat, type SupplementTexts, type Supplements } from '../readers/index.ts';
 import { ReaderError } from '../readers/diagnostics.ts';
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
-import { MAX_CLAIM_CHARS, type LineJob } from './eval-core.ts';
+import { MAX_CLAIM_CHARS, type RawLines } from './eval-core.ts';
 
 export const FORMATS: readonly InputFormat[] = ['x12', 'csv', 'json', 'ndjson'];
 
@@ -101,48 +101,43 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 const isSpace = (b: number) => b === 32 || b === 9 || b === 13;
 
 /**
- * NDJSON bytes → batches of line jobs whose text stays in the batch's own buffer (decoded by
- * whoever evaluates them). Time is linear in the input: each byte is looked at once and copied at
- * most once. A line longer than the limit is dropped as it streams in, and reported in place.
+ * NDJSON bytes → batches of raw lines: each line's bytes are copied once, from the chunk read into
+ * the batch's own buffer (handed to a worker without a copy), with three numbers a line to find it.
+ * Time is linear in the input; a line longer than the limit is dropped as it streams in, never held,
+ * and reported in its place.
  */
-export async function* ndjsonBatches(chunks: AsyncIterable<Buffer>, size: number, onBytes: (n: number) => void): AsyncGenerator<{ jobs: LineJob[]; buf: Uint8Array }> {
-  let pieces: Buffer[] = [];
-  let batchLen = 0;
-  let jobs: LineJob[] = [];
+export async function* ndjsonBatches(chunks: AsyncIterable<Buffer>, size: number, onBytes: (n: number) => void): AsyncGenerator<RawLines> {
+  let buf = Buffer.allocUnsafeSlow(1 << 20);
+  let index = new Float64Array(3 * size);
+  let count = 0;
+  let len = 0;
   let lineNo = 0;
   let lineStart = 0;
   let lineBytes = 0;
   let skipping = false;
   let content = false;
-  let last = 0;
   let first = true;
-  const emit = () => {
-    const buf = new Uint8Array(batchLen);
-    let at = 0;
-    for (const p of pieces) {
-      buf.set(p, at);
-      at += p.length;
-    }
-    const out = { jobs, buf };
-    pieces = [];
-    batchLen = 0;
-    lineStart = 0;
-    jobs = [];
+  const emit = (): RawLines => {
+    const out = { buf: new Uint8Array(buf.buffer, buf.byteOffset, len), index: index.slice(0, 3 * count) };
+    buf = Buffer.allocUnsafeSlow(Math.max(1 << 20, Math.min(buf.length, BATCH_BYTES * 2)));
+    index = new Float64Array(3 * size);
+    count = len = lineStart = 0;
     return out;
   };
   const endLine = () => {
     lineNo++;
-    if (skipping) jobs.push({ lineNo, tooLong: lineBytes });
-    else if (content) jobs.push({ lineNo, span: [lineStart, last === 13 ? batchLen - 1 : batchLen] });
-    else {
-      // A blank line: drop its bytes from the batch.
-      while (batchLen > lineStart) batchLen -= pieces.pop()!.length;
+    if (skipping || content) {
+      const end = skipping ? lineBytes : buf[len - 1] === 13 ? len - 1 : len;
+      index[3 * count] = skipping ? -1 : lineStart;
+      index[3 * count + 1] = end;
+      index[3 * count + 2] = lineNo;
+      count++;
     }
-    skipping = false;
-    content = false;
+    // A blank line (or a dropped one) leaves no bytes behind.
+    if (!content || skipping) len = lineStart;
+    skipping = content = false;
     lineBytes = 0;
-    last = 0;
-    lineStart = batchLen;
+    lineStart = len;
   };
   for await (const chunk of chunks) {
     onBytes(chunk.length);
@@ -154,26 +149,29 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Buffer>, size: number
     for (;;) {
       const nl = chunk.indexOf(10, pos);
       const end = nl < 0 ? chunk.length : nl;
-      const len = end - pos;
-      if (skipping) lineBytes += len;
-      else if (lineBytes + len > LINE_BYTES) {
-        while (batchLen > lineStart) batchLen -= pieces.pop()!.length;
+      const n = end - pos;
+      if (skipping) lineBytes += n;
+      else if (lineBytes + n > LINE_BYTES) {
+        len = lineStart;
         skipping = true;
-        lineBytes += len;
-      } else if (len > 0) {
-        const seg = chunk.subarray(pos, end);
-        pieces.push(seg);
-        batchLen += len;
-        lineBytes += len;
-        last = seg[len - 1]!;
-        if (!content) for (let i = 0; i < len; i++) if (!isSpace(seg[i]!)) { content = true; break; }
+        lineBytes += n;
+      } else if (n > 0) {
+        if (len + n > buf.length) {
+          const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, len + n));
+          buf.copy(bigger, 0, 0, len);
+          buf = bigger;
+        }
+        chunk.copy(buf, len, pos, end);
+        if (!content) for (let i = len; i < len + n; i++) if (!isSpace(buf[i]!)) { content = true; break; }
+        len += n;
+        lineBytes += n;
       }
       if (nl < 0) break;
       endLine();
-      if (jobs.length >= size || batchLen >= BATCH_BYTES) yield emit();
+      if (count >= size || len >= BATCH_BYTES) yield emit();
       pos = nl + 1;
     }
   }
   if (lineBytes > 0 || skipping) endLine();
-  if (jobs.length) yield emit();
+  if (count) yield emit();
 }
