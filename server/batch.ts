@@ -4,7 +4,7 @@
 // bounded number in flight; the output is pulled by the response, so a client that reads slowly
 // slows the reading of its upload (backpressure end to end).
 import { MAX_CLAIM_CHARS, duplicateReport, formatReport } from '../cli/eval-core.ts';
-import { evaluateLines, type BatchLine, type BatchOut, type StatusCounts } from './batch-eval.ts';
+import { evaluateLines, zeroCounts, type BatchLine, type BatchOut, type StatusCounts } from './batch-eval.ts';
 import type { Generation } from './rulesets.ts';
 
 /** Lines per message to a thread: large enough to amortize the hand-off, small enough to stream. */
@@ -67,6 +67,47 @@ export interface BatchProgress {
 }
 
 /**
+ * Batches of encoded reports → NDJSON output in order, each report on its own line. A claim id
+ * seen earlier in the same input gets, in its place, the report `payer-rules eval` gives a repeat.
+ * Shared by the batch endpoint and the queue's `submit` / `results`.
+ */
+export class ReportSequence {
+  /** Claims written so far. */
+  claims = 0;
+  readonly counts: StatusCounts = zeroCounts();
+  // Claim ids already reported, with the claim number that first used each.
+  private seen = new Map<string, number>();
+
+  take(r: BatchOut): Buffer {
+    const n = r.ends.length;
+    const parts: Buffer[] = [];
+    const bytes = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    const counts = { ...r.counts };
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const claimNo = this.claims + i + 1;
+      const id = r.ids[i];
+      if (id === null || id === undefined) continue;
+      const firstAt = this.seen.get(id);
+      if (firstAt === undefined) {
+        this.seen.set(id, claimNo);
+        continue;
+      }
+      const start = i === 0 ? 0 : r.ends[i - 1]! + 1;
+      parts.push(bytes.subarray(from, start), Buffer.from(formatReport(duplicateReport(id, firstAt), 'ndjson')));
+      from = r.ends[i]!;
+      const status = statusIn(bytes.subarray(start, r.ends[i]!));
+      if (status) counts[status]--;
+      counts.invalid++;
+    }
+    if (n > 0) parts.push(bytes.subarray(from), NEWLINE);
+    this.claims += n;
+    for (const k of Object.keys(counts) as (keyof StatusCounts)[]) this.counts[k] += counts[k];
+    return Buffer.concat(parts);
+  }
+}
+
+/**
  * Reports for an NDJSON upload as NDJSON bytes, in input order. `progress` is updated as reports
  * go out. Throws when the upload breaks off or a thread fails; the caller ends the response.
  */
@@ -75,36 +116,13 @@ export async function* batchReports(input: AsyncIterable<Buffer>, gen: Generatio
   const run = (lines: BatchLine[]): Promise<BatchOut> => (pool ? pool.run({ lines, explain }) : evaluateLines(gen.evaluator, gen.hashes, lines, explain));
   const maxInflight = pool ? pool.size * 2 : 1;
   const inflight: Promise<BatchOut>[] = [];
-  // Claim ids already reported in this upload, with the claim number that first used each.
-  const seen = new Map<string, number>();
+  const seq = new ReportSequence();
+  progress.counts = seq.counts;
   let over = false;
-
   const emit = (r: BatchOut): Buffer => {
-    const n = r.ends.length;
-    const parts: Buffer[] = [];
-    const bytes = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
-    let from = 0;
-    for (let i = 0; i < n; i++) {
-      const claimNo = progress.claims + i + 1;
-      const id = r.ids[i];
-      if (id === null || id === undefined) continue;
-      const firstAt = seen.get(id);
-      if (firstAt === undefined) {
-        seen.set(id, claimNo);
-        continue;
-      }
-      // The same id again: its report is replaced by one saying so, as `payer-rules eval` does.
-      const start = i === 0 ? 0 : r.ends[i - 1]! + 1;
-      parts.push(bytes.subarray(from, start), Buffer.from(formatReport(duplicateReport(id, firstAt), 'ndjson')));
-      from = r.ends[i]!;
-      const status = statusIn(bytes.subarray(start, r.ends[i]!));
-      if (status) r.counts[status]--;
-      r.counts.invalid++;
-    }
-    parts.push(bytes.subarray(from), NEWLINE);
-    progress.claims += n;
-    for (const k of Object.keys(r.counts) as (keyof StatusCounts)[]) progress.counts[k] += r.counts[k];
-    return Buffer.concat(parts);
+    const out = seq.take(r);
+    progress.claims = seq.claims;
+    return out;
   };
 
   const lines = ndjsonBatches(input, (n) => {
@@ -122,7 +140,7 @@ export async function* batchReports(input: AsyncIterable<Buffer>, gen: Generatio
     while (inflight.length) yield emit(await inflight.shift()!);
     if (over) {
       const r = { claimId: null, status: 'invalid', errors: [{ path: '', message: `the upload is larger than the batch limit of ${maxBytes} bytes; only the first ${progress.claims} claims were read` }] };
-      progress.counts.invalid++;
+      seq.counts.invalid++;
       yield Buffer.from(JSON.stringify(r) + '\n');
     }
   } finally {
