@@ -185,7 +185,11 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [cmd, ...args] = argv;
   // Files skipped under a rulesets folder (FIFOs, sockets, dangling links, loops) are warned about here.
-  onSkipped((m) => io.err(`payer-rules: ${m}`));
+  const warned = new Set<string>();
+  onSkipped((m) => {
+    if (!warned.has(m)) io.err(`payer-rules: ${m}`);
+    warned.add(m);
+  });
   // `payer-rules eval … | head -1`: the reader went away; stop quietly, as other tools do.
   if (io === stdio) process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);

@@ -51,6 +51,19 @@ describe('non-regular files under a rulesets folder', () => {
   });
 });
 
+describe('a port already in use', () => {
+  it('studio says so and suggests --port, exit 2 (not an internal error)', async () => {
+    const busy = createServer();
+    servers.push(busy);
+    await new Promise<void>((ok) => busy.listen(0, '127.0.0.1', ok));
+    const port = (busy.address() as { port: number }).port;
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/payer-rules.mjs'), 'studio', '--port', String(port), '--rulesets', join(ROOT, 'rulesets')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`port ${port} is already in use.*--port`));
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
 describe('file names printed escaped', () => {
   it('a ruleset named with a line break and a right-to-left override shows as escapes, on one line', async () => {
     const d = tmp();
