@@ -21,12 +21,31 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function generateClaim(r: () => number, n: number, payers: readonly string[] = ['medicare-part-b']): Record<string, unknown> {
+export interface GenerateOptions {
+  /** Share of claims whose lines fall on several dates of service (default 0.3). */
+  multiDate?: number;
+  /** Share of multi-date claims that run from late December into January (default 0.2). */
+  crossYear?: number;
+}
+
+/** Adds days to a YYYY-MM-DD date. */
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function generateClaim(r: () => number, n: number, payers: readonly string[] = ['medicare-part-b'], opts: GenerateOptions = {}): Record<string, unknown> {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const discipline = pick(['OT', 'PT', 'SLP'] as const);
   const dmod = { OT: 'GO', PT: 'GP', SLP: 'GN' }[discipline];
   const year = pick([2024, 2025, 2026, 2026, 2026]);
-  const dos = `${year}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
+  const multi = r() < (opts.multiDate ?? 0.3);
+  const crossYear = multi && year < 2026 && r() < (opts.crossYear ?? 0.2);
+  const dos = crossYear ? `${year}-12-${String(20 + Math.floor(r() * 12)).padStart(2, '0')}` : `${year}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
+  // Dates of a multi-date claim: the claim's date, then visits a few days apart (up to 5 dates).
+  const visitDates = [dos];
+  if (multi) for (let k = 1, gap = 0; k < 1 + Math.floor(r() * 5); k++) visitDates.push(addDays(dos, (gap += 1 + Math.floor(r() * (crossYear ? 6 : 9)))));
   const nLines = 1 + Math.floor(r() * 6);
   const diagnoses = Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(DX));
   const lines = Array.from({ length: nLines }, () => {
@@ -47,6 +66,8 @@ export function generateClaim(r: () => number, n: number, payers: readonly strin
       charge: Math.round(r() * 20000) / 100,
     };
     if (r() < 0.1) line['placeOfService'] = pick(POS);
+    if (multi) line['dateOfService'] = pick(visitDates);
+    if (r() < 0.3) line['allowed'] = Math.round(r() * 6000) / 100;
     return line;
   });
   const claim: Record<string, unknown> = {
@@ -57,10 +78,14 @@ export function generateClaim(r: () => number, n: number, payers: readonly strin
     dateOfService: dos,
     placeOfService: pick(POS),
     diagnoses,
-    history: { visitsThisYear: Math.floor(r() * 40), therapyAllowedThisYear: { OT: Math.round(r() * 300000) / 100, PT_SLP: Math.round(r() * 300000) / 100 } },
+    history: {
+      visitsThisYear: Math.floor(r() * 40),
+      ...(r() < 0.5 ? { visitsThisEpisode: Math.floor(r() * 12), episodeStart: addDays(dos, -Math.floor(r() * 80)) } : {}),
+      therapyAllowedThisYear: { OT: Math.round(r() * 300000) / 100, PT_SLP: Math.round(r() * 300000) / 100 },
+    },
     lines,
   };
-  if (r() < 0.3) claim['priorAuthorization'] = { number: `PA-${n}`, from: `${year}-01-05`, to: `${year}-0${1 + Math.floor(r() * 9)}-28`, visits: 12 };
+  if (r() < 0.3) claim['priorAuthorization'] = { number: `PA-${n}`, from: `${year}-01-05`, to: `${year}-0${1 + Math.floor(r() * 9)}-28`, visits: 12, ...(r() < 0.5 ? { visitsUsed: Math.floor(r() * 14) } : {}) };
   // A share of malformed claims: wrong types, missing lines, bad codes, impossible dates.
   const bad = r();
   if (bad < 0.02) claim['lines'] = [];

@@ -10,8 +10,8 @@ export function runCompiledRules(crt: CompiledRuntime, claims: readonly Claim[])
     const ctx = makeContext(crt.prepared, claim);
     for (const r of crt.rules) {
       if (r.line) {
-        for (let i = 0; i < claim.lines.length; i++) if (r.test(ctx, i)) fired++;
-      } else if (r.test(ctx, undefined)) fired++;
+        for (let i = 0; i < claim.lines.length; i++) if (r.test(ctx, i, i) === 1) fired++;
+      } else if (r.test(ctx, undefined, undefined) === 1) fired++;
     }
   }
   return fired;

@@ -43,7 +43,14 @@ export interface SetRef {
   span: Span;
 }
 
-export type Element = Code | CodeRange | SetRef;
+/** An ICD-10-CM prefix pattern as written (`M54.5*`): `prefix` is the text before the `*`. */
+export interface CodePattern {
+  kind: 'CodePattern';
+  prefix: string;
+  span: Span;
+}
+
+export type Element = Code | CodeRange | SetRef | CodePattern;
 
 export interface Window {
   kind: 'Window';
@@ -88,13 +95,15 @@ export interface DisableDecl {
 
 export interface CodeSetDecl {
   kind: 'CodeSetDecl';
+  /** `codes` (procedure codes) or `diagnoses` (ICD-10-CM). */
+  of: 'codes' | 'diagnoses';
   override: boolean;
   name: Name;
   elements: Element[];
   span: Span;
 }
 
-export type BlockKind = 'units' | 'modifiers' | 'prior-auth' | 'telehealth';
+export type BlockKind = 'units' | 'modifiers' | 'prior-auth' | 'telehealth' | 'validity';
 
 export interface Block {
   kind: 'Block';
@@ -174,16 +183,29 @@ export interface MueRow {
   span: Span;
 }
 
+/** The modifiers that bypass an indicator-1 NCCI edit, for every column 2 code or (`on`) some. */
+export interface NcciBypass {
+  kind: 'NcciBypass';
+  modifiers: Code[];
+  on?: Element[];
+  span: Span;
+}
+
 export type Body =
   | { kind: 'UnitsMethod'; method: Name; span: Span }
+  | { kind: 'UnitPair'; primary: Code; first: NumberLit; minimum?: NumberLit; addon: Code; each: NumberLit; span: Span }
+  | { kind: 'ProcedureValidity'; table: Name; span: Span }
+  | { kind: 'DiagnosisValidity'; table: Name; span: Span }
+  | { kind: 'TargetedReview'; threshold: MoneyLit; fees?: Name; span: Span }
+  | { kind: 'AuthCoversVisits'; codes?: Element[]; span: Span }
   | { kind: 'UnitCodes'; timed: boolean; elements: Element[]; span: Span }
   | { kind: 'MinutesPerUnit'; minutes: NumberLit; span: Span }
   | { kind: 'MinimumMinutes'; minutes: NumberLit; span: Span }
   | { kind: 'RequireModifier'; oneOf: boolean; modifiers: Code[]; on?: Element[]; span: Span }
-  | { kind: 'RequireKx'; modifier: Code; threshold: MoneyLit; span: Span }
+  | { kind: 'RequireKx'; modifier: Code; threshold: MoneyLit; fees?: Name; span: Span }
   | { kind: 'RequireAssistant'; modifier: Code; with: Code; above: PercentLit; span: Span }
-  | { kind: 'NcciTable'; rows: NcciRow[]; span: Span }
-  | { kind: 'MueTable'; rows: MueRow[]; span: Span }
+  | { kind: 'NcciTable'; rows: NcciRow[]; table?: Name; bypass?: NcciBypass[]; span: Span }
+  | { kind: 'MueTable'; rows: MueRow[]; table?: Name; span: Span }
   | {
       kind: 'RequireAuth';
       codes: Element[];
@@ -193,7 +215,7 @@ export type Body =
     }
   | { kind: 'AuthCovers'; span: Span }
   | { kind: 'AuthMax'; visits: NumberLit; within: Duration; span: Span }
-  | { kind: 'VisitLimit'; visits: NumberLit; span: Span }
+  | { kind: 'VisitLimit'; visits: NumberLit; codes?: Element[]; span: Span }
   | { kind: 'Places'; elements: Element[]; span: Span }
   | { kind: 'Eligible'; elements: Element[]; span: Span }
   | { kind: 'Covered'; windows: Window[]; span: Span };
@@ -228,7 +250,7 @@ export type AggregateFn = 'count' | 'sum' | 'max' | 'min';
 
 export interface FieldRef {
   kind: 'FieldRef';
-  /** Dotted path as written: `line.code`, `claim.priorAuthorization.to`. */
+  /** Dotted path as written: `line.code`, `claim.priorAuthorization.to`, `this.dateOfService`. */
   path: string;
   span: Span;
 }
@@ -238,10 +260,10 @@ export type Expr =
   | { kind: 'Not'; operand: Expr; span: Span }
   | { kind: 'Compare'; op: CompareOp; left: Expr; right: Expr; span: Span }
   | { kind: 'InSet'; negated: boolean; operand: Expr; set: SetRef | { kind: 'InlineSet'; elements: Element[]; span: Span }; span: Span }
-  | { kind: 'Has'; mode: 'has' | 'any' | 'all' | 'none'; operand: Expr; values: Code[]; span: Span }
+  | { kind: 'Has'; mode: 'has' | 'any' | 'all' | 'none'; operand: Expr; values: Code[]; set?: SetRef | { kind: 'InlineSet'; elements: Element[]; span: Span }; span: Span }
   | { kind: 'Presence'; present: boolean; operand: Expr; span: Span }
   | { kind: 'Arith'; op: ArithOp; left: Expr; right: Expr; span: Span }
-  | { kind: 'Aggregate'; fn: AggregateFn; over: FieldRef; where?: Expr; span: Span }
+  | { kind: 'Aggregate'; fn: AggregateFn; over: FieldRef; where?: Expr; per?: 'day'; span: Span }
   | FieldRef
   | NumberLit
   | MoneyLit

@@ -129,6 +129,8 @@ function values(n: CstNode): A.Code[] {
 }
 
 function element(n: CstNode): A.Element {
+  const pat = tok(n, 'DiagnosisPattern');
+  if (pat) return { kind: 'CodePattern', prefix: pat.image.slice(0, -1), span: tokSpan(pat) };
   const id = tok(n, 'Identifier');
   if (id) return { kind: 'SetRef', name: id.image, span: tokSpan(id) };
   const codes = subs(n, 'code');
@@ -193,14 +195,55 @@ function body(n: CstNode): A.Body {
   const req = sub(n, 'requireBody');
   if (req) return requireBody(req);
   const ncci = sub(n, 'ncciTable');
-  if (ncci) return { kind: 'NcciTable', rows: subs(ncci, 'ncciRow').map(ncciRow), span };
+  if (ncci) {
+    const t = sub(ncci, 'tableRef');
+    if (!t) return { kind: 'NcciTable', rows: subs(ncci, 'ncciRow').map(ncciRow), span };
+    return { kind: 'NcciTable', rows: [], table: tableRef(t), bypass: subs(ncci, 'ncciBypass').map(ncciBypass), span };
+  }
   const mue = sub(n, 'mueTable');
-  if (mue) return { kind: 'MueTable', rows: subs(mue, 'mueRow').map(mueRow), span };
+  if (mue) {
+    const t = sub(mue, 'tableRef');
+    return t ? { kind: 'MueTable', rows: [], table: tableRef(t), span } : { kind: 'MueTable', rows: subs(mue, 'mueRow').map(mueRow), span };
+  }
+  const pair = sub(n, 'pairBody');
+  if (pair) {
+    const nums = tokens(pair, 'NumberLit');
+    const minimum = tok(pair, 'KwMinimum');
+    const b: Extract<A.Body, { kind: 'UnitPair' }> = {
+      kind: 'UnitPair',
+      primary: code(needSub(pair, 'code')),
+      first: numberLit(nums[0] ?? needTok(pair, 'NumberLit')),
+      addon: code(needSub(pair, 'code', 1)),
+      each: numberLit(nums[minimum ? 2 : 1] ?? needTok(pair, 'NumberLit', 2)),
+      span,
+    };
+    if (minimum) b.minimum = numberLit(nums[1] ?? needTok(pair, 'NumberLit', 1));
+    return b;
+  }
+  const table = sub(n, 'tableRef');
+  if (table && tok(n, 'KwIn')) return tok(n, 'KwProcedure') ? { kind: 'ProcedureValidity', table: tableRef(table), span } : { kind: 'DiagnosisValidity', table: tableRef(table), span };
+  if (tok(n, 'KwTargeted')) {
+    const b: Extract<A.Body, { kind: 'TargetedReview' }> = { kind: 'TargetedReview', threshold: moneyLit(needTok(n, 'MoneyLit')), span };
+    const priced = sub(n, 'pricedBy');
+    if (priced) b.fees = tableRef(needSub(priced, 'tableRef'));
+    return b;
+  }
   if (tok(n, 'KwAuth')) {
+    if (tok(n, 'KwCovers') && tok(n, 'KwVisits')) {
+      const b: Extract<A.Body, { kind: 'AuthCoversVisits' }> = { kind: 'AuthCoversVisits', span };
+      const codes = sub(n, 'elements');
+      if (codes) b.codes = elements(codes);
+      return b;
+    }
     if (tok(n, 'KwCovers')) return { kind: 'AuthCovers', span };
     return { kind: 'AuthMax', visits: numberLit(needTok(n, 'NumberLit')), within: duration(needSub(n, 'within')), span };
   }
-  if (tok(n, 'KwLimit')) return { kind: 'VisitLimit', visits: numberLit(needTok(n, 'NumberLit')), span };
+  if (tok(n, 'KwLimit')) {
+    const b: Extract<A.Body, { kind: 'VisitLimit' }> = { kind: 'VisitLimit', visits: numberLit(needTok(n, 'NumberLit')), span };
+    const codes = sub(n, 'elements');
+    if (codes) b.codes = elements(codes);
+    return b;
+  }
   if (tok(n, 'KwPlaces')) return { kind: 'Places', elements: elements(needSub(n, 'elements')), span };
   if (tok(n, 'KwEligible')) return { kind: 'Eligible', elements: elements(needSub(n, 'elements')), span };
   if (tok(n, 'KwCovered')) return { kind: 'Covered', windows: subs(n, 'span').map(dateSpan), span };
@@ -228,7 +271,10 @@ function requireBody(n: CstNode): A.Body {
   const oneOf = !!tok(spec, 'KwOne');
   const modifiers = oneOf ? values(needSub(spec, 'values')) : [value(needSub(spec, 'value'))];
   if (tok(n, 'KwAbove') && tok(n, 'MoneyLit')) {
-    return { kind: 'RequireKx', modifier: modifiers[0]!, threshold: moneyLit(needTok(n, 'MoneyLit')), span };
+    const b: Extract<A.Body, { kind: 'RequireKx' }> = { kind: 'RequireKx', modifier: modifiers[0]!, threshold: moneyLit(needTok(n, 'MoneyLit')), span };
+    const priced = sub(n, 'pricedBy');
+    if (priced) b.fees = tableRef(needSub(priced, 'tableRef'));
+    return b;
   }
   if (tok(n, 'KwWith')) {
     return { kind: 'RequireAssistant', modifier: modifiers[0]!, with: value(needSub(n, 'value')), above: percentLit(needTok(n, 'PercentLit')), span };
@@ -251,6 +297,17 @@ function ncciRow(n: CstNode): A.NcciRow {
   if (tok(n, 'KwFrom')) row.from = date(dates[0] ?? needTok(n, 'DateLit'));
   if (tok(n, 'KwDeleted')) row.deleted = date(dates[row.from ? 1 : 0] ?? needTok(n, 'DateLit', 1));
   return row;
+}
+
+function tableRef(n: CstNode): A.Name {
+  return name(needTok(n, 'Identifier'));
+}
+
+function ncciBypass(n: CstNode): A.NcciBypass {
+  const b: A.NcciBypass = { kind: 'NcciBypass', modifiers: values(needSub(n, 'values')), span: nodeSpan(n) };
+  const on = sub(n, 'elements');
+  if (on) b.on = elements(on);
+  return b;
 }
 
 function mueRow(n: CstNode): A.MueRow {
@@ -317,6 +374,14 @@ function comparison(n: CstNode): A.Expr {
     const lacks = !!tok(n, 'KwLacks');
     let mode: 'has' | 'any' | 'all' | 'none' = tok(n, 'KwAny') ? 'any' : tok(n, 'KwAll') ? 'all' : tok(n, 'KwNone') ? 'none' : 'has';
     if (lacks) mode = 'none';
+    const target = sub(n, 'setTarget');
+    if (target) {
+      const id = tok(target, 'Identifier');
+      const set: NonNullable<Extract<A.Expr, { kind: 'Has' }>['set']> = id
+        ? { kind: 'SetRef', name: id.image, span: tokSpan(id) }
+        : { kind: 'InlineSet', elements: elements(needSub(target, 'elements')), span: nodeSpan(target) };
+      return { kind: 'Has', mode, operand: left, values: [], set, span };
+    }
     return { kind: 'Has', mode, operand: left, values: values(needSub(n, 'values')), span };
   }
   if (tok(n, 'KwIs')) return { kind: 'Presence', present: !!tok(n, 'KwPresent'), operand: left, span };
@@ -370,6 +435,7 @@ function primary(n: CstNode): A.Expr {
     const a: Extract<A.Expr, { kind: 'Aggregate' }> = { kind: 'Aggregate', fn: fnTok.image as A.AggregateFn, over: path(needSub(agg, 'path')), span: nodeSpan(agg) };
     const where = sub(agg, 'expr');
     if (where) a.where = expr(where);
+    if (tok(agg, 'KwPer')) a.per = 'day';
     return a;
   }
   let t: IToken | undefined;
@@ -421,7 +487,7 @@ function item(n: CstNode): A.Item {
     case 'disableDecl':
       return { kind: 'DisableDecl', ids: subs(c, 'ruleId').map(ruleId), span };
     case 'codesDecl':
-      return { kind: 'CodeSetDecl', override: !!tok(c, 'KwOverride'), name: name(needTok(c, 'Identifier')), elements: elements(needSub(c, 'elements')), span };
+      return { kind: 'CodeSetDecl', of: tok(c, 'KwDiagnoses') ? 'diagnoses' : 'codes', override: !!tok(c, 'KwOverride'), name: name(needTok(c, 'Identifier')), elements: elements(needSub(c, 'elements')), span };
     case 'blockDecl': {
       const kwTok = firstChild(c) as IToken;
       const stmts: A.Statement[] = [];

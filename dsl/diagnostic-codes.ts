@@ -54,11 +54,17 @@ export const DIAGNOSTIC_CODES = {
   PR2032: { severity: 'error', title: 'an aggregate over something that is not a list' },
   PR2033: { severity: 'error', title: 'two versions of one ruleset whose effective windows overlap' },
   PR2034: { severity: 'error', title: 'a chain of `extends` too long to check' },
+  PR2035: { severity: 'error', title: 'a reference table that is not loaded' },
+  PR2036: { severity: 'error', title: 'a reference table of the wrong kind for the statement' },
+  PR2037: { severity: 'error', title: 'a set of procedure codes where diagnoses are expected, or the reverse' },
+  PR2038: { severity: 'error', title: '`this.` or `per day` where there is no line being checked' },
 
   PR3001: { severity: 'warning', title: 'a code set no rule uses' },
   PR3002: { severity: 'warning', title: 'a rule that can never fire' },
   PR3003: { severity: 'warning', title: 'a code listed twice in one set' },
   PR3004: { severity: 'warning', title: 'a rule without a citation' },
+  PR3005: { severity: 'warning', title: 'a diagnosis set entry that another entry already holds' },
+  PR3006: { severity: 'warning', title: 'a diagnosis set that holds no code' },
 
   PR4001: { severity: 'error', title: 'the ruleset could not be compiled' },
 } as const satisfies Record<string, DiagnosticInfo>;

@@ -79,10 +79,10 @@ class RulesParser extends CstParser {
     this.OR([{ ALT: () => this.CONSUME(T.RuleId) }, { ALT: () => this.CONSUME(T.CodeWord) }]);
   });
 
-  // codesDecl: "override"? "codes" Identifier "=" elements
+  // codesDecl: "override"? ("codes" | "diagnoses") Identifier "=" elements
   private codesDecl = this.RULE('codesDecl', () => {
     this.OPTION(() => this.CONSUME(Kw.override));
-    this.CONSUME(Kw.codes);
+    this.OR([{ ALT: () => this.CONSUME(Kw.codes) }, { ALT: () => this.CONSUME(Kw.diagnoses) }]);
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.elements);
@@ -93,9 +93,10 @@ class RulesParser extends CstParser {
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.element) });
   });
 
-  // element: code (".." code)? | Identifier
+  // element: code (".." code)? | DiagnosisPattern | Identifier
   private element = this.RULE('element', () => {
     this.OR([
+      { ALT: () => this.CONSUME(T.DiagnosisPattern) },
       {
         ALT: () => {
           this.SUBRULE(this.code);
@@ -123,9 +124,10 @@ class RulesParser extends CstParser {
     this.OR([{ ALT: () => this.SUBRULE(this.code) }, { ALT: () => this.CONSUME(T.StringLit) }]);
   });
 
-  // blockDecl: ("units" | "modifiers" | "prior-auth" | "telehealth") "{" statement* "}"
+  // blockDecl: ("units" | "modifiers" | "prior-auth" | "telehealth" | "validity") "{" statement* "}"
   private blockDecl = this.RULE('blockDecl', () => {
     this.OR([
+      { ALT: () => this.CONSUME(Kw.validity) },
       { ALT: () => this.CONSUME(Kw.units) },
       { ALT: () => this.CONSUME(Kw.modifiers) },
       { ALT: () => this.CONSUME(Kw.priorAuth) },
@@ -210,7 +212,36 @@ class RulesParser extends CstParser {
       { ALT: () => this.SUBRULE(this.requireBody) },
       { ALT: () => this.SUBRULE(this.ncciTable) },
       { ALT: () => this.SUBRULE(this.mueTable) },
-      // auth covers date of service | auth max 12 visits within 6 months
+      { ALT: () => this.SUBRULE(this.pairBody) },
+      // procedure codes in table ID | diagnoses in table ID
+      {
+        ALT: () => {
+          this.OR5([
+            {
+              ALT: () => {
+                this.CONSUME(Kw.procedure);
+                this.CONSUME2(Kw.codes);
+              },
+            },
+            { ALT: () => this.CONSUME(Kw.diagnoses) },
+          ]);
+          this.CONSUME(Kw.in);
+          this.SUBRULE(this.tableRef);
+        },
+      },
+      // targeted review above $3,000 per year (priced by table ID)?
+      {
+        ALT: () => {
+          this.CONSUME(Kw.targeted);
+          this.CONSUME(Kw.review);
+          this.CONSUME(Kw.above);
+          this.CONSUME(T.MoneyLit);
+          this.CONSUME3(Kw.per);
+          this.CONSUME2(Kw.year);
+          this.OPTION3(() => this.SUBRULE(this.pricedBy));
+        },
+      },
+      // auth covers date of service | auth covers visits (for elements)? | auth max 12 visits within 6 months
       {
         ALT: () => {
           this.CONSUME(Kw.auth);
@@ -218,9 +249,24 @@ class RulesParser extends CstParser {
             {
               ALT: () => {
                 this.CONSUME(Kw.covers);
-                this.CONSUME(Kw.date);
-                this.CONSUME(Kw.of);
-                this.CONSUME(Kw.service);
+                this.OR6([
+                  {
+                    ALT: () => {
+                      this.CONSUME(Kw.date);
+                      this.CONSUME(Kw.of);
+                      this.CONSUME(Kw.service);
+                    },
+                  },
+                  {
+                    ALT: () => {
+                      this.CONSUME3(Kw.visits);
+                      this.OPTION4(() => {
+                        this.CONSUME(Kw.for);
+                        this.SUBRULE4(this.elements);
+                      });
+                    },
+                  },
+                ]);
               },
             },
             {
@@ -234,12 +280,16 @@ class RulesParser extends CstParser {
           ]);
         },
       },
-      // limit 30 visits per calendar year
+      // limit 30 visits (for elements)? per calendar year
       {
         ALT: () => {
           this.CONSUME(Kw.limit);
           this.CONSUME4(T.NumberLit);
           this.CONSUME2(Kw.visits);
+          this.OPTION5(() => {
+            this.CONSUME2(Kw.for);
+            this.SUBRULE5(this.elements);
+          });
           this.CONSUME2(Kw.per);
           this.CONSUME(Kw.calendar);
           this.CONSUME(Kw.year);
@@ -267,6 +317,38 @@ class RulesParser extends CstParser {
         },
       },
     ]);
+  });
+
+  // tableRef: "table" Identifier
+  private tableRef = this.RULE('tableRef', () => {
+    this.CONSUME(Kw.table);
+    this.CONSUME(T.Identifier);
+  });
+
+  // pricedBy: "priced" "by" tableRef
+  private pricedBy = this.RULE('pricedBy', () => {
+    this.CONSUME(Kw.priced);
+    this.CONSUME(Kw.by);
+    this.SUBRULE(this.tableRef);
+  });
+
+  // pairBody: "pair" code "first" N "minutes" ("minimum" N "minutes")? "then" code "each" N "minutes"
+  private pairBody = this.RULE('pairBody', () => {
+    this.CONSUME(Kw.pair);
+    this.SUBRULE(this.code);
+    this.CONSUME(Kw.first);
+    this.CONSUME(T.NumberLit);
+    this.CONSUME(Kw.minutes);
+    this.OPTION(() => {
+      this.CONSUME(Kw.minimum);
+      this.CONSUME2(T.NumberLit);
+      this.CONSUME2(Kw.minutes);
+    });
+    this.CONSUME(Kw.then);
+    this.SUBRULE2(this.code);
+    this.CONSUME(Kw.each);
+    this.CONSUME3(T.NumberLit);
+    this.CONSUME3(Kw.minutes);
   });
 
   // span: DateLit "through" DateLit
@@ -341,6 +423,7 @@ class RulesParser extends CstParser {
                   this.CONSUME(T.MoneyLit);
                   this.CONSUME2(Kw.per);
                   this.CONSUME2(Kw.year);
+                  this.OPTION4(() => this.SUBRULE(this.pricedBy));
                 },
               },
               {
@@ -375,12 +458,34 @@ class RulesParser extends CstParser {
     ]);
   });
 
-  // ncciTable: "ncci" "{" ncciRow* "}"
+  // ncciTable: "ncci" ("{" ncciRow* "}" | tableRef ncciBypass*)
   private ncciTable = this.RULE('ncciTable', () => {
     this.CONSUME(Kw.ncci);
-    this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.ncciRow));
-    this.CONSUME(T.RBrace);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          this.MANY(() => this.SUBRULE(this.ncciRow));
+          this.CONSUME(T.RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.tableRef);
+          this.MANY2(() => this.SUBRULE(this.ncciBypass));
+        },
+      },
+    ]);
+  });
+
+  // ncciBypass: "bypass" values ("on" elements)?     (the modifiers that bypass an indicator-1 edit)
+  private ncciBypass = this.RULE('ncciBypass', () => {
+    this.CONSUME(Kw.bypass);
+    this.SUBRULE(this.values);
+    this.OPTION(() => {
+      this.CONSUME(Kw.on);
+      this.SUBRULE(this.elements);
+    });
   });
 
   // ncciRow: elements "/" elements ("bypass" values | "never" "bypass") ("from" DateLit)? ("deleted" DateLit)?
@@ -415,9 +520,16 @@ class RulesParser extends CstParser {
   // mueTable: "mue" "{" mueRow* "}"     mueRow: elements "max" NumberLit "per" ("day" | "line")
   private mueTable = this.RULE('mueTable', () => {
     this.CONSUME(Kw.mue);
-    this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.mueRow));
-    this.CONSUME(T.RBrace);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          this.MANY(() => this.SUBRULE(this.mueRow));
+          this.CONSUME(T.RBrace);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.tableRef) },
+    ]);
   });
 
   private mueRow = this.RULE('mueRow', () => {
@@ -515,7 +627,7 @@ class RulesParser extends CstParser {
               this.OR3([{ ALT: () => this.CONSUME(Kw.any) }, { ALT: () => this.CONSUME(Kw.all) }, { ALT: () => this.CONSUME(Kw.none) }]);
               this.CONSUME(Kw.of);
             });
-            this.SUBRULE(this.values);
+            this.OR5([{ ALT: () => this.SUBRULE(this.values) }, { ALT: () => this.SUBRULE2(this.setTarget) }]);
           },
         },
         {
@@ -598,7 +710,7 @@ class RulesParser extends CstParser {
     ]);
   });
 
-  // aggregate: ("count" | "sum" | "max" | "min") "(" path ("where" expr)? ")"   (`lines` is a path here)
+  // aggregate: ("count" | "sum" | "max" | "min") "(" path ("where" expr)? ")" ("per" "day")?   (`lines`, `visits` are paths here)
   private aggregate = this.RULE('aggregate', () => {
     this.OR([{ ALT: () => this.CONSUME(Kw.count) }, { ALT: () => this.CONSUME(Kw.sum) }, { ALT: () => this.CONSUME(Kw.max) }, { ALT: () => this.CONSUME(Kw.min) }]);
     this.CONSUME(T.LParen);
@@ -608,6 +720,10 @@ class RulesParser extends CstParser {
       this.SUBRULE(this.expr);
     });
     this.CONSUME(T.RParen);
+    this.OPTION2(() => {
+      this.CONSUME(Kw.per);
+      this.CONSUME(Kw.day);
+    });
   });
 
   // path: Identifier ("." (Identifier | CodeWord))*

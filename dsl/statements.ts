@@ -13,12 +13,17 @@ export interface StatementInfo {
 }
 
 export const STATEMENTS: Record<BodyKind, StatementInfo> = {
-  UnitsMethod: { words: '`method`', blocks: ['units'], isRule: true, kinds: ['units-exceed-time', 'units-below-time'] },
+  UnitsMethod: { words: '`method`', blocks: ['units'], isRule: true, kinds: ['units-exceed-time', 'units-below-time', 'units-unverifiable', 'addon-without-primary'] },
+  UnitPair: { words: '`pair … first … then … each …`', blocks: ['units'], isRule: false, kinds: [] },
+  ProcedureValidity: { words: '`procedure codes in table …`', blocks: ['validity'], isRule: true, kinds: ['invalid-code'] },
+  DiagnosisValidity: { words: '`diagnoses in table …`', blocks: ['validity'], isRule: true, kinds: ['invalid-diagnosis'] },
+  TargetedReview: { words: '`targeted review above …`', blocks: ['modifiers'], isRule: true, kinds: ['targeted-review-threshold'] },
+  AuthCoversVisits: { words: '`auth covers visits`', blocks: ['prior-auth'], isRule: true, kinds: ['visit-limit-exceeded'] },
   UnitCodes: { words: '`timed codes` / `untimed codes`', blocks: ['units'], isRule: false, kinds: [] },
   MinutesPerUnit: { words: '`minutes per unit`', blocks: ['units'], isRule: false, kinds: [] },
   MinimumMinutes: { words: '`minimum … minutes`', blocks: ['units'], isRule: false, kinds: [] },
   RequireModifier: { words: '`require … on …`', blocks: ['modifiers', 'telehealth'], isRule: true, kinds: ['missing-modifier', 'wrong-discipline-modifier', 'telehealth-modifier-missing'] },
-  RequireKx: { words: '`require KX above …`', blocks: ['modifiers'], isRule: true, kinds: ['kx-required'] },
+  RequireKx: { words: '`require KX above …`', blocks: ['modifiers'], isRule: true, kinds: ['kx-required', 'kx-not-needed'] },
   RequireAssistant: { words: '`require … with … when assistant minutes above …`', blocks: ['modifiers'], isRule: true, kinds: ['assistant-modifier-required', 'assistant-modifier-mismatch'] },
   NcciTable: { words: '`ncci`', blocks: ['modifiers'], isRule: true, kinds: ['ncci-bundled'] },
   MueTable: { words: '`mue`', blocks: ['modifiers'], isRule: true, kinds: ['mue-exceeded'] },

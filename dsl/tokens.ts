@@ -29,6 +29,8 @@ export const DigitCode = tok('DigitCode', /\d+[A-Za-z][A-Za-z0-9]*/, 'code', { l
 export const NumberLit = tok('NumberLit', /\d+(?:\.\d+)?/, 'number', { label: 'a number' });
 /** A stable rule id: capitals and digits joined by dashes (MOD-DISCIPLINE, NCCI-PTP-1). */
 export const RuleId = tok('RuleId', /[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+/, 'rule-id', { label: 'a rule id like MOD-59' });
+/** An ICD-10-CM prefix pattern: every code that starts with it (M54.5*, M54*). */
+export const DiagnosisPattern = tok('DiagnosisPattern', /[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{0,4})?\*/, 'code', { label: 'a diagnosis pattern like M54.5*' });
 /** Codes and modifiers that start with a capital: G0283, GO, KX, M62.81; also PT_SLP in field paths. */
 export const CodeWord = tok('CodeWord', /[A-Z][A-Z0-9_]*(?:\.[A-Z0-9]+)?/, 'code', { label: 'a code' });
 export const Identifier = tok('Identifier', /[a-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/, 'identifier', { label: 'a name' });
@@ -48,6 +50,19 @@ export const Kw = {
   through: kw('through', 'the last date of service (inclusive)'),
   extends: kw('extends', 'builds on another payer\'s ruleset; inherited rules can be overridden or disabled'),
   codes: kw('codes', 'names a set of codes: single codes, ranges (97161..97163) and other sets'),
+  diagnoses: kw('diagnoses', 'names a set of ICD-10-CM diagnoses: codes (with or without the dot), ranges (M51.16..M51.17, each holding the codes under its upper end) and patterns (M54.5*)'),
+  this: kw('this', 'inside `where`: the line the rule is checking (`this.dateOfService`), as against the line being counted'),
+  pair: kw('pair', 'a time-defined code pair: a primary code for the first period and an add-on code for each period after it'),
+  first: kw('first', 'the initial period of a time-defined pair'),
+  then: kw('then', 'the add-on code of a time-defined pair'),
+  each: kw('each', 'each further period of a time-defined pair'),
+  table: kw('table', 'a reference table by its id (NCCI, MUE, ICD-10-CM, procedure codes, fee schedule): its release is chosen by date of service'),
+  validity: kw('validity', 'which procedure codes and diagnoses are valid on the date of service'),
+  procedure: kw('procedure', 'procedure codes (CPT and HCPCS)'),
+  priced: kw('priced', 'where allowed amounts come from when a line does not give them'),
+  by: kw('by', 'priced by a fee-schedule table'),
+  targeted: kw('targeted', 'the targeted medical review threshold'),
+  review: kw('review', 'the targeted medical review threshold'),
   override: kw('override', 'replaces an inherited rule or code set of the same name'),
   disable: kw('disable', 'switches off inherited rules by id'),
   units: kw('units', 'how treatment minutes become billable units'),
@@ -90,7 +105,7 @@ export const Kw = {
   for: kw('for', 'the codes a requirement applies to'),
   except: kw('except', 'codes exempt from a requirement'),
   after: kw('after', 'a number of visits before a requirement starts'),
-  visits: kw('visits', 'treatment visits'),
+  visits: kw('visits', 'treatment visits: distinct dates of service; `count(visits where …)` counts them'),
   calendar: kw('calendar', 'a calendar year'),
   within: kw('within', 'a span of time'),
   covers: kw('covers', 'the authorization window must include the date of service'),
@@ -161,6 +176,7 @@ export const ALL_TOKENS: TokenType[] = [
   DigitCode,
   NumberLit,
   RuleId,
+  DiagnosisPattern,
   CodeWord,
   ...KEYWORD_TOKENS,
   Identifier,

@@ -60,3 +60,23 @@ export function compareCodes(a: string, b: string): number | undefined {
   }
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Whether a 10-digit NPI passes its check digit: the Luhn algorithm over the prefix 80840 and the
+ * first 9 digits (CMS NPI standard): 1234567893 passes, 1234567890 does not.
+ */
+export function npiCheckDigitValid(npi: string): boolean {
+  if (!/^\d{10}$/.test(npi)) return false;
+  const digits = `80840${npi.slice(0, 9)}`;
+  let sum = 0;
+  // From the right, every second digit (starting with the rightmost of the 14) is doubled.
+  for (let i = digits.length - 1, k = 0; i >= 0; i--, k++) {
+    let d = digits.charCodeAt(i) - 48;
+    if (k % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10 === npi.charCodeAt(9) - 48;
+}

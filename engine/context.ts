@@ -1,17 +1,25 @@
-// Per-claim evaluation context and the fact table's implementations: one function per fact the
-// compiler may name (operator-catalog.ts FACTS). Both runtimes call these, so a fact means the same
-// thing to json-rules-engine and to the compiled closures.
+// Per-claim evaluation context, and how expressions and conditions are evaluated. Both runtimes use
+// these (json-rules-engine inside its facts, the compiled runtime as the meaning its closures must
+// match), so a condition means the same thing to both.
+//
+// Lines and dates: every line has its own date of service (the claim's unless it gives one). "Per
+// day" checks group lines by that date; a visit is a distinct date of service. The line a rule is
+// checking is `outer` inside a `where` (`this.` in the language); at the top level it is `line`.
 import type { Claim } from './claim-schema.ts';
-import type { CompiledRuleset, Condition, ExprData, MueRowData } from './compiled.ts';
+import type { CompiledRuleset, Condition, ExprData } from './compiled.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import { addMonths, parseDate } from './dates.ts';
-import { OPERATORS, setHas, setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
+import { OPERATORS, setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
 import { allocateUnits, type LineUnits, type UnitClass } from './units.ts';
+import { NO_TABLES, type TableProvider, type TableRelease } from './tables.ts';
+import type { TableUse } from './report.ts';
+import { FACT_IMPLS } from './facts.ts';
 
 /** A compiled ruleset with its operator implementations bound, ready to evaluate claims. */
 export interface Prepared {
   rs: CompiledRuleset;
   ops: Record<OperatorName, (a: unknown, b: unknown) => boolean>;
+  tables: TableProvider;
 }
 
 export function prepareOperators(rs: CompiledRuleset): Prepared['ops'] {
@@ -20,14 +28,22 @@ export function prepareOperators(rs: CompiledRuleset): Prepared['ops'] {
   return ops;
 }
 
+export function prepare(rs: CompiledRuleset, tables: TableProvider = NO_TABLES): Prepared {
+  return { rs, ops: prepareOperators(rs), tables };
+}
+
 export interface ClaimContext {
   p: Prepared;
   claim: Claim;
   /** Each line's date of service as a day number. */
   days: number[];
+  /** The claim's date of service as a day number. */
+  claimDay: number;
   units: LineUnits[];
   /** Per-claim results of facts that look at every line (computed on first use). */
-  kx?: Map<number, boolean[]>;
+  memo: Map<string, unknown>;
+  /** Reference-table releases looked up, by `table@release`. */
+  tablesUsed?: Map<string, TableUse>;
 }
 
 export function makeContext(p: Prepared, claim: Claim): ClaimContext {
@@ -36,17 +52,68 @@ export function makeContext(p: Prepared, claim: Claim): ClaimContext {
   const u = p.rs.units;
   const timed = u ? setMatcher(p.rs, u.timed) : undefined;
   const untimed = u ? setMatcher(p.rs, u.untimed) : undefined;
+  const pairs = u?.pairs;
   const units = allocateUnits(
     claim.lines.map((l, i) => {
-      const cls: UnitClass = !timed || !untimed ? 'other' : timed(l.code) ? 'timed' : untimed(l.code) ? 'untimed' : 'other';
-      return { index: i, code: l.code, cls, minutes: l.minutes, billed: l.units, day: days[i]! };
+      let pair = -1;
+      let addon = false;
+      if (pairs) {
+        for (let k = 0; k < pairs.length; k++) {
+          if (pairs[k]!.primary === l.code || pairs[k]!.addon === l.code) {
+            pair = k;
+            addon = pairs[k]!.addon === l.code;
+            break;
+          }
+        }
+      }
+      const cls: UnitClass = pair >= 0 ? 'pair' : !timed || !untimed ? 'other' : timed(l.code) ? 'timed' : untimed(l.code) ? 'untimed' : 'other';
+      return pair >= 0
+        ? { index: i, code: l.code, cls, minutes: l.minutes, billed: l.units, day: days[i]!, pair, addon }
+        : { index: i, code: l.code, cls, minutes: l.minutes, billed: l.units, day: days[i]! };
     }),
-    u ? { method: u.method, minutesPerUnit: u.minutesPerUnit, minimumMinutes: u.minimumMinutes } : { method: 'total-time', minutesPerUnit: 15, minimumMinutes: 8 },
+    u ? { method: u.method, minutesPerUnit: u.minutesPerUnit, minimumMinutes: u.minimumMinutes, ...(pairs ? { pairs } : {}) } : { method: 'total-time', minutesPerUnit: 15, minimumMinutes: 8 },
   );
-  return { p, claim, days, units };
+  return { p, claim, days, claimDay, units, memo: new Map() };
 }
 
-// ---- expressions and conditions (also used inside `where` clauses by both runtimes) ----
+/** The release of a reference table for a day; records it for the report. */
+export function tableRelease(ctx: ClaimContext, table: string, day: number): TableRelease | undefined {
+  const r = ctx.p.tables.release(table, day);
+  if (!r) return undefined;
+  const key = `${table}@${r.info.release}`;
+  const used = (ctx.tablesUsed ??= new Map());
+  let u = used.get(key);
+  if (!u) used.set(key, (u = { table, release: r.info.release }));
+  if (r.info.through && !u.note) {
+    const through = parseDate(r.info.through);
+    if (through !== undefined && day > through) u.note = `the newest release loaded (${r.info.release}, through ${r.info.through}) is older than a date of service it was used for`;
+  }
+  return r;
+}
+
+// ---- dates and visits ----
+
+/** The claim's distinct dates of service, ascending (memoized per claim). */
+export function visitDays(ctx: ClaimContext): number[] {
+  let v = ctx.memo.get('visitDays') as number[] | undefined;
+  if (!v) {
+    v = [...new Set(ctx.days)].sort((a, b) => a - b);
+    ctx.memo.set('visitDays', v);
+  }
+  return v;
+}
+
+/** The calendar year of a day number. */
+export function yearOfDay(day: number): number {
+  return new Date(day * 86_400_000).getUTCFullYear();
+}
+
+/** Adds a duration given as {days|weeks|months|years} to a day. */
+export function addDuration(day: number, d: { days?: number; weeks?: number; months?: number; years?: number }): number {
+  return d.days ? day + d.days : d.weeks ? day + d.weeks * 7 : addMonths(day, (d.months ?? 0) + (d.years ?? 0) * 12);
+}
+
+// ---- expressions and conditions ----
 
 export function readField(ctx: ClaimContext, path: string, line: number | undefined): unknown {
   const f = FIELD_BY_PATH.get(path);
@@ -61,12 +128,13 @@ export function readField(ctx: ClaimContext, path: string, line: number | undefi
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-export function evalExpr(ctx: ClaimContext, e: ExprData, line: number | undefined): unknown {
+/** Evaluates an expression for `line`; `outer` is the line the rule checks (for `this.` and `per day`). */
+export function evalExpr(ctx: ClaimContext, e: ExprData, line: number | undefined, outer: number | undefined = line): unknown {
   if ('lit' in e) return e.lit;
-  if ('field' in e) return readField(ctx, e.field, line);
+  if ('field' in e) return readField(ctx, e.field, e.outer ? outer : line);
   if ('arith' in e) {
-    const a = evalExpr(ctx, e.left, line);
-    const b = evalExpr(ctx, e.right, line);
+    const a = evalExpr(ctx, e.left, line, outer);
+    const b = evalExpr(ctx, e.right, line, outer);
     if (!isNum(a) || !isNum(b)) return undefined;
     if (e.unit === 'months') return e.arith === '+' ? addMonths(a, b) : e.arith === '-' ? addMonths(a, -b) : undefined;
     switch (e.arith) {
@@ -80,152 +148,115 @@ export function evalExpr(ctx: ClaimContext, e: ExprData, line: number | undefine
         return b === 0 ? undefined : a / b;
     }
   }
-  // Aggregates: over the claim's lines (scalar line field or `lines`), or over a list field.
+  // Aggregates: over the claim's lines (scalar line field, `lines` or `visits`), or over a list field.
   const f = FIELD_BY_PATH.get(e.over);
-  let values: unknown[];
-  if (e.over === 'lines' || (f && f.scope === 'line' && !f.type.startsWith('list<'))) {
-    values = [];
+  if (e.over === 'lines' || e.over === 'visits' || (f && f.scope === 'line' && !f.type.startsWith('list<'))) {
+    const day = e.per === 'day' ? (outer === undefined ? undefined : ctx.days[outer]) : undefined;
+    const values: unknown[] = [];
+    const dates = e.over === 'visits' ? new Set<number>() : undefined;
     for (let i = 0; i < ctx.claim.lines.length; i++) {
-      if (e.where && !evalCondition(ctx, e.where, i)) continue;
-      values.push(e.over === 'lines' ? 1 : readField(ctx, e.over, i));
+      if (day !== undefined && ctx.days[i] !== day) continue;
+      if (e.where && !evalCondition(ctx, e.where, i, outer)) continue;
+      if (dates) dates.add(ctx.days[i]!);
+      else values.push(e.over === 'lines' ? 1 : readField(ctx, e.over, i));
     }
-  } else {
-    const v = readField(ctx, e.over, line);
-    values = Array.isArray(v) ? v : [];
+    if (dates) return dates.size;
+    return aggregate(e.agg, values);
   }
-  if (e.agg === 'count') return values.length;
-  const nums = values.filter(isNum);
-  if (e.agg === 'sum') return nums.reduce((s, x) => s + x, 0);
-  if (nums.length === 0) return undefined;
-  return e.agg === 'max' ? Math.max(...nums) : Math.min(...nums);
+  const v = readField(ctx, e.over, line);
+  return aggregate(e.agg, Array.isArray(v) ? v : []);
 }
 
-/** Evaluates a condition tree directly (used for `where` and as the compiled runtime's core). */
-export function evalCondition(ctx: ClaimContext, c: Condition, line: number | undefined): boolean {
-  if ('all' in c) return c.all.length === 0 || c.all.every((x) => evalCondition(ctx, x, line));
-  if ('any' in c) return c.any.length === 0 || c.any.some((x) => evalCondition(ctx, x, line));
-  if ('not' in c) return !evalCondition(ctx, c.not, line);
-  return ctx.p.ops[c.operator as OperatorName](factValue(ctx, c.fact as FactName, c.params, line), resolveValue(ctx, c.value, line));
+function aggregate(agg: 'count' | 'sum' | 'max' | 'min', values: unknown[]): number | undefined {
+  if (agg === 'count') return values.length;
+  const nums = values.filter(isNum);
+  if (agg === 'sum') return nums.reduce((s, x) => s + x, 0);
+  if (nums.length === 0) return undefined;
+  return agg === 'max' ? Math.max(...nums) : Math.min(...nums);
+}
+
+/** Whether a condition holds: true in three values (a condition that hinges on a missing value does not). */
+export function evalCondition(ctx: ClaimContext, c: Condition, line: number | undefined, outer: number | undefined = line): boolean {
+  return evalCondition3(ctx, c, line, undefined, outer) === true;
 }
 
 /** A condition's right-hand side: a literal, or `{fact, params}` resolved like json-rules-engine. */
-export function resolveValue(ctx: ClaimContext, v: unknown, line: number | undefined): unknown {
+export function resolveValue(ctx: ClaimContext, v: unknown, line: number | undefined, outer: number | undefined = line): unknown {
   if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === 'string') {
     const r = v as { fact: FactName; params?: Record<string, unknown> };
-    return factValue(ctx, r.fact, r.params, line);
+    return factValue(ctx, r.fact, r.params, line, outer);
   }
   return v;
 }
 
-// ---- the fact table ----
-
-type FactImpl = (ctx: ClaimContext, line: number | undefined, params: Record<string, unknown>) => unknown;
-
-const DISCIPLINE_BUCKET: Record<string, 'OT' | 'PT_SLP'> = { GO: 'OT', GP: 'PT_SLP', GN: 'PT_SLP' };
-const RENDERED_BUCKET: Record<string, 'OT' | 'PT_SLP'> = { OT: 'OT', OTA: 'OT', PT: 'PT_SLP', PTA: 'PT_SLP', SLP: 'PT_SLP' };
-
-/** The KX bucket of a line: its discipline modifier, else who rendered it, else the provider. */
-export function kxBucket(claim: Claim, i: number): 'OT' | 'PT_SLP' | undefined {
-  const l = claim.lines[i]!;
-  for (const m of l.modifiers) if (DISCIPLINE_BUCKET[m]) return DISCIPLINE_BUCKET[m];
-  if (l.renderedBy) return RENDERED_BUCKET[l.renderedBy];
-  const d = claim.provider?.discipline;
-  return d ? RENDERED_BUCKET[d] : undefined;
-}
-
-/** The empty list facts return when nothing matched (shared: never mutated). */
-const NONE: readonly string[] = Object.freeze([]);
-
-const mueIndex = new WeakMap<MueRowData[], Map<string, MueRowData | null>>();
-
-/** The MUE row for a code, found once per code and table. */
-function mueRowFor(rows: MueRowData[], code: string): MueRowData | undefined {
-  let idx = mueIndex.get(rows);
-  if (!idx) mueIndex.set(rows, (idx = new Map()));
-  let hit = idx.get(code);
-  if (hit === undefined) {
-    hit = rows.find((r) => setHas(r.codes, code)) ?? null;
-    if (idx.size < 100_000) idx.set(code, hit);
-  }
-  return hit ?? undefined;
-}
-
-export const FACT_IMPLS: Record<FactName, FactImpl> = {
-  field: (ctx, line, p) => readField(ctx, String(p['field']), line),
-  expr: (ctx, line, p) => evalExpr(ctx, p['expr'] as ExprData, line),
-  unitsAllowed: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.allowed : undefined),
-  unitsExpected: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.min : undefined),
-  kxOver: (ctx, line, p) => {
-    if (line === undefined) return false;
-    const threshold = Number(p['threshold']);
-    let over = ctx.kx?.get(threshold);
-    if (!over) {
-      // Running totals per bucket, in line order: a line needs KX once its bucket passes the threshold.
-      const totals = { OT: ctx.claim.history?.therapyAllowedThisYear?.OT ?? 0, PT_SLP: ctx.claim.history?.therapyAllowedThisYear?.PT_SLP ?? 0 };
-      over = ctx.claim.lines.map((l, j) => {
-        const bucket = kxBucket(ctx.claim, j);
-        if (!bucket) return false;
-        totals[bucket] += l.charge ?? 0;
-        return totals[bucket] > threshold;
-      });
-      (ctx.kx ??= new Map()).set(threshold, over);
-    }
-    return over[line] === true;
-  },
-  assistantShare: (ctx, line) => {
-    const l = line === undefined ? undefined : ctx.claim.lines[line];
-    if (!l || l.assistantMinutes === undefined || !l.minutes) return undefined;
-    return l.assistantMinutes / l.minutes;
-  },
-  ncciBundled: (ctx, line, p) => {
-    if (line === undefined) return NONE;
-    const rows = ctx.p.rs.tables.ncci[String(p['table'])] ?? [];
-    const l = ctx.claim.lines[line]!;
-    const day = ctx.days[line]!;
-    let out: Set<string> | undefined;
-    for (const row of rows) {
-      if (!setHas(row.column2, l.code)) continue;
-      if (row.from && day < (parseDate(row.from) ?? -Infinity)) continue;
-      if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
-      if (row.bypass.length && l.modifiers.some((m) => row.bypass.includes(m))) continue;
-      ctx.claim.lines.forEach((o, j) => {
-        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) (out ??= new Set()).add(o.code);
-      });
-    }
-    return out ? [...out].sort() : NONE;
-  },
-  mueOver: (ctx, line, p) => {
-    if (line === undefined) return 0;
-    const rows = ctx.p.rs.tables.mue[String(p['table'])] ?? [];
-    const l = ctx.claim.lines[line]!;
-    const row = mueRowFor(rows, l.code);
-    if (!row) return 0;
-    if (row.per === 'line') return Math.max(0, (l.units ?? 0) - row.max);
-    // Per date of service: report on the last line of the code that day, with the day's excess.
-    let total = 0;
-    let last = -1;
-    ctx.claim.lines.forEach((o, j) => {
-      if (o.code === l.code && ctx.days[j] === ctx.days[line]) {
-        total += o.units ?? 0;
-        last = j;
-      }
-    });
-    return last === line ? Math.max(0, total - row.max) : 0;
-  },
-  // Visits before this one that count toward "after N visits": this year's visits; with `within`,
-  // a visit past the window (from history.episodeStart) counts as past any threshold.
-  priorVisits: (ctx, _line, p) => {
-    const prior = ctx.claim.history?.visitsThisYear ?? 0;
-    const within = p['within'] as { days?: number; weeks?: number; months?: number; years?: number } | undefined;
-    const start = ctx.claim.history?.episodeStart ? parseDate(ctx.claim.history.episodeStart) : undefined;
-    if (!within || start === undefined) return prior;
-    const dos = parseDate(ctx.claim.dateOfService)!;
-    const end = within.days ? start + within.days : within.weeks ? start + within.weeks * 7 : addMonths(start, (within.months ?? 0) + (within.years ?? 0) * 12);
-    return dos >= end ? Number.MAX_SAFE_INTEGER : prior;
-  },
-};
-
-export function factValue(ctx: ClaimContext, fact: FactName, params: Record<string, unknown> | undefined, line: number | undefined): unknown {
+export function factValue(ctx: ClaimContext, fact: FactName, params: Record<string, unknown> | undefined, line: number | undefined, outer: number | undefined = line): unknown {
   const impl = FACT_IMPLS[fact];
-  return impl ? impl(ctx, line, params ?? {}) : undefined;
+  return impl ? impl(ctx, line, params ?? {}, outer) : undefined;
+}
+
+// ---- "could not check": conditions in three values ----
+
+/** Operators whose answer does not depend on the value being known. */
+const TOTAL_OPERATORS: ReadonlySet<string> = new Set(['present', 'missing']);
+
+/**
+ * Evaluates a condition in three values: true, false, or undefined when a value it needed is
+ * missing (and the answer would depend on it). `missing` collects the fields and facts that were.
+ * Used only for rules that did not fire, to say what could not be checked.
+ */
+export function evalCondition3(ctx: ClaimContext, c: Condition, line: number | undefined, missing: Set<string> | undefined, outer: number | undefined = line): boolean | undefined {
+  if ('all' in c) {
+    let unknown = false;
+    for (const x of c.all) {
+      const r = evalCondition3(ctx, x, line, missing, outer);
+      if (r === false) return false;
+      if (r === undefined) unknown = true;
+    }
+    return unknown ? undefined : true;
+  }
+  if ('any' in c) {
+    if (c.any.length === 0) return true;
+    let unknown = false;
+    for (const x of c.any) {
+      const r = evalCondition3(ctx, x, line, missing, outer);
+      if (r === true) return true;
+      if (r === undefined) unknown = true;
+    }
+    return unknown ? undefined : false;
+  }
+  if ('not' in c) {
+    const r = evalCondition3(ctx, c.not, line, missing, outer);
+    return r === undefined ? undefined : !r;
+  }
+  const a = factValue(ctx, c.fact as FactName, c.params, line, outer);
+  const ref = c.value && typeof c.value === 'object' && !Array.isArray(c.value) ? (c.value as { fact?: string; params?: Record<string, unknown> }) : undefined;
+  if (!TOTAL_OPERATORS.has(c.operator)) {
+    if (a === undefined && !missing) return undefined;
+    const b = resolveValue(ctx, c.value, line, outer);
+    const need = (v: unknown, fact: string, params: Record<string, unknown> | undefined) => {
+      if (v !== undefined) return false;
+      missing?.add(fact === 'field' ? String(params?.['field']) : fact === 'expr' ? describeExpr(params?.['expr'] as ExprData) : fact);
+      return true;
+    };
+    const ua = need(a, c.fact, c.params);
+    const ub = ref?.fact ? need(b, ref.fact, ref.params) : false;
+    if (ua || ub) return undefined;
+    return ctx.p.ops[c.operator as OperatorName](a, b);
+  }
+  return ctx.p.ops[c.operator as OperatorName](a, resolveValue(ctx, c.value, line, outer));
+}
+
+/** The fields an expression reads, for "could not check" messages. */
+function describeExpr(e: ExprData | undefined): string {
+  const fields = new Set<string>();
+  const visit = (x: ExprData | undefined) => {
+    if (!x) return;
+    if ('field' in x) fields.add(x.field);
+    else if ('arith' in x) {
+      visit(x.left);
+      visit(x.right);
+    } else if ('agg' in x) fields.add(x.over);
+  };
+  visit(e);
+  return [...fields].join(', ') || 'a value';
 }

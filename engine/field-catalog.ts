@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ClaimSchema, LineSchema, fieldMeta, type Claim, type ClaimLine } from './claim-schema.ts';
 import { ageOn, parseDate } from './dates.ts';
+import { npiCheckDigitValid } from './codes.ts';
 import type { ValueType } from './types.ts';
 
 export type FieldScope = 'claim' | 'line';
@@ -18,6 +19,24 @@ export interface FieldInfo {
   phi?: true;
   /** Reads the value, normalized: dates as day numbers, money as cents, absent as undefined. */
   get: (claim: Claim, line: ClaimLine | undefined, lineIndex: number) => unknown;
+}
+
+const DISCIPLINE_OF_MODIFIER: Record<string, string> = { GP: 'PT', GO: 'OT', GN: 'SLP' };
+const DISCIPLINE_OF_RENDERER: Record<string, string> = { PT: 'PT', PTA: 'PT', OT: 'OT', OTA: 'OT', SLP: 'SLP' };
+
+const lineDxMemo = new WeakMap<ClaimLine, string[]>();
+/** The claim diagnoses a line's pointers reach, in pointer order. */
+function lineDiagnoses(c: Claim, l: ClaimLine): string[] {
+  let d = lineDxMemo.get(l);
+  if (!d) {
+    d = [];
+    for (const p of l.diagnosisPointers) {
+      const x = c.diagnoses[p - 1];
+      if (x !== undefined) d.push(x);
+    }
+    lineDxMemo.set(l, d);
+  }
+  return d;
 }
 
 function unwrap(s: z.ZodType): z.ZodType {
@@ -84,6 +103,73 @@ function buildCatalog(): FieldInfo[] {
   }
   out.push(
     { path: 'line.number', scope: 'line', type: 'number', doc: 'the 1-based position of the line on the claim', get: (_c, _l, i) => i + 1 },
+    {
+      path: 'line.diagnoses',
+      scope: 'line',
+      type: 'list<diagnosis>',
+      doc: "the claim's diagnoses this line points at, in pointer order (pointers to no diagnosis are left out)",
+      get: (c, l) => (l ? lineDiagnoses(c, l) : undefined),
+    },
+    {
+      path: 'line.primaryDiagnosis',
+      scope: 'line',
+      type: 'diagnosis',
+      doc: "the diagnosis the line's first pointer reaches (the line's primary diagnosis)",
+      get: (c, l) => (l && l.diagnosisPointers.length ? c.diagnoses[l.diagnosisPointers[0]! - 1] : undefined),
+    },
+    {
+      path: 'line.discipline',
+      scope: 'line',
+      type: 'text',
+      doc: "the discipline the line's modifier names: PT for GP, OT for GO, SLP for GN (missing without one)",
+      get: (_c, l) => {
+        if (!l) return undefined;
+        for (const m of l.modifiers) if (DISCIPLINE_OF_MODIFIER[m]) return DISCIPLINE_OF_MODIFIER[m];
+        return undefined;
+      },
+    },
+    {
+      path: 'line.disciplineModifiers',
+      scope: 'line',
+      type: 'number',
+      doc: 'how many of GP, GO and GN the line carries (a line belongs to one plan of care)',
+      get: (_c, l) => (l ? l.modifiers.filter((m) => DISCIPLINE_OF_MODIFIER[m]).length : undefined),
+    },
+    {
+      path: 'line.renderedDiscipline',
+      scope: 'line',
+      type: 'text',
+      doc: 'the discipline of who rendered the line: PT for a PT or PTA, OT for an OT or OTA, SLP',
+      get: (_c, l) => (l?.renderedBy ? DISCIPLINE_OF_RENDERER[l.renderedBy] : undefined),
+    },
+    {
+      path: 'line.visitNumber',
+      scope: 'line',
+      type: 'number',
+      doc: "which visit of this claim the line's date of service is: 1 for the earliest date, 2 for the next, …",
+      get: (c, l) => {
+        if (!l) return undefined;
+        const day = l.dateOfService ?? c.dateOfService;
+        const dates = new Set(c.lines.map((x) => x.dateOfService ?? c.dateOfService));
+        let n = 0;
+        for (const d of dates) if (d <= day) n++;
+        return n;
+      },
+    },
+    {
+      path: 'claim.provider.npiValid',
+      scope: 'claim',
+      type: 'boolean',
+      doc: "whether the rendering provider's NPI passes its check digit (missing without an NPI)",
+      get: (c) => (c.provider?.npi ? npiCheckDigitValid(c.provider.npi) : undefined),
+    },
+    {
+      path: 'claim.referringProvider.npiValid',
+      scope: 'claim',
+      type: 'boolean',
+      doc: "whether the referring provider's NPI passes its check digit (missing without an NPI)",
+      get: (c) => (c.referringProvider?.npi ? npiCheckDigitValid(c.referringProvider.npi) : undefined),
+    },
     {
       path: 'claim.patient.age',
       scope: 'claim',

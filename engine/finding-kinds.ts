@@ -27,6 +27,22 @@ export const FINDING_KINDS = {
   'too-many-pointers': { severity: 'error', doc: 'more than 4 diagnosis pointers on a line' },
   'dx-pointer-invalid': { severity: 'error', doc: 'a diagnosis pointer points at no diagnosis on the claim' },
   'no-ruleset': { severity: 'error', doc: 'no version of the payer\'s ruleset covers the date of service' },
+  'units-unverifiable': { severity: 'warning', doc: 'a timed code without documented minutes: its units could not be checked' },
+  'addon-without-primary': { severity: 'error', doc: 'an add-on code billed without its primary code on the same date of service' },
+  'discipline-mismatch': { severity: 'error', doc: 'the line\'s GP/GO/GN disagrees with who rendered it or the provider\'s discipline, or it carries two' },
+  'kx-not-needed': { severity: 'warning', doc: 'KX on a line that does not take the year past the threshold (an attestation the facts do not support)' },
+  'targeted-review-threshold': { severity: 'info', doc: 'the year\'s therapy passes the targeted medical review threshold' },
+  'certification-missing': { severity: 'error', doc: 'the plan of care has not been certified by the physician or NPP' },
+  'certification-expired': { severity: 'error', doc: 'the date of service is past the plan of care\'s certification' },
+  'certification-late': { severity: 'warning', doc: 'the plan of care was certified more than 30 days after the initial treatment' },
+  'progress-report-due': { severity: 'warning', doc: 'a progress report is due (at least every 10 treatment days)' },
+  'invalid-code': { severity: 'error', doc: 'a procedure code not valid on the date of service' },
+  'invalid-diagnosis': { severity: 'error', doc: 'not a billable ICD-10-CM code on the date of service' },
+  'missing-diagnosis': { severity: 'error', doc: 'no diagnosis on the claim, or a line that points at none' },
+  'medical-necessity': { severity: 'error', doc: 'the line\'s diagnoses do not support the procedure under the payer\'s list' },
+  'npi-invalid': { severity: 'error', doc: 'an NPI that fails the check digit' },
+  'timely-filing-exceeded': { severity: 'error', doc: 'the claim is submitted after the payer\'s filing limit for the date of service' },
+  'clinical-review-waived': { severity: 'info', doc: 'the visit falls where the payer waives clinical review (the authorization is still required)' },
 } as const satisfies Record<string, FindingKindInfo>;
 
 export type FindingKind = keyof typeof FINDING_KINDS;

@@ -1,19 +1,28 @@
 // The engine: compiled rulesets + claims → reports. Knows the compiled format and the claim
 // contract, never the rules language's syntax. Browser-safe (no Node built-ins).
+//
+// A claim is judged line by line under the ruleset version in force on each line's date of service:
+// a claim with lines in two versions' windows is evaluated once per version (each on its own
+// lines, with the whole claim visible for per-claim facts such as visits and yearly totals), and
+// the claim-level rules run under the version of the claim's date of service.
 import type { CompiledRuleset } from './compiled.ts';
 import { parseDate } from './dates.ts';
-import { evaluateCompiled, prepareCompiled, type CompiledRuntime } from './runtime-compiled.ts';
-import { evaluateJre, prepareJre, type JreRuntime } from './runtime-jre.ts';
-import type { ClaimReport, Report } from './report.ts';
+import { makeContext } from './context.ts';
+import { prepareCompiled, runCompiled, type CompiledRuntime, type RunResult } from './runtime-compiled.ts';
+import { prepareJre, runJre, type JreRuntime } from './runtime-jre.ts';
+import { buildReport, type ClaimReport, type Report, type ReportPart } from './report.ts';
 import { validateClaim } from './validate.ts';
 import type { Claim } from './claim-schema.ts';
+import { NO_TABLES, type TableProvider } from './tables.ts';
 
-export type { Report, ClaimReport, InvalidReport, Finding, LineReport, RuleTrace, ConditionTrace } from './report.ts';
+export type { Report, ClaimReport, InvalidReport, Finding, LineReport, RuleTrace, ConditionTrace, NotChecked, TableUse, RulesetRef } from './report.ts';
 export type { Claim, ClaimInput } from './claim-schema.ts';
 export { ClaimSchema, claimJsonSchema } from './claim-schema.ts';
 export { validateClaim } from './validate.ts';
 export type { CompiledRuleset } from './compiled.ts';
 export { allocateUnits, unitsForMinutes } from './units.ts';
+export type { TableProvider } from './tables.ts';
+export { NO_TABLES } from './tables.ts';
 
 export type RuntimeName = 'compiled' | 'json-rules-engine';
 
@@ -30,13 +39,28 @@ export interface EvaluateOptions {
   explain?: boolean;
 }
 
+export interface EvaluatorOptions {
+  /** Reference tables the rulesets name (engine/tables.ts); none by default. */
+  tables?: TableProvider;
+}
+
+/** Which version judges which lines of a claim. */
+interface Plan {
+  parts: { entry: Entry; lines: number[]; claimRules: boolean }[];
+  uncovered: number[];
+  why?: string;
+}
+
 /**
- * A set of compiled rulesets a claim can be evaluated against. With one ruleset, every claim uses
- * it; with several, a claim picks by `payer` and date of service among the versions.
+ * A set of compiled rulesets a claim can be evaluated against. With one ruleset id, every claim uses
+ * it; with several, a claim picks by `payer`. Each line is judged under the version in force on its
+ * date of service.
  */
 export class Evaluator {
   private entries: Entry[];
-  constructor(rulesets: readonly CompiledRuleset[]) {
+  readonly tables: TableProvider;
+  constructor(rulesets: readonly CompiledRuleset[], opts: EvaluatorOptions = {}) {
+    this.tables = opts.tables ?? NO_TABLES;
     this.entries = rulesets.map((rs) => ({ rs, from: parseDate(rs.ruleset.effective.from) ?? -Infinity, through: rs.ruleset.effective.through ? (parseDate(rs.ruleset.effective.through) ?? Infinity) : Infinity }));
   }
 
@@ -44,36 +68,70 @@ export class Evaluator {
     return this.entries.map((e) => e.rs);
   }
 
-  private selected = new Map<string, { entry: Entry } | { error: string }>();
+  private versionsOf = new Map<string, Entry[] | { error: string }>();
+  private byDay = new Map<string, Entry | null>();
 
-  /** Picks the ruleset version for a claim (once per payer and date), or says why none applies. */
-  select(claim: Claim): { entry: Entry } | { error: string } {
-    const key = `${claim.payer ?? ''}\u0000${claim.dateOfService}`;
-    let hit = this.selected.get(key);
+  /** The versions of the claim's payer, or why there are none (once per payer). */
+  private versions(claim: Claim): Entry[] | { error: string } {
+    const key = claim.payer ?? '';
+    let hit = this.versionsOf.get(key);
     if (!hit) {
-      hit = this.selectUncached(claim);
-      if (this.selected.size > 10_000) this.selected.clear();
-      this.selected.set(key, hit);
+      const ids = [...new Set(this.entries.map((e) => e.rs.ruleset.id))];
+      const payer = claim.payer ?? (ids.length === 1 ? ids[0] : undefined);
+      if (!payer) hit = { error: `the claim names no payer, and the rulesets given cover ${ids.length} payers (${ids.join(', ')}); add "payer"` };
+      else {
+        const versions = this.entries.filter((e) => e.rs.ruleset.id === payer);
+        hit = versions.length ? versions : { error: `the claim is billed to \`${payer}\`, and no ruleset given has that id (given: ${ids.join(', ')})` };
+      }
+      if (this.versionsOf.size > 10_000) this.versionsOf.clear();
+      this.versionsOf.set(key, hit);
     }
     return hit;
   }
 
-  private selectUncached(claim: Claim): { entry: Entry } | { error: string } {
-    const ids = [...new Set(this.entries.map((e) => e.rs.ruleset.id))];
-    const payer = claim.payer ?? (ids.length === 1 ? ids[0] : undefined);
-    if (!payer) return { error: `the claim names no payer, and the rulesets given cover ${ids.length} payers (${ids.join(', ')}); add "payer"` };
-    const versions = this.entries.filter((e) => e.rs.ruleset.id === payer);
-    if (versions.length === 0) return { error: `the claim is billed to \`${payer}\`, and no ruleset given has that id (given: ${ids.join(', ')})` };
-    return this.pick(versions, claim, payer);
+  /** The version in force on a day (the latest that starts on or before it), once per payer and day. */
+  private versionOn(versions: Entry[], payerKey: string, day: number): Entry | undefined {
+    const key = `${payerKey}\u0000${day}`;
+    let hit = this.byDay.get(key);
+    if (hit === undefined) {
+      hit = versions.filter((e) => e.from <= day && day <= e.through).sort((a, b) => b.from - a.from)[0] ?? null;
+      if (this.byDay.size > 50_000) this.byDay.clear();
+      this.byDay.set(key, hit);
+    }
+    return hit ?? undefined;
   }
 
-  private pick(versions: Entry[], claim: Claim, payer: string): { entry: Entry } | { error: string } {
-    const day = parseDate(claim.dateOfService)!;
-    const hit = versions.filter((e) => e.from <= day && day <= e.through).sort((a, b) => b.from - a.from)[0];
-    if (hit) return { entry: hit };
-    const spans = versions.map((e) => `${e.rs.ruleset.version}: ${e.rs.ruleset.effective.from} to ${e.rs.ruleset.effective.through ?? 'open'}`).join('; ');
-    // The date itself stays out of the message (reports list each line's date; logs must not).
-    return { error: `no version of \`${payer}\` covers the claim's date of service (versions: ${spans})` };
+  private plan(claim: Claim): Plan {
+    const versions = this.versions(claim);
+    const all = claim.lines.map((_, i) => i);
+    if ('error' in versions) return { parts: [], uncovered: all, why: versions.error };
+    const payerKey = claim.payer ?? '';
+    const claimDay = parseDate(claim.dateOfService)!;
+    const claimEntry = this.versionOn(versions, payerKey, claimDay);
+    // The common case: one date of service, or every date under one version.
+    const parts = new Map<Entry, number[]>();
+    const uncovered: number[] = [];
+    for (let i = 0; i < claim.lines.length; i++) {
+      const ld = claim.lines[i]!.dateOfService;
+      const e = ld === undefined || ld === claim.dateOfService ? claimEntry : this.versionOn(versions, payerKey, parseDate(ld) ?? claimDay);
+      if (!e) uncovered.push(i);
+      else {
+        const list = parts.get(e);
+        if (list) list.push(i);
+        else parts.set(e, [i]);
+      }
+    }
+    const ordered = [...parts.entries()].sort((a, b) => a[0].from - b[0].from);
+    // Claim rules run under the version of the claim's date (else the first version used).
+    const claimRulesOn = claimEntry && parts.has(claimEntry) ? claimEntry : claimEntry ?? ordered[0]?.[0];
+    const out: Plan = { parts: ordered.map(([entry, lines]) => ({ entry, lines, claimRules: entry === claimRulesOn })), uncovered };
+    if (claimEntry && !parts.has(claimEntry)) out.parts.push({ entry: claimEntry, lines: [], claimRules: true });
+    if (uncovered.length) {
+      const spans = versions.map((e) => `${e.rs.ruleset.version}: ${e.rs.ruleset.effective.from} to ${e.rs.ruleset.effective.through ?? 'open'}`).join('; ');
+      out.why = `no version of \`${versions[0]!.rs.ruleset.id}\` covers this line's date of service (versions: ${spans})`;
+    }
+    out.parts.sort((a, b) => a.entry.from - b.entry.from);
+    return out;
   }
 
   /** Evaluates one raw claim (already JSON-parsed). Never throws on bad input. */
@@ -87,22 +145,32 @@ export class Evaluator {
   evaluateSync(raw: unknown, opts: { explain?: boolean } = {}): Report {
     const v = validateClaim(raw);
     if (!v.ok) return { claimId: v.claimId, status: 'invalid', errors: v.errors };
-    const sel = this.select(v.claim);
-    if ('error' in sel) return noRuleset(v.claim, sel.error);
-    sel.entry.compiled ??= prepareCompiled(sel.entry.rs);
-    return evaluateCompiled(sel.entry.compiled, v.claim, opts.explain);
+    return this.evaluateClaimSync(v.claim, opts.explain ?? false);
+  }
+
+  evaluateClaimSync(claim: Claim, explain = false): ClaimReport {
+    const plan = this.plan(claim);
+    if (plan.parts.length === 0) return noRuleset(claim, plan.why!);
+    const parts: ReportPart[] = plan.parts.map((p) => {
+      const rt = (p.entry.compiled ??= prepareCompiled(p.entry.rs, this.tables));
+      const ctx = makeContext(rt.prepared, claim);
+      return { ctx, lines: p.lines, claimRules: p.claimRules, ...runCompiled(rt, ctx, p.lines, p.claimRules, explain) };
+    });
+    return buildReport(parts, plan.why ? { lines: plan.uncovered, why: plan.why } : undefined);
   }
 
   async evaluateClaim(claim: Claim, opts: EvaluateOptions = {}): Promise<ClaimReport> {
-    const sel = this.select(claim);
-    if ('error' in sel) return noRuleset(claim, sel.error);
-    const e = sel.entry;
-    if (opts.runtime === 'json-rules-engine') {
-      e.jre ??= prepareJre(e.rs);
-      return evaluateJre(e.jre, claim, opts.explain);
+    if (opts.runtime !== 'json-rules-engine') return this.evaluateClaimSync(claim, opts.explain ?? false);
+    const plan = this.plan(claim);
+    if (plan.parts.length === 0) return noRuleset(claim, plan.why!);
+    const parts: ReportPart[] = [];
+    for (const p of plan.parts) {
+      const rt = (p.entry.jre ??= prepareJre(p.entry.rs, this.tables));
+      const ctx = makeContext(rt.prepared, claim);
+      const res: RunResult = await runJre(rt, ctx, p.lines, p.claimRules, opts.explain ?? false);
+      parts.push({ ctx, lines: p.lines, claimRules: p.claimRules, ...res });
     }
-    e.compiled ??= prepareCompiled(e.rs);
-    return evaluateCompiled(e.compiled, claim, opts.explain);
+    return buildReport(parts, plan.why ? { lines: plan.uncovered, why: plan.why } : undefined);
   }
 }
 
@@ -112,6 +180,7 @@ function noRuleset(claim: Claim, why: string): ClaimReport {
     ruleset: null,
     status: 'errors',
     findings: [{ rule: 'NO-RULESET', kind: 'no-ruleset', severity: 'error', message: why, fix: 'check the payer and the date of service, or add a ruleset version that covers it' }],
-    lines: claim.lines.map((l, i) => ({ line: i + 1, code: l.code, billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset applies, so no unit policy was applied' })),
+    lines: claim.lines.map((l, i) => ({ line: i + 1, code: l.code, dateOfService: l.dateOfService ?? claim.dateOfService, billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset applies, so nothing was checked' })),
+    notChecked: [{ rule: 'NO-RULESET', reason: 'no ruleset applies to this claim, so none of its lines was checked' }],
   };
 }

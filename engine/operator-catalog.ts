@@ -18,9 +18,26 @@ const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
 type Matcher = (code: string) => boolean;
 const matchers = new WeakMap<CodeSetData, Matcher>();
 
+/**
+ * A diagnosis set's membership test: the code as written (M54.50), a prefix pattern (M54.5*), or a
+ * range, which holds the codes between its ends and every code under its upper end.
+ */
+function diagnosisMatcher(set: CodeSetData): Matcher {
+  const exact = new Set(set.codes);
+  const prefixes = set.prefixes ?? [];
+  const ranges = set.ranges;
+  return (code) => {
+    if (exact.has(code)) return true;
+    for (const p of prefixes) if (code.startsWith(p)) return true;
+    for (const [lo, hi] of ranges) if (code >= lo && (code <= hi || code.startsWith(hi))) return true;
+    return false;
+  };
+}
+
 /** A set's membership test, built once per set: a hash lookup, then the ranges. */
 function matcherOf(set: CodeSetData): Matcher {
   let m = matchers.get(set);
+  if (!m && set.kind === 'diagnosis') matchers.set(set, (m = diagnosisMatcher(set)));
   if (!m) {
     const exact = new Set(set.codes);
     const ranges = set.ranges.map(([lo, hi]) => ({ lo, hi, len: lo.length, digits: /^\d+$/.test(lo) && /^\d+$/.test(hi) }));
@@ -78,6 +95,9 @@ export const OPERATORS = {
   hasAny: { dsl: 'has any of', doc: 'the list holds at least one of the values', make: () => (a, b) => list(b).some((v) => list(a).includes(v)) },
   hasAll: { dsl: 'has all of', doc: 'the list holds every one of the values', make: () => (a, b) => list(b).every((v) => list(a).includes(v)) },
   hasNone: { dsl: 'has none of', doc: 'the list holds none of the values', make: () => (a, b) => !list(b).some((v) => list(a).includes(v)) },
+  anyInSet: { dsl: 'has any of', doc: 'at least one item of the list is in the code or diagnosis set', make: (rs) => (a, b) => list(a).some((v) => setHas(setOf(rs, b), v)) },
+  allInSet: { dsl: 'has all of', doc: 'the list is not empty and every item is in the code or diagnosis set', make: (rs) => (a, b) => list(a).length > 0 && list(a).every((v) => setHas(setOf(rs, b), v)) },
+  noneInSet: { dsl: 'has none of', doc: 'no item of the list is in the code or diagnosis set', make: (rs) => (a, b) => !list(a).some((v) => setHas(setOf(rs, b), v)) },
   present: { dsl: 'is present', doc: 'the field has a value', make: () => (a) => a !== undefined && a !== null && a !== '' },
   missing: { dsl: 'is missing', doc: 'the field has no value', make: () => (a) => a === undefined || a === null || a === '' },
   isTrue: { doc: 'the fact is true', make: () => (a) => a === true },
@@ -91,16 +111,27 @@ export type OperatorName = keyof typeof OPERATORS;
 /** The rules language's comparison spellings → operator names. */
 export const COMPARE_OPERATORS: Record<'=' | '!=' | '<' | '<=' | '>' | '>=', OperatorName> = { '=': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
 
-/** The facts a compiled condition may read; the engine implements each (engine/facts.ts). */
+/**
+ * The facts a compiled condition may read; the engine implements each (engine/facts.ts). A fact is
+ * `undefined` when the claim lacks what it needs: the check is then reported as not made.
+ */
 export const FACTS = {
-  field: 'a claim or line field, normalized (params: field)',
+  field: 'a claim or line field, normalized (params: field; outer: read the line the rule checks)',
   expr: 'an arithmetic expression or aggregate (params: expr)',
   unitsAllowed: 'the most units the unit policy allows on this line',
   unitsExpected: 'the fewest units the unit policy expects on this line',
-  kxOver: 'whether this line takes its KX bucket past the yearly threshold (params: threshold in cents)',
-  assistantShare: 'assistant minutes as a share of the line\'s minutes',
+  unitsUnverifiable: 'whether this line is a timed code with no minutes documented',
+  addonWithoutPrimary: 'whether this line is a time-defined add-on code whose primary is not billed on the same date',
+  kxOver: 'whether the allowed amounts accrued this year through this therapy line pass the threshold (params: threshold in cents, fees: fee-schedule table)',
+  kxNotNeeded: 'whether this therapy line stays at or below the yearly threshold (params: threshold, fees)',
+  reviewThreshold: 'whether this is the first therapy line of the claim past the targeted-review threshold in its year (params: threshold, fees)',
+  assistantNeeded: 'whether CQ/CO applies: the assistant furnished the line in whole, or more than the de minimis share of a unit (params: share)',
   ncciBundled: 'column 1 codes on the same day this line is bundled into, without a bypass modifier (params: table)',
-  mueOver: 'units on this line\'s date of service beyond the MUE (params: table)',
-  priorVisits: 'visits before this one that count toward a prior-authorization threshold (params: within)',
+  mueOver: "units on this line (or its date of service) beyond the MUE (params: table)",
+  priorVisits: 'visits before this line\'s visit that count toward a threshold, in its calendar year or (within) its plan of care (params: within, codes, except)',
+  visitLimitOver: 'whether this line\'s visit is past the yearly visit limit (params: limit, codes)',
+  authVisitsOver: 'whether this line\'s visit is past the visits the authorization allows',
+  invalidCode: 'whether the line\'s procedure code is not valid on its date of service (params: table)',
+  invalidDiagnoses: 'the claim\'s diagnoses that are not billable ICD-10-CM codes on the dates of service (params: table)',
 } as const;
 export type FactName = keyof typeof FACTS;

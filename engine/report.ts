@@ -2,9 +2,11 @@
 // and source line; per-line units; an explanation trace on request. Built the same way from either
 // runtime's list of fired rules, so both runtimes produce byte-identical reports.
 import type { Claim } from './claim-schema.ts';
-import type { CompiledRule, CompiledRuleset } from './compiled.ts';
-import { FACT_IMPLS, type ClaimContext } from './context.ts';
+import type { CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
+import { evalCondition3, type ClaimContext } from './context.ts';
+import { FACT_IMPLS, kxTotals } from './facts.ts';
 import { explainUnits } from './units.ts';
+import { formatDate } from './dates.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import type { Severity } from './severity.ts';
 
@@ -38,6 +40,8 @@ export interface LineReport {
 export interface NotChecked {
   /** 1-based line, when it concerns one line. */
   line?: number;
+  /** 1-based lines, when it concerns several for the same reason. */
+  lines?: number[];
   /** The rule id (or built-in check) that could not run. */
   rule: string;
   /** Why, in a biller's words: "no minutes documented", "no ruleset version covers 2027-01-04", … */
@@ -145,34 +149,85 @@ function fill(template: string, ctx: ClaimContext, f: Fired, modifier: string | 
   return out;
 }
 
+const paramsMemo = new WeakMap<CompiledRule, Map<string, Record<string, unknown>>>();
+
+/** The params of the first condition of a rule that reads `fact` (for placeholders that repeat it). */
+function paramsOf(rule: CompiledRule, fact: string): Record<string, unknown> {
+  let m = paramsMemo.get(rule);
+  if (!m) paramsMemo.set(rule, (m = new Map()));
+  let p = m.get(fact);
+  if (!p) {
+    const find = (c: Condition): Record<string, unknown> | undefined => {
+      if ('all' in c) return c.all.map(find).find(Boolean);
+      if ('any' in c) return c.any.map(find).find(Boolean);
+      if ('not' in c) return find(c.not);
+      return c.fact === fact ? (c.params ?? {}) : undefined;
+    };
+    p = find(rule.conditions) ?? { table: rule.event.params.rule };
+    m.set(fact, p);
+  }
+  return p;
+}
+
+/** Cents as dollars for a biller: $2,512.40. */
+export function dollars(cents: number): string {
+  const s = (Math.abs(cents) / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${cents < 0 ? '-' : ''}$${s}`;
+}
+
 function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string | undefined): string {
   const line = f.line;
   const l = line === undefined ? undefined : ctx.claim.lines[line];
-  const table = { table: f.rule.event.params.rule };
-  {
-    switch (key) {
-      case 'code':
-        return l?.code ?? '';
-      case 'units':
-        return String(l?.units ?? '');
-      case 'line':
-        return line === undefined ? '' : String(line + 1);
-      case 'modifier':
-        return modifier ?? '';
-      case 'modifiers':
-        return orList(f.rule.event.params.modifiers ?? []);
-      case 'unitsAllowed':
-        return String(line === undefined ? '' : (ctx.units[line]?.allowed ?? ''));
-      case 'unitsExpected':
-        return String(line === undefined ? '' : (ctx.units[line]?.min ?? ''));
-      case 'ncciBundled':
-        return orList((FACT_IMPLS.ncciBundled(ctx, line, table) as string[]) ?? []);
-      case 'mueOver':
-        return String(FACT_IMPLS.mueOver(ctx, line, table));
-      default:
-        return `{${key}}`;
+  const rule = f.rule;
+  switch (key) {
+    case 'code':
+      return l?.code ?? '';
+    case 'units':
+      return String(l?.units ?? '');
+    case 'line':
+      return line === undefined ? '' : String(line + 1);
+    case 'date':
+      return line === undefined ? '' : formatDate(ctx.days[line]!);
+    case 'modifier':
+      return modifier ?? '';
+    case 'modifiers':
+      return orList(rule.event.params.modifiers ?? []);
+    case 'unitsAllowed':
+      return String(line === undefined ? '' : (ctx.units[line]?.allowed ?? ''));
+    case 'unitsExpected':
+      return String(line === undefined ? '' : (ctx.units[line]?.min ?? ''));
+    case 'unitsExplained':
+      return line === undefined ? '' : explainUnits(ctx.units[line]!);
+    case 'ncciBundled':
+      return orList((FACT_IMPLS.ncciBundled(ctx, line, paramsOf(rule, 'ncciBundled'), line) as string[] | undefined) ?? []);
+    case 'mueOver':
+      return String(FACT_IMPLS.mueOver(ctx, line, paramsOf(rule, 'mueOver'), line) ?? '');
+    case 'kxTotal': {
+      const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
+      const t = line === undefined ? undefined : kxTotals(ctx, paramsOf(rule, fact)['fees'] as string | undefined)[line];
+      return t === undefined ? '' : dollars(t);
     }
+    case 'threshold': {
+      const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
+      return dollars(Number(paramsOf(rule, fact)['threshold'] ?? 0));
+    }
+    case 'visitNumber': {
+      const fact = ['visitLimitOver', 'priorVisits'].find((x) => hasFact(rule.conditions, x)) ?? 'priorVisits';
+      const prior = FACT_IMPLS.priorVisits(ctx, line, paramsOf(rule, fact), line);
+      return typeof prior === 'number' && prior < Number.MAX_SAFE_INTEGER ? String(prior + 1) : '';
+    }
+    case 'invalidDiagnoses':
+      return orList([...((FACT_IMPLS.invalidDiagnoses(ctx, line, paramsOf(rule, 'invalidDiagnoses'), line) as string[] | undefined) ?? [])]).replace(/ or /, ' and ');
+    default:
+      return `{${key}}`;
   }
+}
+
+function hasFact(c: Condition, fact: string): boolean {
+  if ('all' in c) return c.all.some((x) => hasFact(x, fact));
+  if ('any' in c) return c.any.some((x) => hasFact(x, fact));
+  if ('not' in c) return hasFact(c.not, fact);
+  return c.fact === fact;
 }
 
 /** What a trace shows instead of a value that is patient identity or an authorization number. */
@@ -247,18 +302,121 @@ export function statusOf(findings: readonly Finding[]): ClaimReport['status'] {
   return 'clean';
 }
 
-/** Assembles the report for one claim from the rules that fired. */
-export function buildReport(ctx: ClaimContext, fired: Fired[], explain?: RuleTrace[]): ClaimReport {
-  const findings = fired.map((f) => findingOf(ctx, f)).sort(compareFindings);
-  const lines: LineReport[] = ctx.claim.lines.map((l, i) => ({
-    line: i + 1,
-    code: l.code,
-    billedUnits: l.units ?? null,
-    expectedUnits: ctx.units[i]!.expected,
-    explanation: explainUnits(ctx.units[i]!),
-  }));
-  const rs = ctx.p.rs.ruleset;
-  const report: ClaimReport = { claimId: ctx.claim.id, ruleset: { id: rs.id, version: rs.version }, status: statusOf(findings), findings, lines };
-  if (explain) report.explain = explain.sort((a, b) => cmp(a.rule, b.rule) || (a.line ?? 0) - (b.line ?? 0));
+/** The evaluation of a claim's lines under one ruleset version (a claim may span several). */
+export interface ReportPart {
+  ctx: ClaimContext;
+  /** The lines this version judges (0-based, ascending). */
+  lines: readonly number[];
+  /** Whether this version judged the claim-level rules (the version of the claim's date of service). */
+  claimRules: boolean;
+  fired: Fired[];
+  unknown: Fired[];
+  traces?: RuleTrace[];
+}
+
+function refOf(rs: CompiledRuleset): RulesetRef {
+  const r: RulesetRef = { id: rs.ruleset.id, version: rs.ruleset.version };
+  if (rs.ruleset.hash) r.hash = rs.ruleset.hash;
+  return r;
+}
+
+function linesText(lines: number[]): string {
+  return lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
+}
+
+/** What could not be checked on a part: undecidable rules, and lines the unit policy does not cover. */
+function notCheckedOf(part: ReportPart, out: Map<string, NotChecked>): void {
+  const { ctx } = part;
+  const add = (rule: string, reason: string, line: number | undefined) => {
+    const key = `${rule}\u0000${reason}`;
+    const hit = out.get(key);
+    if (!hit) {
+      const n: NotChecked = { rule, reason };
+      if (line !== undefined) n.line = line + 1;
+      out.set(key, n);
+    } else if (line !== undefined) {
+      const lines = hit.lines ?? (hit.line !== undefined ? [hit.line] : []);
+      if (!lines.includes(line + 1)) lines.push(line + 1);
+      delete hit.line;
+      hit.lines = lines;
+    }
+  };
+  for (const u of part.unknown) {
+    const missing = new Set<string>();
+    evalCondition3(ctx, u.rule.conditions, u.line, missing);
+    // Units the policy could not compute are explained on the line (no minutes, or a code the
+    // policy does not name); they are not repeated here.
+    if ([...missing].every((m) => m === 'unitsAllowed' || m === 'unitsExpected')) continue;
+    const what = [...missing].sort().map(describeMissing).join('; ');
+    add(u.rule.event.params.rule, `needs ${what || 'a value the claim does not give'}`, u.line);
+  }
+  const units = ctx.p.rs.units;
+  for (const i of part.lines) {
+    const n = ctx.units[i]!.note;
+    if (n.kind === 'other' && !n.noMinutes) {
+      if (units) add(units.rule, `${n.code} is not a timed or untimed code in this payer's unit policy, so its units were not checked`, i);
+      else add('units', `this ruleset has no unit policy, so units were not checked`, undefined);
+    }
+  }
+}
+
+/** A missing value in a biller's words: the field and what it is. */
+function describeMissing(name: string): string {
+  const FACT_WORDS: Record<string, string> = {
+    kxOver: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
+    kxNotNeeded: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
+    reviewThreshold: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
+    priorVisits: 'the visits before this claim (history.visitsThisYear, or history.visitsThisEpisode and history.episodeStart)',
+    visitLimitOver: 'the visits earlier this year (history.visitsThisYear)',
+    authVisitsOver: "the authorization's visits, visits used and dates (priorAuthorization.visits, visitsUsed, from, to)",
+    assistantNeeded: 'the line\'s treatment minutes (to compare the assistant\'s minutes with)',
+    ncciBundled: 'an NCCI release that covers the date of service and these codes',
+    mueOver: 'an MUE release that covers the date of service and this code',
+    invalidCode: 'a procedure-code release that covers the date of service and this code',
+    invalidDiagnoses: 'an ICD-10-CM release that covers the date of service',
+  };
+  return FACT_WORDS[name] ?? `\`${name.replace(/^(claim|line)\./, '')}\``;
+}
+
+/** Assembles the report for one claim from the evaluation of its parts (one per ruleset version). */
+export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly number[]; why: string }): ClaimReport {
+  const first = parts[0]!;
+  const claim = first.ctx.claim;
+  const findings: Finding[] = [];
+  for (const part of parts) for (const f of part.fired) findings.push(findingOf(part.ctx, f));
+  const byLine: (ReportPart | undefined)[] = new Array(claim.lines.length);
+  for (const part of parts) for (const i of part.lines) byLine[i] = part;
+  const multi = parts.length > 1;
+  const lines: LineReport[] = claim.lines.map((l, i) => {
+    const part = byLine[i];
+    const day = first.ctx.days[i]!;
+    if (!part) {
+      return { line: i + 1, code: l.code, dateOfService: formatDate(day), billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset version covers this date of service, so nothing was checked' };
+    }
+    const u = part.ctx.units[i]!;
+    const r: LineReport = { line: i + 1, code: l.code, dateOfService: formatDate(day), billedUnits: l.units ?? null, expectedUnits: u.expected, explanation: explainUnits(u) };
+    if (multi) r.version = part.ctx.p.rs.ruleset.version;
+    return r;
+  });
+  const notChecked = new Map<string, NotChecked>();
+  if (uncovered && uncovered.lines.length) {
+    for (const i of uncovered.lines) findings.push({ rule: 'NO-RULESET', kind: 'no-ruleset', severity: 'error', message: uncovered.why, line: i + 1, code: claim.lines[i]!.code, fix: 'check the payer and the date of service, or add a ruleset version that covers it' });
+    notChecked.set('NO-RULESET', { rule: 'NO-RULESET', lines: uncovered.lines.map((i) => i + 1), reason: `no ruleset version covers the date of service of ${linesText(uncovered.lines.map((i) => i + 1))}` });
+  }
+  for (const part of parts) notCheckedOf(part, notChecked);
+  findings.sort(compareFindings);
+  const claimPart = parts.find((p) => p.claimRules) ?? first;
+  const report: ClaimReport = { claimId: claim.id, ruleset: refOf(claimPart.ctx.p.rs), status: statusOf(findings), findings, lines };
+  if (multi) report.versions = parts.map((p) => refOf(p.ctx.p.rs));
+  if (notChecked.size) {
+    const list = [...notChecked.values()];
+    for (const n of list) if (n.lines?.length === 1) ((n.line = n.lines[0]), delete n.lines);
+    report.notChecked = list.sort((a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
+  }
+  const used = new Map<string, TableUse>();
+  for (const part of parts) for (const [k, u] of part.ctx.tablesUsed ?? []) if (!used.has(k)) used.set(k, u);
+  if (used.size) report.tables = [...used.values()].sort((a, b) => cmp(a.table, b.table) || cmp(a.release, b.release));
+  const traces = parts.flatMap((p) => p.traces ?? []);
+  if (parts.some((p) => p.traces)) report.explain = traces.sort((a, b) => cmp(a.rule, b.rule) || (a.line ?? 0) - (b.line ?? 0));
   return report;
 }

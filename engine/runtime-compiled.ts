@@ -1,14 +1,17 @@
 // The compiled runtime (default): each compiled rule's conditions turned once into plain closures.
-// Same operators and facts as the json-rules-engine runtime; no promises, no JSON paths.
+// Same operators and facts as the json-rules-engine runtime; no promises, no JSON paths. Closures
+// take (context, line, outer): `outer` is the line the rule checks (for `this.` and `per day`).
 import type { CompiledRule, CompiledRuleset, Condition, ExprData } from './compiled.ts';
-import { FACT_IMPLS, evalExpr, makeContext, prepareOperators, resolveValue, type ClaimContext, type Prepared } from './context.ts';
+import { evalExpr, prepare, resolveValue, type ClaimContext, type Prepared } from './context.ts';
+import { FACT_IMPLS } from './facts.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
-import { buildReport, sourceOf, withholdPhi, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
-import type { Claim } from './claim-schema.ts';
+import { sourceOf, withholdPhi, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
+import type { TableProvider } from './tables.ts';
 
-type Test = (ctx: ClaimContext, line: number | undefined) => boolean;
-type Value = (ctx: ClaimContext, line: number | undefined) => unknown;
+/** A condition in three values: 0 false, 1 true, 2 unknown (a value it needed is missing). */
+type Test = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => 0 | 1 | 2;
+type Value = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => unknown;
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
@@ -18,29 +21,31 @@ function compileExpr(p: Prepared, e: ExprData): Value {
     const v = e.lit;
     return () => v;
   }
-  if ('field' in e) return fieldReader(e.field) ?? (() => undefined);
+  if ('field' in e) return fieldReader(e.field, !!e.outer) ?? (() => undefined);
   if ('arith' in e) {
     // Dates with months, and anything unusual, go through the shared interpreter.
-    if (e.unit === 'months') return (ctx, i) => evalExpr(ctx, e, i);
+    if (e.unit === 'months') return (ctx, i, o) => evalExpr(ctx, e, i, o);
     const l = compileExpr(p, e.left);
     const r = compileExpr(p, e.right);
     const op = e.arith;
-    return (ctx, i) => {
-      const a = l(ctx, i);
-      const b = r(ctx, i);
+    return (ctx, i, o) => {
+      const a = l(ctx, i, o);
+      const b = r(ctx, i, o);
       if (!isNum(a) || !isNum(b)) return undefined;
       return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : b === 0 ? undefined : a / b;
     };
   }
+  // Visits (distinct dates) and per-day aggregates are rare: the shared interpreter runs them.
+  if (e.over === 'visits' || e.per === 'day') return (ctx, i, o) => evalExpr(ctx, e, i, o);
   const f = FIELD_BY_PATH.get(e.over);
   const overLines = e.over === 'lines' || (f !== undefined && f.scope === 'line' && !f.type.startsWith('list<'));
   if (!overLines) {
     // An aggregate over a list field of the claim or the line (`count(claim.diagnoses)`).
-    const list = fieldReader(e.over);
-    if (!list) return (ctx, i) => evalExpr(ctx, e, i);
+    const list = fieldReader(e.over, false);
+    if (!list) return (ctx, i, o) => evalExpr(ctx, e, i, o);
     const agg = e.agg;
-    return (ctx, i) => {
-      const v = list(ctx, i);
+    return (ctx, i, o) => {
+      const v = list(ctx, i, o);
       const xs = Array.isArray(v) ? v : [];
       if (agg === 'count') return xs.length;
       let sum = 0;
@@ -53,19 +58,20 @@ function compileExpr(p: Prepared, e: ExprData): Value {
       return agg === 'sum' ? sum : best;
     };
   }
+  // `where` keeps the lines its condition holds for (unknown is not kept), as evalExpr does.
   const where = e.where ? compileCondition(p, e.where) : undefined;
-  const read = e.over === 'lines' ? undefined : fieldReader(e.over);
+  const read = e.over === 'lines' ? undefined : fieldReader(e.over, false);
   const agg = e.agg;
-  return (ctx) => {
+  return (ctx, _i, o) => {
     let count = 0;
     let sum = 0;
     let best: number | undefined;
     const n = ctx.claim.lines.length;
     for (let j = 0; j < n; j++) {
-      if (where && !where(ctx, j)) continue;
+      if (where && where(ctx, j, o) !== 1) continue;
       count++;
       if (!read) continue;
-      const v = read(ctx, j);
+      const v = read(ctx, j, o);
       if (!isNum(v)) continue;
       sum += v;
       if (best === undefined || (agg === 'max' ? v > best : v < best)) best = v;
@@ -74,68 +80,94 @@ function compileExpr(p: Prepared, e: ExprData): Value {
   };
 }
 
-function fieldReader(path: string): Value | undefined {
+function fieldReader(path: string, outer: boolean): Value | undefined {
   const field = FIELD_BY_PATH.get(path);
   if (!field) return undefined;
   const get = field.get;
-  return field.scope === 'line' ? (ctx, i) => (i === undefined ? undefined : get(ctx.claim, ctx.claim.lines[i], i)) : (ctx, i) => get(ctx.claim, undefined, i ?? -1);
+  if (field.scope !== 'line') return (ctx, i) => get(ctx.claim, undefined, i ?? -1);
+  return outer ? (ctx, _i, o) => (o === undefined ? undefined : get(ctx.claim, ctx.claim.lines[o], o)) : (ctx, i) => (i === undefined ? undefined : get(ctx.claim, ctx.claim.lines[i], i));
 }
 
 /** A fact of a condition as a closure: fields and expressions compiled, other facts from the table. */
 function compileFact(p: Prepared, fact: FactName, params: Record<string, unknown>): Value {
   if (fact === 'field') {
-    const r = fieldReader(String(params['field']));
+    const r = fieldReader(String(params['field']), !!params['outer']);
     if (r) return r;
   }
   if (fact === 'expr') return compileExpr(p, params['expr'] as ExprData);
   const impl = FACT_IMPLS[fact];
-  return (ctx, i) => impl(ctx, i, params);
+  return (ctx, i, o) => impl(ctx, i, params, o);
 }
 
+/** Operators whose answer does not depend on the value being known (context.ts TOTAL_OPERATORS). */
+const TOTAL = new Set(['present', 'missing']);
+
+/** A condition as a three-valued closure; the same meaning as context.ts `evalCondition3`. */
 function compileCondition(p: Prepared, c: Condition): Test {
   if ('all' in c) {
     const parts = c.all.map((x) => compileCondition(p, x));
     if (parts.length === 1) return parts[0]!;
-    return (ctx, i) => {
-      for (const t of parts) if (!t(ctx, i)) return false;
-      return true;
+    return (ctx, i, o) => {
+      let r: 0 | 1 | 2 = 1;
+      for (const t of parts) {
+        const x = t(ctx, i, o);
+        if (x === 0) return 0;
+        if (x === 2) r = 2;
+      }
+      return r;
     };
   }
   if ('any' in c) {
     const parts = c.any.map((x) => compileCondition(p, x));
-    if (parts.length === 0) return () => true;
-    return (ctx, i) => {
-      for (const t of parts) if (t(ctx, i)) return true;
-      return false;
+    if (parts.length === 0) return () => 1;
+    return (ctx, i, o) => {
+      let r: 0 | 1 | 2 = 0;
+      for (const t of parts) {
+        const x = t(ctx, i, o);
+        if (x === 1) return 1;
+        if (x === 2) r = 2;
+      }
+      return r;
     };
   }
   if ('not' in c) {
     const inner = compileCondition(p, c.not);
-    return (ctx, i) => !inner(ctx, i);
+    return (ctx, i, o) => {
+      const x = inner(ctx, i, o);
+      return x === 2 ? 2 : x === 1 ? 0 : 1;
+    };
   }
   const op = p.ops[c.operator as OperatorName];
   const params = c.params ?? {};
   const fact = compileFact(p, c.fact as FactName, params);
   const v = c.value;
+  const total = TOTAL.has(c.operator);
   // Set membership binds the set's matcher once, instead of looking the set up per test.
   const setName = (v as { set?: unknown } | null)?.set;
   if ((c.operator === 'inSet' || c.operator === 'notInSet') && typeof setName === 'string') {
     const has = setMatcher(p.rs, setName);
-    return c.operator === 'inSet'
-      ? (ctx, i) => {
-          const x = fact(ctx, i);
-          return typeof x === 'string' && has(x);
-        }
-      : (ctx, i) => {
-          const x = fact(ctx, i);
-          return typeof x === 'string' && !has(x);
-        };
+    const want = c.operator === 'inSet';
+    return (ctx, i, o) => {
+      const x = fact(ctx, i, o);
+      if (x === undefined) return 2;
+      return typeof x === 'string' && has(x) === want ? 1 : 0;
+    };
   }
   if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === 'string') {
     const rf = compileFact(p, (v as { fact: FactName }).fact, (v as { params?: Record<string, unknown> }).params ?? {});
-    return (ctx, i) => op(fact(ctx, i), rf(ctx, i));
+    return (ctx, i, o) => {
+      const a = fact(ctx, i, o);
+      if (a === undefined && !total) return 2;
+      const b = rf(ctx, i, o);
+      if (b === undefined && !total) return 2;
+      return op(a, b) ? 1 : 0;
+    };
   }
-  return (ctx, i) => op(fact(ctx, i), v);
+  if (total) return (ctx, i, o) => (op(fact(ctx, i, o), v) ? 1 : 0);
+  return (ctx, i, o) => {
+    const a = fact(ctx, i, o);
+    return a === undefined ? 2 : op(a, v) ? 1 : 0;
+  };
 }
 
 interface CompiledRuleFn {
@@ -149,8 +181,8 @@ export interface CompiledRuntime {
   rules: CompiledRuleFn[];
 }
 
-export function prepareCompiled(rs: CompiledRuleset): CompiledRuntime {
-  const prepared: Prepared = { rs, ops: prepareOperators(rs) };
+export function prepareCompiled(rs: CompiledRuleset, tables?: TableProvider): CompiledRuntime {
+  const prepared = prepare(rs, tables);
   return { prepared, rules: rs.rules.map((rule) => ({ rule, test: compileCondition(prepared, rule.conditions), line: rule.event.params.scope === 'line' })) };
 }
 
@@ -165,7 +197,7 @@ export function traceConditions(ctx: ClaimContext, c: Condition, line: number | 
     return rs.length === 0 || rs.some(Boolean);
   }
   if ('not' in c) return !traceConditions(ctx, c.not, line, out);
-  const actual = FACT_IMPLS[c.fact as FactName](ctx, line, c.params ?? {});
+  const actual = FACT_IMPLS[c.fact as FactName](ctx, line, c.params ?? {}, line);
   const expected = resolveValue(ctx, c.value, line);
   const result = ctx.p.ops[c.operator as OperatorName](actual, expected);
   const t: ConditionTrace = { name: c.name, fact: c.fact, operator: c.operator, expected, actual, result };
@@ -176,25 +208,39 @@ export function traceConditions(ctx: ClaimContext, c: Condition, line: number | 
   return result;
 }
 
-export function evaluateCompiled(rt: CompiledRuntime, claim: Claim, explain = false): ClaimReport {
-  const ctx = makeContext(rt.prepared, claim);
+/** What the runtimes return: rules that fired, rules that could not be decided, and traces. */
+export interface RunResult {
+  fired: Fired[];
+  /** Rules whose condition needed a value the claim lacks (reported as not checked). */
+  unknown: Fired[];
+  traces?: RuleTrace[];
+}
+
+/**
+ * Runs the rules on a claim: line rules on `lines` (the lines judged under this version), claim
+ * rules when `claimRules`. A rule fires when its condition is true; when it depends on a missing
+ * value it is "unknown". Results come in rule order, then line order.
+ */
+export function runCompiled(rt: CompiledRuntime, ctx: ClaimContext, lines: readonly number[], claimRules: boolean, explain: boolean): RunResult {
   const fired: Fired[] = [];
+  const unknown: Fired[] = [];
   const traces: RuleTrace[] | undefined = explain ? [] : undefined;
-  const n = claim.lines.length;
   for (const r of rt.rules) {
-    const lines = r.line ? n : 1;
-    for (let k = 0; k < lines; k++) {
-      const line = r.line ? k : undefined;
-      let ok: boolean;
+    if (!r.line && !claimRules) continue;
+    const count = r.line ? lines.length : 1;
+    for (let k = 0; k < count; k++) {
+      const line = r.line ? lines[k] : undefined;
+      const x = r.test(ctx, line, line);
+      if (x === 1) fired.push({ rule: r.rule, line });
+      else if (x === 2) unknown.push({ rule: r.rule, line });
       if (traces) {
         const conditions: ConditionTrace[] = [];
-        ok = traceConditions(ctx, r.rule.conditions, line, conditions);
-        const t: RuleTrace = { rule: r.rule.name, fired: ok, conditions };
+        traceConditions(ctx, r.rule.conditions, line, conditions);
+        const t: RuleTrace = { rule: r.rule.name, fired: x === 1, conditions };
         if (line !== undefined) t.line = line + 1;
         traces.push(t);
-      } else ok = r.test(ctx, line);
-      if (ok) fired.push({ rule: r.rule, line });
+      }
     }
   }
-  return buildReport(ctx, fired, traces);
+  return traces ? { fired, unknown, traces } : { fired, unknown };
 }

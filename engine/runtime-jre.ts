@@ -4,9 +4,12 @@
 import { Engine, type RuleResult } from 'json-rules-engine';
 import type { Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset } from './compiled.ts';
-import { FACT_IMPLS, makeContext, prepareOperators, type ClaimContext, type Prepared } from './context.ts';
+import { evalCondition3, prepare, type ClaimContext, type Prepared } from './context.ts';
+import type { RunResult } from './runtime-compiled.ts';
+import { FACT_IMPLS } from './facts.ts';
 import { FACTS, type FactName } from './operator-catalog.ts';
-import { buildReport, sourceOf, withholdPhi, type ClaimReport, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
+import { sourceOf, withholdPhi, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
+import type { TableProvider } from './tables.ts';
 
 export interface JreRuntime {
   prepared: Prepared;
@@ -29,7 +32,8 @@ function makeEngine(p: Prepared, rules: CompiledRule[]): Engine {
       async (params, almanac) => {
         const ctx = (await almanac.factValue(CTX)) as ClaimContext;
         const line = (await almanac.factValue(LINE)) as number;
-        return FACT_IMPLS[name](ctx, line < 0 ? undefined : line, (params ?? {}) as Record<string, unknown>);
+        const l = line < 0 ? undefined : line;
+        return FACT_IMPLS[name](ctx, l, (params ?? {}) as Record<string, unknown>, l);
       },
       { cache: false },
     );
@@ -38,8 +42,8 @@ function makeEngine(p: Prepared, rules: CompiledRule[]): Engine {
   return engine;
 }
 
-export function prepareJre(rs: CompiledRuleset): JreRuntime {
-  const prepared: Prepared = { rs, ops: prepareOperators(rs) };
+export function prepareJre(rs: CompiledRuleset, tables?: TableProvider): JreRuntime {
+  const prepared = prepare(rs, tables);
   return {
     prepared,
     claimEngine: makeEngine(prepared, rs.rules.filter((r) => r.event.params.scope !== 'line')),
@@ -75,31 +79,44 @@ function collect(ctx: ClaimContext, c: JreCondition | undefined, out: ConditionT
   out.push(withholdPhi(t, c.value));
 }
 
-export async function evaluateJre(rt: JreRuntime, claim: Claim, explain = false): Promise<ClaimReport> {
-  const ctx = makeContext(rt.prepared, claim);
+/** Runs the rules on a claim, as runCompiled does: line rules on `lines`, claim rules when `claimRules`. */
+export async function runJre(rt: JreRuntime, ctx: ClaimContext, lines: readonly number[], claimRules: boolean, explain: boolean): Promise<RunResult> {
   const fired: Fired[] = [];
+  const unknown: Fired[] = [];
   const traces: RuleTrace[] | undefined = explain ? [] : undefined;
   const take = (results: RuleResult[], line: number | undefined) => {
     for (const r of results) {
       const rule = rt.byName.get(String(r.name))!;
-      if (r.result) fired.push({ rule, line });
+      // json-rules-engine answers in two values; a condition that hinged on a missing value is
+      // neither fired nor passed: the shared three-valued evaluation says which it was.
+      let ok = r.result === true;
+      const three = evalCondition3(ctx, rule.conditions, line, new Set());
+      if (three === undefined) {
+        ok = false;
+        unknown.push({ rule, line });
+      } else if (three !== ok) throw new Error(`json-rules-engine and the three-valued evaluation disagree on ${rule.name}`);
+      if (ok) fired.push({ rule, line });
       if (traces) {
         const conditions: ConditionTrace[] = [];
         collect(ctx, (r as unknown as { conditions: JreCondition }).conditions, conditions);
-        const t: RuleTrace = { rule: rule.name, fired: r.result === true, conditions };
+        const t: RuleTrace = { rule: rule.name, fired: ok, conditions };
         if (line !== undefined) t.line = line + 1;
         traces.push(t);
       }
     }
   };
-  const claimRun = await rt.claimEngine.run({ [CTX]: ctx, [LINE]: -1 });
-  take([...claimRun.results, ...claimRun.failureResults], undefined);
-  for (let i = 0; i < claim.lines.length; i++) {
+  if (claimRules) {
+    const claimRun = await rt.claimEngine.run({ [CTX]: ctx, [LINE]: -1 });
+    take([...claimRun.results, ...claimRun.failureResults], undefined);
+  }
+  for (const i of lines) {
     const run = await rt.lineEngine.run({ [CTX]: ctx, [LINE]: i });
     take([...run.results, ...run.failureResults], i);
   }
-  // Order fired rules as the compiled runtime does: rule order, then line.
+  // Order results as the compiled runtime does: rule order, then line.
   const order = new Map(rt.prepared.rs.rules.map((r, i) => [r.name, i]));
-  fired.sort((a, b) => order.get(a.rule.name)! - order.get(b.rule.name)! || (a.line ?? -1) - (b.line ?? -1));
-  return buildReport(ctx, fired, traces);
+  const byRule = (a: Fired, b: Fired) => order.get(a.rule.name)! - order.get(b.rule.name)! || (a.line ?? -1) - (b.line ?? -1);
+  fired.sort(byRule);
+  unknown.sort(byRule);
+  return traces ? { fired, unknown, traces } : { fired, unknown };
 }

@@ -10,6 +10,18 @@ export interface UnitPolicy {
   method: 'total-time' | 'per-code';
   minutesPerUnit: number;
   minimumMinutes: number;
+  /** Time-defined code pairs (97129 + 97130, …), counted on their own minutes. */
+  pairs?: readonly UnitPair[];
+}
+
+/** A primary code for an initial period of time, and an add-on code for each period after it. */
+export interface UnitPair {
+  primary: string;
+  addon: string;
+  first: number;
+  firstMinimum: number;
+  each: number;
+  eachMinimum: number;
 }
 
 export const CMS_POLICY: UnitPolicy = { method: 'total-time', minutesPerUnit: 15, minimumMinutes: 8 };
@@ -20,7 +32,7 @@ export function unitsForMinutes(minutes: number, p: Pick<UnitPolicy, 'minutesPer
   return Math.floor((minutes - p.minimumMinutes) / p.minutesPerUnit) + 1;
 }
 
-export type UnitClass = 'timed' | 'untimed' | 'other';
+export type UnitClass = 'timed' | 'untimed' | 'other' | 'pair';
 
 export interface UnitLine {
   /** Position on the claim (0-based); also its position in the list given to allocateUnits. */
@@ -31,6 +43,9 @@ export interface UnitLine {
   billed?: number | undefined;
   /** Lines are grouped by date of service (a day number). */
   day: number;
+  /** For `pair` lines: which pair of the policy, and whether the line is its add-on. */
+  pair?: number;
+  addon?: boolean;
 }
 
 export interface LineUnits {
@@ -51,6 +66,7 @@ export interface LineUnits {
 
 export type UnitsNote =
   | { kind: 'untimed'; code: string }
+  | { kind: 'pair'; code: string; minutes: number; primary: string; primaryUnits: number; addon: string; addonUnits: number }
   | { kind: 'other'; code: string; noMinutes: boolean }
   | { kind: 'per-code'; code: string; minutes: number }
   | { kind: 'total'; code: string; minutes: number; total: number; totalUnits: number; base: number; remainder: number; tie: boolean };
@@ -61,8 +77,12 @@ export function explainUnits(u: LineUnits): string {
   switch (n.kind) {
     case 'untimed':
       return `${n.code}: untimed, 1 unit; its minutes do not count toward timed units`;
+    case 'pair':
+      return `${n.primary} and ${n.addon} together: ${n.minutes} min → ${n.primary} ×${n.primaryUnits}${n.addonUnits ? ` + ${n.addon} ×${n.addonUnits}` : ''}`;
     case 'other':
-      return `${n.code}: ${n.noMinutes ? 'timed code with no minutes documented' : "not a timed or untimed code in this payer's unit policy"}; billed units taken as billed`;
+      return n.noMinutes
+        ? `${n.code}: no treatment minutes given, so its units could not be checked`
+        : `${n.code}: not a timed or untimed code in this payer's unit policy, so its units were not checked`;
     case 'per-code':
       return `${n.code}: ${n.minutes} min → ${plural(u.expected, 'unit')} (each timed code on its own minutes)`;
     case 'total': {
@@ -84,8 +104,13 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
   // Timed lines with minutes, grouped by day; most claims have one day, so no map unless needed.
   let firstDay: UnitLine[] | undefined;
   let byDay: Map<number, UnitLine[]> | undefined;
+  let pairLines: UnitLine[] | undefined;
   for (let k = 0; k < lines.length; k++) {
     const l = lines[k]!;
+    if (l.cls === 'pair') {
+      (pairLines ??= []).push(l);
+      continue;
+    }
     if (l.cls === 'untimed') {
       out[k] = { index: l.index, min: 1, max: 1, allowed: 1, expected: 1, governed: true, note: { kind: 'untimed', code: l.code } };
     } else if (l.cls === 'other' || l.minutes === undefined) {
@@ -105,6 +130,44 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
     const res = policy.method === 'per-code' ? perCode(day, policy) : totalTime(day, policy);
     // INVARIANT: a line's `index` is its position in `lines`.
     for (const r of res) out[r.index] = r;
+  }
+  if (pairLines) for (const r of timeDefinedPairs(pairLines, policy.pairs ?? [])) out[r.index] = r;
+  return out;
+}
+
+/**
+ * Time-defined pairs, per date of service and pair: the minutes of the primary's and the add-on's
+ * lines together give the primary 1 unit (at least `firstMinimum` minutes) and the add-on one unit
+ * per further period (past its midpoint). The first primary line carries the primary's unit and the
+ * first add-on line the add-on's; a line of the group without minutes makes the group unverifiable.
+ */
+function timeDefinedPairs(lines: UnitLine[], pairs: readonly UnitPair[]): LineUnits[] {
+  const groups = new Map<string, UnitLine[]>();
+  for (const l of lines) {
+    const k = `${l.day}:${l.pair}`;
+    const g = groups.get(k);
+    if (g) g.push(l);
+    else groups.set(k, [l]);
+  }
+  const out: LineUnits[] = [];
+  for (const g of groups.values()) {
+    const p = pairs[g[0]!.pair!]!;
+    if (g.some((l) => l.minutes === undefined)) {
+      for (const l of g) {
+        const b = l.billed ?? 0;
+        out.push({ index: l.index, min: b, max: b, allowed: b, expected: b, governed: false, note: { kind: 'other', code: l.code, noMinutes: true } });
+      }
+      continue;
+    }
+    const minutes = g.reduce((s, l) => s + l.minutes!, 0);
+    const primaryUnits = minutes >= p.firstMinimum ? 1 : 0;
+    const addonUnits = minutes > p.first ? unitsForMinutes(minutes - p.first, { minutesPerUnit: p.each, minimumMinutes: p.eachMinimum }) : 0;
+    const firstPrimary = g.find((l) => !l.addon);
+    const firstAddon = g.find((l) => l.addon);
+    for (const l of g) {
+      const u = l === firstPrimary ? primaryUnits : l === firstAddon ? addonUnits : 0;
+      out.push({ index: l.index, min: u, max: u, allowed: u, expected: u, governed: true, note: { kind: 'pair', code: l.code, minutes, primary: p.primary, primaryUnits, addon: p.addon, addonUnits } });
+    }
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { check, rulesetLoader } from '../dsl/index.ts';
 import type { SourceFile } from '../dsl/source.ts';
-import { FIXTURES, baseline } from './golden.ts';
+import { FIXTURES, FIXTURE_TABLES, baseline } from './golden.ts';
 
 function payerFiles(dir: string): string[] {
   const out: string[] = [];
@@ -31,7 +31,7 @@ describe('checker goldens', () => {
     const name = relative(root, path);
     it(name, async () => {
       const file = { name, text: readFileSync(path, 'utf8') };
-      const res = check(file, { loadRuleset: folderLoader(join(path, '..'), root) });
+      const res = check(file, { loadRuleset: folderLoader(join(path, '..'), root), tables: FIXTURE_TABLES });
       await expect(baseline(file, res.diagnostics)).toMatchFileSnapshot(path.replace(/\.payer$/, '.diagnostics.txt'));
     });
   }

@@ -8,7 +8,7 @@ import { Engine } from 'json-rules-engine';
 import { analyze, rulesetLoader } from '../dsl/index.ts';
 import type { CompiledRuleset, Condition } from '../engine/compiled.ts';
 import { FACTS, OPERATORS } from '../engine/operator-catalog.ts';
-import { fixtures, readFixture } from './golden.ts';
+import { FIXTURE_TABLES, fixtures, readFixture } from './golden.ts';
 
 const rulesetsRoot = new URL('../rulesets/', import.meta.url).pathname;
 const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.payer') ? [join(d, n)] : []));
@@ -16,7 +16,7 @@ const shipped = walk(rulesetsRoot).map((p) => ({ name: relative(rulesetsRoot, p)
 const load = rulesetLoader(shipped);
 
 function compiledOf(name: string, text: string): CompiledRuleset {
-  const res = analyze({ name, text }, { loadRuleset: load });
+  const res = analyze({ name, text }, { loadRuleset: load, tables: FIXTURE_TABLES });
   expect(res.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return res.compiled!;
 }

@@ -48,3 +48,12 @@ export function baseline(file: SourceFile, diagnostics: readonly Diagnostic[]): 
   }
   return out.join('\n') + '\n';
 }
+
+/** The reference tables the fixtures may name (as a loaded table store would list them). */
+export const FIXTURE_TABLES = [
+  { table: 'cms-ncci-ptp-practitioner', kind: 'ncci-ptp' },
+  { table: 'cms-mue-practitioner', kind: 'mue' },
+  { table: 'cms-procedure-codes', kind: 'procedure-codes' },
+  { table: 'cdc-icd10cm', kind: 'icd10cm' },
+  { table: 'cms-mpfs', kind: 'fee-schedule' },
+] as const;

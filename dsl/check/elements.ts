@@ -58,6 +58,8 @@ export function flatten(elements: readonly A.Element[], sets: ReadonlyMap<string
       if (!bag || (kind === 'set' ? checkSetCode(bag, e) : checkCodeShape(bag, e, kind))) codes.add(e.text);
     } else if (e.kind === 'CodeRange') {
       if (!bag || checkRange(bag, e, kind)) ranges.push([e.from.text, e.to.text]);
+    } else if (e.kind === 'CodePattern') {
+      bag?.add('PR2005', e.span, `\`${e.prefix}*\` is a diagnosis pattern; patterns belong in a \`diagnoses\` set`);
     } else {
       const s = sets.get(e.name);
       if (!s) {
@@ -65,6 +67,10 @@ export function flatten(elements: readonly A.Element[], sets: ReadonlyMap<string
           const help = didYouMean(e.name, sets.keys());
           bag.add('PR2001', e.span, `no code set is named \`${e.name}\``, help ? { help } : { help: 'define it with `codes ' + e.name + ' = …`' });
         }
+        continue;
+      }
+      if (s.kind === 'diagnosis') {
+        bag?.add('PR2037', e.span, `\`${e.name}\` is a set of diagnoses, and procedure codes are expected here`);
         continue;
       }
       for (const c of s.codes) codes.add(c);
@@ -84,9 +90,12 @@ export function checkElements(elements: readonly A.Element[], sets: ReadonlyMap<
       if (kind === 'set') checkSetCode(bag, e);
       else checkCodeShape(bag, e, kind);
     } else if (e.kind === 'CodeRange') checkRange(bag, e, kind);
+    else if (e.kind === 'CodePattern') bag.add('PR2005', e.span, `\`${e.prefix}*\` is a diagnosis pattern; patterns belong in a \`diagnoses\` set`);
     else if (!sets.has(e.name)) {
       const help = didYouMean(e.name, sets.keys());
       bag.add('PR2001', e.span, `no code set is named \`${e.name}\``, help ? { help } : { help: 'define it with `codes ' + e.name + ' = …`' });
+    } else if (sets.get(e.name)!.kind === 'diagnosis') {
+      bag.add('PR2037', e.span, `\`${e.name}\` is a set of diagnoses, and procedure codes are expected here`);
     }
   }
 }

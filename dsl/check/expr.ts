@@ -9,6 +9,7 @@ import type { CodeKind } from '../../engine/codes.ts';
 import { checkCodeShape, checkElements } from './elements.ts';
 import type { ResolvedSet } from './model.ts';
 import { didYouMean } from './suggest.ts';
+import { flattenDiagnoses } from './diagnoses.ts';
 
 /** A literal whose type is settled by its context: `97110` may be a number or a code. */
 type Flexible = 'number-literal' | 'code-literal';
@@ -127,7 +128,27 @@ export function typeOf(ctx: ExprContext, e: A.Expr): T | undefined {
   }
 }
 
+/** `this.code` reads the line the rule checks: the line field `line.code`, from inside a `where`. */
+export function outerPath(path: string): string | undefined {
+  return path.startsWith('this.') ? `line.${path.slice(5)}` : undefined;
+}
+
 function field(ctx: ExprContext, e: A.FieldRef): ValueType | undefined {
+  const outer = outerPath(e.path);
+  if (outer !== undefined || e.path === 'this') {
+    const f = outer ? FIELD_BY_PATH.get(outer) : undefined;
+    if (!f || f.scope !== 'line') {
+      const help = didYouMean(outer ?? 'line.', FIELDS.filter((x) => x.scope === 'line').map((x) => x.path));
+      ctx.bag.add('PR2002', e.span, `a line has no field \`${(outer ?? 'line.').slice(5)}\``, { help: help ? `did you mean \`this.${help.replace(/^did you mean `line\./, '').replace(/`\?$/, '')}\`?` : '`this.` reads a field of the line the rule checks, such as `this.dateOfService`' });
+      return undefined;
+    }
+    if (!ctx.inLines) {
+      ctx.bag.add('PR2038', e.span, `\`this.\` reads the line the rule checks, from inside \`where\`; here, write \`${outer}\``);
+      return undefined;
+    }
+    ctx.perLine = true;
+    return set(ctx, e, f.type);
+  }
   const f = FIELD_BY_PATH.get(e.path);
   if (!f) {
     if (e.path === 'lines') {
@@ -192,12 +213,36 @@ function arith(ctx: ExprContext, e: Extract<A.Expr, { kind: 'Arith' }>): T | und
   return set(ctx, e, out);
 }
 
+/** Checks that a set fits the values tested against it: diagnoses against a `diagnoses` set, codes against a `codes` set. */
+function setFits(ctx: ExprContext, target: A.SetRef | { kind: 'InlineSet'; elements: A.Element[]; span: A.Expr['span'] }, valueType: ValueType | undefined): void {
+  const diagnosis = valueType === 'diagnosis' || valueType === 'list<diagnosis>';
+  if (target.kind === 'SetRef') {
+    ctx.usedSets.add(target.name);
+    const s = ctx.sets.get(target.name);
+    if (!s) {
+      checkElements([target], ctx.sets, ctx.bag);
+      return;
+    }
+    if (diagnosis && s.kind !== 'diagnosis' && (s.codes.length || s.ranges.length)) {
+      ctx.bag.add('PR2037', target.span, `\`${target.name}\` is a set of procedure codes, and this tests diagnoses`, { help: `define the diagnoses with \`diagnoses ${target.name} = …\`` });
+    } else if (!diagnosis && valueType !== undefined && s.kind === 'diagnosis') {
+      ctx.bag.add('PR2037', target.span, `\`${target.name}\` is a set of diagnoses, and this tests ${describeType(valueType)}`);
+    }
+    return;
+  }
+  for (const el of target.elements) if (el.kind === 'SetRef') ctx.usedSets.add(el.name);
+  if (diagnosis) flattenDiagnoses(target.elements, ctx.sets, ctx.bag);
+  else {
+    const kind = valueType ? CODE_KIND_OF[(elementType(valueType) ?? valueType) as ValueType] : undefined;
+    checkElements(target.elements, ctx.sets, ctx.bag, kind ?? 'set');
+  }
+}
+
 function inSet(ctx: ExprContext, e: Extract<A.Expr, { kind: 'InSet' }>): ValueType {
   set(ctx, e, 'boolean');
   const t = typeOf(ctx, e.operand);
-  if (e.set.kind === 'SetRef') {
-    ctx.usedSets.add(e.set.name);
-    checkElements([e.set], ctx.sets, ctx.bag);
+  if (e.set.kind === 'SetRef' || t === 'diagnosis') {
+    setFits(ctx, e.set, t === 'number-literal' || t === 'code-literal' ? undefined : t);
   } else {
     const target = t && t !== 'number-literal' && t !== 'code-literal' ? CODE_KIND_OF[t] : undefined;
     checkElements(e.set.elements, ctx.sets, ctx.bag, target ?? 'set');
@@ -220,6 +265,11 @@ function has(ctx: ExprContext, e: Extract<A.Expr, { kind: 'Has' }>): ValueType {
     ctx.bag.add('PR2026', e.operand.span, `\`has\` and \`lacks\` look inside a list, and this is ${show(t)}`, { help: 'for a single code, use `=` or `in`' });
     return 'boolean';
   }
+  if (e.set) {
+    if (e.mode === 'has') ctx.bag.add('PR2026', e.set.span, 'say how the list meets the set: `has any of`, `has all of` or `has none of`');
+    setFits(ctx, e.set, t as ValueType);
+    return 'boolean';
+  }
   for (const v of e.values) {
     const isNum = /^\d+$/.test(v.text);
     if (el === 'number') {
@@ -232,15 +282,28 @@ function has(ctx: ExprContext, e: Extract<A.Expr, { kind: 'Has' }>): ValueType {
   return 'boolean';
 }
 
+export { setFits };
+
 function aggregate(ctx: ExprContext, e: Extract<A.Expr, { kind: 'Aggregate' }>): T | undefined {
   const over = e.over;
   const f = FIELD_BY_PATH.get(over.path);
-  const iteratesLines = over.path === 'lines' || (f?.scope === 'line' && !elementType(f.type));
-  if (over.path !== 'lines' && !f) {
+  const visits = over.path === 'visits';
+  const iteratesLines = over.path === 'lines' || visits || (f?.scope === 'line' && !elementType(f.type));
+  if (visits && e.fn !== 'count') {
+    ctx.bag.add('PR2032', over.span, `visits can only be counted: \`count(visits where …)\``);
+    return undefined;
+  }
+  if (e.per === 'day') {
+    if (!iteratesLines) ctx.bag.add('PR2032', e.span, '`per day` keeps the lines of one date of service: use it with `lines` or a `line.` field');
+    else if (ctx.inLines) ctx.bag.add('PR2038', e.span, '`per day` inside `where` is not supported: compare `line.dateOfService = this.dateOfService` instead');
+    // The day is the date of service of the line the rule checks: the rule runs per line.
+    ctx.perLine = true;
+  }
+  if (over.path !== 'lines' && !visits && !f) {
     field(ctx, over);
     return undefined;
   }
-  if (over.path === 'lines' && e.fn !== 'count') {
+  if ((over.path === 'lines') && e.fn !== 'count') {
     ctx.bag.add('PR2032', over.span, `\`${e.fn}(lines)\` needs a field: write \`${e.fn}(line.units)\``);
     return undefined;
   }

@@ -12,8 +12,21 @@ import { checkCondition, type ExprContext } from './expr.ts';
 import { lint } from './lint.ts';
 import type { CheckedRule, CheckedRuleset, ResolvedSet } from './model.ts';
 import { didYouMean } from './suggest.ts';
+import { diagnosisSetData, flattenDiagnoses } from './diagnoses.ts';
+import type { TableKind } from '../../engine/tables.ts';
+
+/** A reference table the checker can see: its id and kind (engine/tables.ts). */
+export interface KnownTable {
+  table: string;
+  kind: TableKind;
+}
 
 export interface CheckOptions {
+  /**
+   * The reference tables loaded (their ids and kinds). Given, a statement naming an unknown table or
+   * one of the wrong kind is an error; not given (an editor without tables), table names are not checked.
+   */
+  tables?: readonly KnownTable[];
   /**
    * Finds another ruleset's source by its id, for `extends`. `onDate` (a day number) is the first
    * date of service of the extending version, so the loader can pick the base version in force.
@@ -274,6 +287,15 @@ function resolveCodeSets(s: State): void {
     // An override may refer to the inherited set of the same name.
     let lookup: ReadonlyMap<string, ResolvedSet> = s.sets;
     if (d.override && s.base?.codeSets.has(name)) lookup = new Map(s.sets).set(name, s.base.codeSets.get(name)!);
+    if (d.of === 'diagnoses') {
+      const flat = flattenDiagnoses(own, lookup, s.bag, name);
+      if (!flat.codes.length && !flat.ranges.length && !flat.prefixes.length) s.bag.add('PR3006', d.name.span, `the diagnosis set \`${name}\` holds no code`, { help: 'list ICD-10-CM codes, ranges or patterns like `M54.5*`' });
+      const set: ResolvedSet = { name, kind: 'diagnosis', codes: flat.codes, ranges: flat.ranges, origin: { file: s.file.name, span: d.name.span }, definedIn: s.header?.id.text ?? '' };
+      if (flat.prefixes.length) set.prefixes = flat.prefixes;
+      s.sets.set(name, set);
+      state.set(name, 'done');
+      return;
+    }
     const seen = new Map<string, A.Code>();
     for (const e of d.elements) {
       if (e.kind !== 'Code') continue;
@@ -293,11 +315,27 @@ function useElements(s: State, els: readonly A.Element[], kind: 'set' | 'procedu
   checkElements(els, s.sets, s.bag, kind);
 }
 
+/** Checks a statement's reference table against the tables loaded (when the caller gave them). */
+function checkTable(s: State, t: A.Name, kind: TableKind, what: string): void {
+  const tables = s.opts.tables;
+  if (!tables) return;
+  const hit = tables.find((x) => x.table === t.text);
+  if (!hit) {
+    const help = didYouMean(t.text, tables.map((x) => x.table));
+    s.bag.add('PR2035', t.span, `no reference table \`${t.text}\` is loaded`, { help: help ?? `tables live in rulesets/tables/ (loaded: ${tables.map((x) => x.table).join(', ') || 'none'}); \`payer-rules import\` adds one` });
+  } else if (hit.kind !== kind) {
+    s.bag.add('PR2036', t.span, `\`${t.text}\` is a table of kind \`${hit.kind}\`, and ${what} needs one of kind \`${kind}\``);
+  }
+}
+
 function checkWholeNumber(s: State, n: A.NumberLit, min: number, max: number, what: string): void {
   if (!Number.isInteger(n.value) || n.value < min || n.value > max) s.bag.add('PR2029', n.span, `${what} must be a whole number from ${min} to ${max}`);
 }
 
 const SETTING_KEY: Partial<Record<A.BodyKind, string>> = { MinutesPerUnit: 'minutes per unit', MinimumMinutes: 'minimum minutes', Places: 'places' };
+
+/** Statements checked once per claim; every other rule statement is checked per line. */
+const CLAIM_SCOPED: ReadonlySet<A.BodyKind> = new Set(['AuthMax', 'DiagnosisValidity']);
 
 function checkStatements(s: State): void {
   const ownSettings = new Map<string, A.Statement>();
@@ -319,13 +357,13 @@ function checkStatements(s: State): void {
       }
       if (st.override && !info.isRule) s.bag.add('PR2020', st.span, 'settings replace inherited ones without `override`', { help: 'remove `override`' });
       checkBody(s, block, st);
-      if (!info.isRule) {
+      if (!info.isRule && st.body.kind !== 'UnitPair') {
         const key = st.body.kind === 'UnitCodes' ? (st.body.timed ? 'timed codes' : 'untimed codes') : SETTING_KEY[st.body.kind]!;
         const prev = ownSettings.get(key);
         if (prev) s.bag.add('PR2028', st.span, `\`${key}\` is set twice`, { related: [{ span: prev.span, message: 'first set here' }] });
         else ownSettings.set(key, st);
       } else if (st.id) {
-        addRule(s, st.id, st.override, st, block.block, st.clauses, st.body.kind === 'VisitLimit' || st.body.kind === 'AuthMax' || st.body.kind === 'AuthCovers' ? 'claim' : 'line');
+        addRule(s, st.id, st.override, st, block.block, st.clauses, CLAIM_SCOPED.has(st.body.kind) ? 'claim' : 'line');
       }
     }
   }
@@ -363,6 +401,36 @@ function checkBody(s: State, block: A.Block, st: A.Statement): void {
     case 'RequireKx':
       checkCodeShape(s.bag, b.modifier, 'modifier');
       if (b.threshold.cents <= 0) s.bag.add('PR2029', b.threshold.span, 'the threshold must be more than $0');
+      if (b.fees) checkTable(s, b.fees, 'fee-schedule', '`priced by`');
+      return;
+    case 'TargetedReview':
+      if (b.threshold.cents <= 0) s.bag.add('PR2029', b.threshold.span, 'the threshold must be more than $0');
+      if (b.fees) checkTable(s, b.fees, 'fee-schedule', '`priced by`');
+      return;
+    case 'UnitPair': {
+      checkCodeShape(s.bag, b.primary, 'procedure');
+      checkCodeShape(s.bag, b.addon, 'procedure');
+      checkWholeNumber(s, b.first, 1, 480, 'the first period');
+      checkWholeNumber(s, b.each, 1, 480, 'each further period');
+      if (b.minimum) {
+        checkWholeNumber(s, b.minimum, 1, 480, 'the minimum');
+        if (b.minimum.value > b.first.value) s.bag.add('PR2029', b.minimum.span, `the minimum (${b.minimum.text} minutes) is longer than the first period (${b.first.text} minutes)`);
+      }
+      if (b.primary.text === b.addon.text) s.bag.add('PR2029', b.addon.span, 'a pair needs two different codes: the primary and its add-on');
+      const own = s.settings.pairs?.origin.file === s.file.name ? s.settings.pairs.value : [];
+      const clash = own.find((p) => [p.primary.text, p.addon.text].some((c) => c === b.primary.text || c === b.addon.text));
+      if (clash) s.bag.add('PR2028', b.span, 'a code belongs to one pair only', { related: [{ span: clash.span, message: 'the other pair' }] });
+      s.settings.pairs = { value: [...own, b], origin };
+      return;
+    }
+    case 'ProcedureValidity':
+      checkTable(s, b.table, 'procedure-codes', '`procedure codes in table`');
+      return;
+    case 'DiagnosisValidity':
+      checkTable(s, b.table, 'icd10cm', '`diagnoses in table`');
+      return;
+    case 'AuthCoversVisits':
+      if (b.codes) useElements(s, b.codes, 'procedure');
       return;
     case 'RequireAssistant':
       checkCodeShape(s.bag, b.modifier, 'modifier');
@@ -370,6 +438,11 @@ function checkBody(s: State, block: A.Block, st: A.Statement): void {
       if (b.above.value < 0 || b.above.value >= 1) s.bag.add('PR2029', b.above.span, 'the share must be from 0% to below 100%');
       return;
     case 'NcciTable':
+      if (b.table) checkTable(s, b.table, 'ncci-ptp', '`ncci table`');
+      for (const by of b.bypass ?? []) {
+        for (const m of by.modifiers) checkCodeShape(s.bag, m, 'modifier');
+        if (by.on) useElements(s, by.on, 'procedure');
+      }
       for (const row of b.rows) {
         useElements(s, row.column1, 'procedure');
         useElements(s, row.column2, 'procedure');
@@ -380,6 +453,7 @@ function checkBody(s: State, block: A.Block, st: A.Statement): void {
       }
       return;
     case 'MueTable':
+      if (b.table) checkTable(s, b.table, 'mue', '`mue table`');
       for (const row of b.rows) {
         useElements(s, row.codes, 'procedure');
         checkWholeNumber(s, row.max, 0, 9999, 'an MUE');
@@ -399,6 +473,7 @@ function checkBody(s: State, block: A.Block, st: A.Statement): void {
       return;
     case 'VisitLimit':
       checkWholeNumber(s, b.visits, 1, 9999, 'the number of visits');
+      if (b.codes) useElements(s, b.codes, 'procedure');
       return;
     case 'Places':
       for (const e of b.elements) {

@@ -7,7 +7,7 @@ import type { State } from './index.ts';
 export function lint(s: State): void {
   const self = s.header?.id.text ?? '';
   for (const [name, d] of s.ownSets) {
-    if (!s.usedSets.has(name)) s.bag.add('PR3001', d.name.span, `the code set \`${name}\` is not used by any rule`, { help: 'use it in a rule or remove it' });
+    if (!s.usedSets.has(name)) s.bag.add('PR3001', d.name.span, `the ${d.of === 'diagnoses' ? 'diagnosis' : 'code'} set \`${name}\` is not used by any rule`, { help: 'use it in a rule or remove it' });
   }
   for (const r of s.rules.values()) {
     if (r.definedIn !== self || r.origin.file !== s.file.name) continue;
@@ -32,7 +32,7 @@ function neverFires(s: State, node: A.Statement | A.RuleDecl, eff: { from: numbe
   const empty = (els: readonly A.Element[] | undefined) => els !== undefined && resolved(els) && isEmpty(flatten(els, s.sets, undefined));
   if (b.kind === 'RequireModifier' && empty(b.on)) return 'the codes it applies to are an empty set';
   if (b.kind === 'RequireAuth' && empty(b.codes)) return 'the codes it applies to are an empty set';
-  if ((b.kind === 'NcciTable' || b.kind === 'MueTable') && b.rows.length === 0) return 'its table has no rows';
+  if ((b.kind === 'NcciTable' || b.kind === 'MueTable') && !b.table && b.rows.length === 0) return 'its table has no rows';
   return undefined;
 }
 
@@ -41,7 +41,7 @@ function impossible(s: State, e: A.Expr): string | undefined {
   if (e.kind === 'Bool' && !e.value) return 'its condition is `false`';
   if (e.kind === 'InSet' && !e.negated && e.set.kind === 'SetRef') {
     const set = s.sets.get(e.set.name);
-    if (set && set.codes.length === 0 && set.ranges.length === 0) return `the code set \`${e.set.name}\` is empty`;
+    if (set && set.codes.length === 0 && set.ranges.length === 0 && !set.prefixes?.length) return `the code set \`${e.set.name}\` is empty`;
   }
   if (e.kind === 'Logical' && e.op === 'and') {
     for (const o of e.operands) {

@@ -17,6 +17,9 @@ export interface ResolvedSet {
   origin: Origin;
   /** The ruleset that defined it (differs from the checked one when inherited). */
   definedIn: string;
+  /** `diagnosis` for a `diagnoses` set (codes in written form, patterns in `prefixes`). */
+  kind?: 'diagnosis';
+  prefixes?: string[];
 }
 
 export interface CheckedRule {
@@ -53,6 +56,8 @@ export interface CheckedRuleset {
     minutesPerUnit: Setting<number>;
     minimumMinutes: Setting<number>;
     places?: Setting<A.Code[]>;
+    /** Time-defined code pairs of the units block (own pairs replace inherited ones). */
+    pairs?: Setting<Extract<A.Body, { kind: 'UnitPair' }>[]>;
   };
   /** Sorted by id. */
   rules: CheckedRule[];

@@ -4,9 +4,12 @@
 import type * as A from '../ast.ts';
 import type { CheckedRule, CheckedRuleset } from '../check/model.ts';
 import { flatten } from '../check/elements.ts';
+import { diagnosisSetData, flattenDiagnoses } from '../check/diagnoses.ts';
+import { outerPath } from '../check/expr.ts';
+import { canonicalDiagnosis } from '../../engine/codes.ts';
 import { lineColOf, type Span } from '../source.ts';
 import { formatDate, parseDate } from '../../engine/dates.ts';
-import { COMPILED_FORMAT, type CodeSetData, type CompiledRule, type CompiledRuleset, type Condition, type ExprData, type FindingEventParams, type NcciRowData, type SourceOrigin } from '../../engine/compiled.ts';
+import { COMPILED_FORMAT, type NcciBypassData, type CodeSetData, type CompiledRule, type CompiledRuleset, type Condition, type ExprData, type FindingEventParams, type NcciRowData, type SourceOrigin } from '../../engine/compiled.ts';
 import { COMPARE_OPERATORS, type FactName, type OperatorName } from '../../engine/operator-catalog.ts';
 import { FINDING_KINDS, isBuiltinKind, type FindingKind } from '../../engine/finding-kinds.ts';
 import { FIELD_BY_PATH } from '../../engine/field-catalog.ts';
@@ -14,6 +17,7 @@ import type { ValueType } from '../../engine/types.ts';
 
 /** Discipline modifiers: a plan of care's discipline. */
 const DISCIPLINE_MODIFIERS = ['GO', 'GP', 'GN'];
+const DISCIPLINE_OF: Record<string, string> = { GP: 'PT', GO: 'OT', GN: 'SLP' };
 
 /** Default message templates of the built-in finding kinds; `{…}` are filled in by the engine. */
 const MESSAGES: Record<FindingKind, string> = {
@@ -36,6 +40,22 @@ const MESSAGES: Record<FindingKind, string> = {
   'too-many-pointers': 'a line points at more than 4 diagnoses',
   'dx-pointer-invalid': 'a diagnosis pointer points at no diagnosis on the claim',
   'no-ruleset': 'no version of the payer\'s ruleset covers the date of service',
+  'units-unverifiable': '{code} has no treatment minutes, so its {units} units could not be checked',
+  'addon-without-primary': '{code} is an add-on code, and its primary code is not billed on the same date',
+  'discipline-mismatch': 'the discipline modifier of {code} does not match who rendered it',
+  'kx-not-needed': '{code} carries KX, and the year\'s therapy is {kxTotal} through this line, not above {threshold}',
+  'targeted-review-threshold': 'the year\'s therapy passes {threshold} with {code} ({kxTotal}): the claim may be chosen for targeted medical review',
+  'certification-missing': 'the plan of care has not been certified',
+  'certification-expired': 'the plan of care\'s certification does not cover {date}',
+  'certification-late': 'the plan of care was certified more than 30 days after the initial treatment',
+  'progress-report-due': 'a progress report is due by this visit (at least every 10 treatment days)',
+  'invalid-code': '{code} is not a valid procedure code on {date}',
+  'invalid-diagnosis': '{invalidDiagnoses}: not a billable ICD-10-CM code on the date of service',
+  'missing-diagnosis': 'a diagnosis is missing',
+  'medical-necessity': 'the diagnoses {code} points at do not support it under the payer\'s policy',
+  'npi-invalid': 'the NPI fails its check digit',
+  'timely-filing-exceeded': '{code} on {date} is submitted past the filing limit',
+  'clinical-review-waived': 'this visit is within the visits the payer covers without clinical review (the authorization is still required)',
 };
 
 const FIXES: Partial<Record<FindingKind, string>> = {
@@ -54,6 +74,13 @@ const FIXES: Partial<Record<FindingKind, string>> = {
   'prior-auth-required': 'obtain prior authorization and add its number to the claim',
   'prior-auth-expired': 'extend the authorization, or check the date of service',
   'visit-limit-exceeded': 'request more visits from the payer before billing',
+  'units-unverifiable': 'document the treatment minutes for the line',
+  'addon-without-primary': 'bill the primary code for the first period of time on the same date, or remove the add-on',
+  'kx-not-needed': 'remove KX until the year\'s therapy passes the threshold',
+  'invalid-code': 'bill a code valid on the date of service',
+  'invalid-diagnosis': 'use a billable ICD-10-CM code (to the highest specificity) valid on the date of service',
+  'missing-diagnosis': 'add the diagnosis and point the line at it',
+  'npi-invalid': 'check the NPI against NPPES',
 };
 
 interface Ctx {
@@ -85,10 +112,10 @@ function field(c: Ctx, span: Span, path: string, operator: OperatorName, value: 
 }
 
 /** Registers an anonymous code set for an inline element list; returns its reference. */
-function inlineSet(c: Ctx, suffix: string, elements: readonly A.Element[]): { set: string } {
+function inlineSet(c: Ctx, suffix: string, elements: readonly A.Element[], diagnoses = false): { set: string } {
   if (elements.length === 1 && elements[0]!.kind === 'SetRef') return { set: elements[0]!.name };
   const name = `${c.rule.id}#${suffix}`;
-  c.codeSets[name] = flatten(elements, c.rs.codeSets, undefined);
+  c.codeSets[name] = diagnoses ? diagnosisSetData(flattenDiagnoses(elements, c.rs.codeSets, undefined)) : flatten(elements, c.rs.codeSets, undefined);
   return { set: name };
 }
 
@@ -125,7 +152,7 @@ function makeRule(c: Ctx, variant: string | undefined, conds: Condition[], ev: C
 }
 
 /** Compiles one checked rule into one or more json-rules-engine rules. */
-function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<string, CodeSetData>, origins: Record<string, SourceOrigin>, out: CompiledRule[], units: { set?: CompiledRuleset['units'] }): void {
+function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<string, CodeSetData>, origins: Record<string, SourceOrigin>, out: CompiledRule[], units: { set?: CompiledRuleset['units'] }, tables: Pick<CompiledRuleset['tables'], 'refs' | 'ncciBypass'>): void {
   const c: Ctx = { rs, codeSets, origins, rule, file: rule.origin.file, counter: 0, name: rule.id };
   const withVariant = (variant: string | undefined) => {
     c.name = variant ? `${rule.id}:${variant}` : rule.id;
@@ -163,8 +190,17 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<str
         minutesPerUnit: rs.settings.minutesPerUnit.value,
         minimumMinutes: rs.settings.minimumMinutes.value,
       };
+      const pairs = rs.settings.pairs?.value ?? [];
+      if (pairs.length) {
+        // The midpoint rule: a period is earned past its half (15 → 8 minutes, 30 → 16, 60 → 31).
+        const mid = (n: number) => Math.floor(n / 2) + 1;
+        units.set.pairs = pairs.map((p) => ({ primary: p.primary.text, addon: p.addon.text, first: p.first.value, firstMinimum: p.minimum?.value ?? mid(p.first.value), each: p.each.value, eachMinimum: mid(p.each.value) }));
+      }
+      // Billed units are compared only where the minutes are known; a missing value is "not checked".
       variantRule(undefined, 'units-exceed-time', () => [leaf(c, b.span, 'field', { field: 'line.units' }, 'gt', { fact: 'unitsAllowed' })]);
       variantRule('below', 'units-below-time', () => [leaf(c, b.span, 'field', { field: 'line.units' }, 'lt', { fact: 'unitsExpected' })]);
+      variantRule('unverifiable', 'units-unverifiable', () => [leaf(c, b.span, 'unitsUnverifiable', undefined, 'isTrue', true)]);
+      if (pairs.length) variantRule('addon', 'addon-without-primary', () => [leaf(c, b.span, 'addonWithoutPrimary', undefined, 'isTrue', true)]);
       return;
     }
     case 'RequireModifier': {
@@ -189,37 +225,76 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<str
       }
       return;
     }
-    case 'RequireKx':
+    case 'RequireKx': {
+      const params: Record<string, unknown> = { threshold: b.threshold.cents };
+      if (b.fees) {
+        params['fees'] = b.fees.text;
+        (tables.refs ??= {})[rule.id] = { table: b.fees.text, kind: 'fee-schedule' };
+      }
       variantRule(undefined, 'kx-required', () => [
-        leaf(c, b.threshold.span, 'kxOver', { threshold: b.threshold.cents }, 'isTrue', true),
         field(c, b.modifier.span, 'line.modifiers', 'hasNone', [b.modifier.text]),
+        leaf(c, b.threshold.span, 'kxOver', params, 'isTrue', true),
+      ], { modifiers: [b.modifier.text], message: '{code} takes the year\'s therapy to {kxTotal}, above {threshold}: it needs KX' });
+      variantRule('not-needed', 'kx-not-needed', () => [
+        field(c, b.modifier.span, 'line.modifiers', 'hasAny', [b.modifier.text]),
+        leaf(c, b.threshold.span, 'kxNotNeeded', params, 'isTrue', true),
       ], { modifiers: [b.modifier.text] });
       return;
-    case 'RequireAssistant':
+    }
+    case 'TargetedReview': {
+      const params: Record<string, unknown> = { threshold: b.threshold.cents };
+      if (b.fees) {
+        params['fees'] = b.fees.text;
+        (tables.refs ??= {})[rule.id] = { table: b.fees.text, kind: 'fee-schedule' };
+      }
+      variantRule(undefined, 'targeted-review-threshold', () => [leaf(c, b.threshold.span, 'reviewThreshold', params, 'isTrue', true)]);
+      return;
+    }
+    case 'RequireAssistant': {
+      const discipline = DISCIPLINE_OF[b.with.text];
       variantRule(undefined, 'assistant-modifier-required', () => [
-        field(c, b.with.span, 'line.modifiers', 'hasAny', [b.with.text]),
-        leaf(c, b.above.span, 'assistantShare', undefined, 'gt', b.above.value),
+        discipline
+          ? { any: [field(c, b.with.span, 'line.modifiers', 'hasAny', [b.with.text]), field(c, b.with.span, 'line.renderedDiscipline', 'eq', discipline)] }
+          : field(c, b.with.span, 'line.modifiers', 'hasAny', [b.with.text]),
         field(c, b.modifier.span, 'line.modifiers', 'hasNone', [b.modifier.text]),
+        leaf(c, b.above.span, 'assistantNeeded', { share: b.above.value }, 'isTrue', true),
       ], { modifiers: [b.modifier.text] });
       variantRule('mismatch', 'assistant-modifier-mismatch', () => [
         field(c, b.modifier.span, 'line.modifiers', 'hasAny', [b.modifier.text]),
         field(c, b.with.span, 'line.modifiers', 'hasNone', [b.with.text]),
       ], { modifiers: [b.modifier.text] });
       return;
+    }
     case 'NcciTable':
+      if (b.table) {
+        (tables.refs ??= {})[rule.id] = { table: b.table.text, kind: 'ncci-ptp' };
+        const bypass: NcciBypassData = { modifiers: [], on: [] };
+        for (const [k, by] of (b.bypass ?? []).entries()) {
+          const mods = by.modifiers.map((m) => m.text);
+          if (by.on) bypass.on.push({ set: inlineSet(c, `bypass${k + 1}`, by.on).set, modifiers: mods });
+          else bypass.modifiers = mods;
+        }
+        (tables.ncciBypass ??= {})[rule.id] = bypass;
+      }
       variantRule(undefined, 'ncci-bundled', () => [leaf(c, b.span, 'ncciBundled', { table: rule.id }, 'notEmpty', true)]);
       return;
     case 'MueTable':
+      if (b.table) (tables.refs ??= {})[rule.id] = { table: b.table.text, kind: 'mue' };
       variantRule(undefined, 'mue-exceeded', () => [leaf(c, b.span, 'mueOver', { table: rule.id }, 'gt', 0)]);
       return;
     case 'RequireAuth':
       variantRule(undefined, 'prior-auth-required', () => {
-        const conds = [field(c, b.span, 'line.code', 'inSet', inlineSet(c, 'codes', b.codes))];
-        if (b.except) conds.push(field(c, b.span, 'line.code', 'notInSet', inlineSet(c, 'except', b.except)));
+        const codes = inlineSet(c, 'codes', b.codes);
+        const except = b.except ? inlineSet(c, 'except', b.except) : undefined;
+        const conds = [field(c, b.span, 'line.code', 'inSet', codes)];
+        if (except) conds.push(field(c, b.span, 'line.code', 'notInSet', except));
         conds.push(field(c, b.span, 'claim.priorAuthorization.number', 'missing', true));
         if (b.after) {
-          const within = b.after.within ? { [b.after.within.unit]: b.after.within.amount.value } : undefined;
-          conds.push(leaf(c, b.after.span, 'priorVisits', within ? { within } : {}, 'ge', b.after.visits.value));
+          // Visits are the dates of service with a line the requirement applies to.
+          const params: Record<string, unknown> = { codes: codes.set };
+          if (except) params['except'] = except.set;
+          if (b.after.within) params['within'] = { [b.after.within.unit]: b.after.within.amount.value };
+          conds.push(leaf(c, b.after.span, 'priorVisits', params, 'ge', b.after.visits.value));
         }
         return conds;
       });
@@ -227,8 +302,22 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<str
     case 'AuthCovers':
       variantRule(undefined, 'prior-auth-expired', () => [
         field(c, b.span, 'claim.priorAuthorization.number', 'present', true),
-        { any: [field(c, b.span, 'claim.dateOfService', 'lt', { fact: 'field', params: { field: 'claim.priorAuthorization.from' } }), field(c, b.span, 'claim.dateOfService', 'gt', { fact: 'field', params: { field: 'claim.priorAuthorization.to' } })] },
-      ]);
+        { any: [field(c, b.span, 'line.dateOfService', 'lt', { fact: 'field', params: { field: 'claim.priorAuthorization.from' } }), field(c, b.span, 'line.dateOfService', 'gt', { fact: 'field', params: { field: 'claim.priorAuthorization.to' } })] },
+      ], { message: 'the authorization does not cover {date}, the date of service of {code}' });
+      return;
+    case 'AuthCoversVisits':
+      variantRule(undefined, 'visit-limit-exceeded', () => [
+        ...(b.codes ? [field(c, b.span, 'line.code', 'inSet', inlineSet(c, 'codes', b.codes))] : []),
+        leaf(c, b.span, 'authVisitsOver', undefined, 'isTrue', true),
+      ], { message: 'the visit on {date} is past the visits the authorization allows' });
+      return;
+    case 'ProcedureValidity':
+      (tables.refs ??= {})[rule.id] = { table: b.table.text, kind: 'procedure-codes' };
+      variantRule(undefined, 'invalid-code', () => [leaf(c, b.span, 'invalidCode', { table: b.table.text }, 'isTrue', true)]);
+      return;
+    case 'DiagnosisValidity':
+      (tables.refs ??= {})[rule.id] = { table: b.table.text, kind: 'icd10cm' };
+      variantRule(undefined, 'invalid-diagnosis', () => [leaf(c, b.span, 'invalidDiagnoses', { table: b.table.text }, 'notEmpty', true)]);
       return;
     case 'AuthMax': {
       const unit = b.within.unit;
@@ -245,9 +334,16 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<str
       ], { message: `the authorization allows more than ${b.visits.value} visits or spans ${b.within.amount.value} ${unit} or more` });
       return;
     }
-    case 'VisitLimit':
-      variantRule(undefined, 'visit-limit-exceeded', () => [field(c, b.visits.span, 'claim.history.visitsThisYear', 'ge', b.visits.value)], { message: `this visit is past the limit of ${b.visits.value} visits per calendar year` });
+    case 'VisitLimit': {
+      const params: Record<string, unknown> = { limit: b.visits.value };
+      const codes = b.codes ? inlineSet(c, 'codes', b.codes) : undefined;
+      if (codes) params['codes'] = codes.set;
+      variantRule(undefined, 'visit-limit-exceeded', () => [
+        ...(codes ? [field(c, b.span, 'line.code', 'inSet', codes)] : []),
+        leaf(c, b.visits.span, 'visitLimitOver', params, 'isTrue', true),
+      ], { message: `the visit on {date} is visit {visitNumber} this year, past the limit of ${b.visits.value} visits per calendar year` });
       return;
+    }
     case 'Eligible':
       variantRule(undefined, 'telehealth-code-not-eligible', () => [field(c, b.span, 'line.placeOfService', 'inSet', places), field(c, b.span, 'line.code', 'notInSet', inlineSet(c, 'codes', b.elements))]);
       return;
@@ -276,9 +372,9 @@ function literalValue(c: Ctx, e: A.Expr): unknown {
     case 'Date':
       return parseDate(e.text) ?? null;
     case 'Code':
-      return e.text;
+      return t === 'diagnosis' ? canonicalDiagnosis(e.text) : e.text;
     case 'Text':
-      return e.value;
+      return t === 'diagnosis' ? canonicalDiagnosis(e.value) : e.value;
     case 'Bool':
       return e.value;
     case 'Duration':
@@ -292,8 +388,13 @@ function isLiteral(e: A.Expr): boolean {
   return ['Number', 'Money', 'Percent', 'Date', 'Code', 'Text', 'Bool', 'Duration'].includes(e.kind);
 }
 
+function fieldData(path: string): { field: string; outer?: true } {
+  const outer = outerPath(path);
+  return outer ? { field: outer, outer: true } : { field: path };
+}
+
 function expr(c: Ctx, e: A.Expr): ExprData {
-  if (e.kind === 'FieldRef') return { field: e.path };
+  if (e.kind === 'FieldRef') return fieldData(e.path);
   if (e.kind === 'Arith') {
     const out: ExprData = { arith: e.op, left: expr(c, e.left), right: expr(c, e.right) };
     const dur = e.right.kind === 'Duration' ? e.right : e.left.kind === 'Duration' ? e.left : undefined;
@@ -308,8 +409,9 @@ function expr(c: Ctx, e: A.Expr): ExprData {
     return out;
   }
   if (e.kind === 'Aggregate') {
-    const out: ExprData = { agg: e.fn, over: e.over.path };
-    if (e.where) (out as { where?: Condition }).where = condition(c, e.where);
+    const out: Extract<ExprData, { agg: string }> = { agg: e.fn, over: e.over.path };
+    if (e.where) out.where = condition(c, e.where);
+    if (e.per) out.per = e.per;
     return out;
   }
   return { lit: literalValue(c, e) };
@@ -317,7 +419,7 @@ function expr(c: Ctx, e: A.Expr): ExprData {
 
 /** A fact reference for any value expression: `field` for plain fields, `expr` otherwise. */
 function factOf(c: Ctx, e: A.Expr): { fact: FactName; params: Record<string, unknown> } {
-  if (e.kind === 'FieldRef') return { fact: 'field', params: { field: e.path } };
+  if (e.kind === 'FieldRef') return { fact: 'field', params: fieldData(e.path) };
   return { fact: 'expr', params: { expr: expr(c, e) } };
 }
 
@@ -342,13 +444,20 @@ function condition(c: Ctx, e: A.Expr): Condition {
     }
     case 'InSet': {
       const l = factOf(c, e.operand);
-      const ref = e.set.kind === 'SetRef' ? { set: e.set.name } : inlineSet(c, `in${c.counter + 1}`, e.set.elements);
+      const t = c.rs.types.get(e.operand) as ValueType | undefined;
+      const ref = e.set.kind === 'SetRef' ? { set: e.set.name } : inlineSet(c, `in${c.counter + 1}`, e.set.elements, t === 'diagnosis');
       return leaf(c, e.span, l.fact, l.params, e.negated ? 'notInSet' : 'inSet', ref);
     }
     case 'Has': {
       const l = factOf(c, e.operand);
       const t = c.rs.types.get(e.operand) as ValueType | undefined;
-      const values = e.values.map((v) => (t === 'list<number>' ? Number(v.text) : v.text));
+      if (e.set) {
+        const ref = e.set.kind === 'SetRef' ? { set: e.set.name } : inlineSet(c, `has${c.counter + 1}`, e.set.elements, t === 'list<diagnosis>');
+        const op: OperatorName = e.mode === 'all' ? 'allInSet' : e.mode === 'none' ? 'noneInSet' : 'anyInSet';
+        return leaf(c, e.span, l.fact, l.params, op, ref);
+      }
+      // Diagnoses are compared in their written form (M54.50), as claims hold them.
+      const values = e.values.map((v) => (t === 'list<number>' ? Number(v.text) : t === 'list<diagnosis>' ? canonicalDiagnosis(v.text) : v.text));
       const op: OperatorName = e.mode === 'all' ? 'hasAll' : e.mode === 'none' ? 'hasNone' : 'hasAny';
       return leaf(c, e.span, l.fact, l.params, op, values);
     }
@@ -377,18 +486,43 @@ function sortRecord<T>(r: Record<string, T>): Record<string, T> {
   return out;
 }
 
+/**
+ * The content hash of a ruleset: the text of every source file it was built from (its bases, then
+ * itself; names left out, so the same rulesets hash alike wherever they sit). Two 32-bit FNV-1a
+ * style halves as 16 hex digits: it names a ruleset's content in reports; it is not a security measure.
+ */
+export function contentHash(rs: CheckedRuleset): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  const add = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
+    }
+  };
+  for (const f of rs.files.values()) {
+    add(f.text);
+    add('\u0000');
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
 /** Compiles a checked ruleset (which must have no errors). */
 export function compile(rs: CheckedRuleset): CompiledRuleset {
   const codeSets: Record<string, CodeSetData> = {};
-  for (const [name, s] of rs.codeSets) codeSets[name] = { codes: s.codes, ranges: s.ranges };
+  for (const [name, s] of rs.codeSets) {
+    codeSets[name] = s.kind === 'diagnosis' ? diagnosisSetData({ codes: s.codes, ranges: s.ranges, prefixes: s.prefixes ?? [] }) : { codes: s.codes, ranges: s.ranges };
+  }
   codeSets['#places'] = { codes: (rs.settings.places?.value ?? []).map((p) => p.text).sort(), ranges: [] };
   const origins: Record<string, SourceOrigin> = {};
   const rules: CompiledRule[] = [];
   const units: { set?: CompiledRuleset['units'] } = {};
   const ncci: Record<string, NcciRowData[]> = {};
   const mue: CompiledRuleset['tables']['mue'] = {};
+  const tableRefs: Pick<CompiledRuleset['tables'], 'refs' | 'ncciBypass'> = {};
   for (const r of rs.rules) {
-    compileRule(rs, r, codeSets, origins, rules, units);
+    compileRule(rs, r, codeSets, origins, rules, units, tableRefs);
     if (r.node.kind === 'Statement' && r.node.body.kind === 'NcciTable') {
       ncci[r.id] = r.node.body.rows.map((row) => {
         const d: NcciRowData = { column1: flatten(row.column1, rs.codeSets, undefined), column2: flatten(row.column2, rs.codeSets, undefined), bypass: row.bypass.map((m) => m.text) };
@@ -404,14 +538,14 @@ export function compile(rs: CheckedRuleset): CompiledRuleset {
   rules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const effective: CompiledRuleset['ruleset']['effective'] = { from: formatDate(rs.effective.from) };
   if (rs.effective.through !== undefined) effective.through = formatDate(rs.effective.through);
-  const ruleset: CompiledRuleset['ruleset'] = { chain: rs.chain, effective, id: rs.id, ...(rs.title ? { title: rs.title } : {}), version: rs.version };
+  const ruleset: CompiledRuleset['ruleset'] = { chain: rs.chain, effective, hash: contentHash(rs), id: rs.id, ...(rs.title ? { title: rs.title } : {}), version: rs.version };
   const out: CompiledRuleset = {
     codeSets: sortRecord(codeSets),
     format: COMPILED_FORMAT,
     origins: sortRecord(origins),
     rules,
     ruleset,
-    tables: { mue: sortRecord(mue), ncci: sortRecord(ncci) },
+    tables: { mue: sortRecord(mue), ncci: sortRecord(ncci), ...(tableRefs.ncciBypass ? { ncciBypass: sortRecord(tableRefs.ncciBypass) } : {}), ...(tableRefs.refs ? { refs: sortRecord(tableRefs.refs) } : {}) },
     telehealth: { places: '#places' },
   };
   if (units.set) out.units = units.set;

@@ -87,7 +87,12 @@ function quote(s: string): string {
 function element(e: A.Element): string {
   if (e.kind === 'Code') return e.text;
   if (e.kind === 'CodeRange') return `${e.from.text}..${e.to.text}`;
+  if (e.kind === 'CodePattern') return `${e.prefix}*`;
   return e.name;
+}
+
+function priced(fees: A.Name | undefined): string {
+  return fees ? ` priced by table ${fees.text}` : '';
 }
 
 /** Joins items with ", ", wrapping at WIDTH; continuation lines get `cont` indent. */
@@ -159,6 +164,10 @@ export function expr(e: A.Expr): string {
       return `${paren(e.operand, 5)} ${e.negated ? 'not in' : 'in'} ${target}`;
     }
     case 'Has': {
+      if (e.set) {
+        const target = e.set.kind === 'SetRef' ? e.set.name : `[${e.set.elements.map(element).join(', ')}]`;
+        return `${paren(e.operand, 5)} has ${e.mode === 'has' ? 'any' : e.mode} of ${target}`;
+      }
       const vals = e.values.map((v) => v.text).join(', ');
       const head = e.mode === 'has' ? 'has' : e.mode === 'none' ? 'lacks' : `has ${e.mode} of`;
       return `${paren(e.operand, 5)} ${head} ${vals}`;
@@ -170,7 +179,7 @@ export function expr(e: A.Expr): string {
       return `${paren(e.left, p)} ${e.op} ${paren(e.right, p + 1)}`;
     }
     case 'Aggregate':
-      return `${e.fn}(${e.over.path}${e.where ? ` where ${expr(e.where)}` : ''})`;
+      return `${e.fn}(${e.over.path}${e.where ? ` where ${expr(e.where)}` : ''})${e.per ? ` per ${e.per}` : ''}`;
     case 'FieldRef':
       return e.path;
     case 'Number':
@@ -213,7 +222,17 @@ function bodyText(b: A.Body): string {
       return `require ${mods}` + (b.on ? ` on ${b.on.map(element).join(', ')}` : '');
     }
     case 'RequireKx':
-      return `require ${b.modifier.text} above ${b.threshold.text} per year`;
+      return `require ${b.modifier.text} above ${b.threshold.text} per year${priced(b.fees)}`;
+    case 'TargetedReview':
+      return `targeted review above ${b.threshold.text} per year${priced(b.fees)}`;
+    case 'UnitPair':
+      return `pair ${b.primary.text} first ${b.first.text} minutes${b.minimum ? ` minimum ${b.minimum.text} minutes` : ''} then ${b.addon.text} each ${b.each.text} minutes`;
+    case 'ProcedureValidity':
+      return `procedure codes in table ${b.table.text}`;
+    case 'DiagnosisValidity':
+      return `diagnoses in table ${b.table.text}`;
+    case 'AuthCoversVisits':
+      return `auth covers visits${b.codes ? ` for ${b.codes.map(element).join(', ')}` : ''}`;
     case 'RequireAssistant':
       return `require ${b.modifier.text} with ${b.with.text} when assistant minutes above ${b.above.text}`;
     case 'RequireAuth': {
@@ -227,7 +246,7 @@ function bodyText(b: A.Body): string {
     case 'AuthMax':
       return `auth max ${b.visits.text} visits within ${b.within.amount.text} ${b.within.unit}`;
     case 'VisitLimit':
-      return `limit ${b.visits.text} visits per calendar year`;
+      return `limit ${b.visits.text} visits${b.codes ? ` for ${b.codes.map(element).join(', ')}` : ''} per calendar year`;
     case 'Places':
       return `places ${b.elements.map(element).join(', ')}`;
     case 'Eligible':
@@ -235,8 +254,9 @@ function bodyText(b: A.Body): string {
     case 'Covered':
       return `covered ${b.windows.map((w) => `${w.from.text} through ${w.through?.text ?? ''}`).join(', ')}`;
     case 'NcciTable':
+      return b.table ? `ncci table ${b.table.text}${(b.bypass ?? []).map((x) => ` bypass ${x.modifiers.map((m) => m.text).join(', ')}${x.on ? ` on ${x.on.map(element).join(', ')}` : ''}`).join('')}` : 'ncci';
     case 'MueTable':
-      return b.kind === 'NcciTable' ? 'ncci' : 'mue';
+      return b.table ? `mue table ${b.table.text}` : 'mue';
   }
 }
 
@@ -251,7 +271,7 @@ function statement(p: Printer, st: A.Statement, indent: string): void {
   p.leading(st.span.start, indent);
   const head = `${indent}${st.override ? 'override ' : ''}${st.id ? `${st.id.text}: ` : ''}`;
   const b = st.body;
-  if (b.kind === 'NcciTable' || b.kind === 'MueTable') {
+  if ((b.kind === 'NcciTable' || b.kind === 'MueTable') && !b.table) {
     p.line(`${head}${b.kind === 'NcciTable' ? 'ncci' : 'mue'} {`);
     for (const row of b.rows) {
       p.leading(row.span.start, indent + '  ');
@@ -301,7 +321,7 @@ function item(p: Printer, it: A.Item): void {
       p.line(`disable ${it.ids.map((i) => i.text).join(', ')}`, it.span.end);
       return;
     case 'CodeSetDecl': {
-      const head = `${it.override ? 'override ' : ''}codes ${it.name.text} =`;
+      const head = `${it.override ? 'override ' : ''}${it.of} ${it.name.text} =`;
       const first = it.elements[0];
       if (first && p.hasCommentIn(first.span.start, it.span.end)) {
         p.line(head);

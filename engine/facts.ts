@@ -1,0 +1,358 @@
+// The fact table's implementations: one function per fact the compiler may name (FACTS in
+// operator-catalog.ts). Both runtimes call these. A fact returns `undefined` when what it needs is
+// missing from the claim (or no reference-table release covers the date): the condition is then
+// neither true nor false, and the report says the check could not be made.
+import type { Claim } from './claim-schema.ts';
+import type { ExprData, MueRowData, NcciBypassData } from './compiled.ts';
+import { addDuration, evalExpr, readField, tableRelease, visitDays, yearOfDay, type ClaimContext } from './context.ts';
+import { dotlessDiagnosis } from './codes.ts';
+import { parseDate, utcDay } from './dates.ts';
+import { setHas, setMatcher, type FactName } from './operator-catalog.ts';
+import type { DiagnosisLookup, FeeLookup, MueLookup, NcciLookup, ProcedureCodeLookup } from './tables.ts';
+
+type FactImpl = (ctx: ClaimContext, line: number | undefined, params: Record<string, unknown>, outer: number | undefined) => unknown;
+
+/** KX buckets by discipline modifier: only therapy lines (GN, GO, GP) count toward the threshold. */
+const DISCIPLINE_BUCKET: Record<string, 'OT' | 'PT_SLP'> = { GO: 'OT', GP: 'PT_SLP', GN: 'PT_SLP' };
+
+/** The KX bucket of a line (OT, or PT and SLP combined), or undefined for a line that is not therapy. */
+export function kxBucket(claim: Claim, i: number): 'OT' | 'PT_SLP' | undefined {
+  for (const m of claim.lines[i]!.modifiers) if (DISCIPLINE_BUCKET[m]) return DISCIPLINE_BUCKET[m];
+  return undefined;
+}
+
+/** Places of service paid at the facility rate (hospital, SNF, …; POS 02 telehealth too). */
+const FACILITY_POS: ReadonlySet<string> = new Set(['02', '19', '21', '22', '23', '24', '26', '31', '34', '41', '42', '51', '52', '53', '56', '61']);
+/** CQ/CO lines are paid at 85% from 2022 (SSA §1834(v)). */
+const ASSISTANT_PAID_FROM = parseDate('2022-01-01')!;
+
+/** The empty list facts return when nothing matched (shared: never mutated). */
+const NONE: readonly string[] = Object.freeze([]);
+
+/** A line's allowed amount in cents: `allowed` as given, else the fee schedule's estimate; undefined when neither. */
+export function allowedOf(ctx: ClaimContext, j: number, fees: string | undefined): { cents: number; from: 'claim' | 'fee-schedule' } | undefined {
+  const l = ctx.claim.lines[j]!;
+  if (l.allowed !== undefined) return { cents: l.allowed, from: 'claim' };
+  if (!fees) return undefined;
+  const day = ctx.days[j]!;
+  const rel = tableRelease(ctx, fees, day);
+  if (!rel) return undefined;
+  const pos = l.placeOfService ?? ctx.claim.placeOfService;
+  const each = (rel.lookup as FeeLookup).amount(l.code, l.modifiers, day, pos !== undefined && FACILITY_POS.has(pos));
+  if (each === undefined) return undefined;
+  let cents = each * (l.units ?? 1);
+  if (day >= ASSISTANT_PAID_FROM && (l.modifiers.includes('CQ') || l.modifiers.includes('CO'))) cents = Math.round(cents * 0.85);
+  return { cents, from: 'fee-schedule' };
+}
+
+/**
+ * Allowed amounts accrued this year through each therapy line, per KX bucket and calendar year, in
+ * date-of-service order: the year of the claim's date of service starts from
+ * `history.therapyAllowedThisYear`, a later year from zero (the total restarts each January 1).
+ * Undefined for a line whose total cannot be known (an amount missing before it).
+ */
+export function kxTotals(ctx: ClaimContext, fees: string | undefined): (number | undefined)[] {
+  const key = `kx:${fees ?? ''}`;
+  let totals = ctx.memo.get(key) as (number | undefined)[] | undefined;
+  if (totals) return totals;
+  const n = ctx.claim.lines.length;
+  totals = new Array<number | undefined>(n).fill(undefined);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ctx.days[a]! - ctx.days[b]! || a - b);
+  const running = new Map<string, number | undefined>();
+  const claimYear = yearOfDay(ctx.claimDay);
+  for (const j of order) {
+    const bucket = kxBucket(ctx.claim, j);
+    if (!bucket) continue;
+    const year = yearOfDay(ctx.days[j]!);
+    const k = `${bucket}:${year}`;
+    if (!running.has(k)) running.set(k, year === claimYear ? ctx.claim.history?.therapyAllowedThisYear?.[bucket] : 0);
+    const before = running.get(k);
+    const a = allowedOf(ctx, j, fees);
+    const now = before === undefined || a === undefined ? undefined : before + a.cents;
+    running.set(k, now);
+    totals[j] = now;
+  }
+  ctx.memo.set(key, totals);
+  return totals;
+}
+
+function kxTotal(ctx: ClaimContext, line: number | undefined, p: Record<string, unknown>): number | undefined {
+  if (line === undefined || !kxBucket(ctx.claim, line)) return undefined;
+  return kxTotals(ctx, p['fees'] as string | undefined)[line];
+}
+
+/** The lines that count as visits for a statement (its codes, less its exceptions). */
+function visitLineTest(ctx: ClaimContext, p: Record<string, unknown>): (j: number) => boolean {
+  const codes = typeof p['codes'] === 'string' ? setMatcher(ctx.p.rs, p['codes']) : undefined;
+  const except = typeof p['except'] === 'string' ? setMatcher(ctx.p.rs, p['except']) : undefined;
+  return (j) => {
+    const c = ctx.claim.lines[j]!.code;
+    return (!codes || codes(c)) && (!except || !except(c));
+  };
+}
+
+/** The distinct visit dates (ascending) of the claim's lines that pass `test`. */
+function visitDates(ctx: ClaimContext, test: (j: number) => boolean): number[] {
+  const set = new Set<number>();
+  for (let j = 0; j < ctx.claim.lines.length; j++) if (test(j)) set.add(ctx.days[j]!);
+  return [...set].sort((a, b) => a - b);
+}
+
+/** How many of `dates` fall in [from, through]. */
+function countIn(dates: readonly number[], from: number, through: number): number {
+  let n = 0;
+  for (const d of dates) if (d >= from && d <= through) n++;
+  return n;
+}
+
+/**
+ * Visits before this line's visit that count toward a threshold: in the line's calendar year
+ * (`history.visitsThisYear` for the claim's year, then this claim's earlier visit dates), or in the
+ * plan of care (`within`: `history.visitsThisEpisode` and the claim's visits since
+ * `history.episodeStart`; a visit past the window counts as past any threshold).
+ */
+function priorVisits(ctx: ClaimContext, line: number | undefined, p: Record<string, unknown>): number | undefined {
+  if (line === undefined) return undefined;
+  const day = ctx.days[line]!;
+  const dates = visitDates(ctx, visitLineTest(ctx, p));
+  const within = p['within'] as Parameters<typeof addDuration>[1] | undefined;
+  if (within) {
+    const h = ctx.claim.history;
+    const start = h?.episodeStart ? parseDate(h.episodeStart) : undefined;
+    if (start === undefined || h?.visitsThisEpisode === undefined) return undefined;
+    if (day >= addDuration(start, within)) return Number.MAX_SAFE_INTEGER;
+    return h.visitsThisEpisode + countIn(dates, start, day - 1);
+  }
+  const year = yearOfDay(day);
+  const base = year === yearOfDay(ctx.claimDay) ? ctx.claim.history?.visitsThisYear : 0;
+  if (base === undefined) return undefined;
+  return base + countIn(dates, utcDay(year, 0, 1), day - 1);
+}
+
+/** The bypass modifiers of an NCCI statement for a column 2 code. */
+function bypassFor(ctx: ClaimContext, cfg: NcciBypassData | undefined, column2: string): readonly string[] {
+  if (!cfg) return NONE;
+  for (const o of cfg.on) if (setHas(ctx.p.rs.codeSets[o.set], column2)) return o.modifiers;
+  return cfg.modifiers;
+}
+
+const mueIndex = new WeakMap<MueRowData[], Map<string, MueRowData | null>>();
+
+/** The MUE row for a code in an inline table, found once per code and table. */
+function mueRowFor(rows: MueRowData[], code: string): MueRowData | undefined {
+  let idx = mueIndex.get(rows);
+  if (!idx) mueIndex.set(rows, (idx = new Map()));
+  let hit = idx.get(code);
+  if (hit === undefined) {
+    hit = rows.find((r) => setHas(r.codes, code)) ?? null;
+    if (idx.size < 100_000) idx.set(code, hit);
+  }
+  return hit ?? undefined;
+}
+
+/** Units of `code` on `day` across the claim, and whether `line` is the last such line that day. */
+function dayUnits(ctx: ClaimContext, line: number): { total: number; last: boolean } {
+  const l = ctx.claim.lines[line]!;
+  let total = 0;
+  let last = -1;
+  for (let j = 0; j < ctx.claim.lines.length; j++) {
+    const o = ctx.claim.lines[j]!;
+    if (o.code === l.code && ctx.days[j] === ctx.days[line]) {
+      total += o.units ?? 0;
+      last = j;
+    }
+  }
+  return { total, last: last === line };
+}
+
+export const FACT_IMPLS: Record<FactName, FactImpl> = {
+  field: (ctx, line, p, outer) => readField(ctx, String(p['field']), p['outer'] ? outer : line),
+  expr: (ctx, line, p, outer) => evalExpr(ctx, p['expr'] as ExprData, line, outer),
+  unitsAllowed: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.allowed : undefined),
+  unitsExpected: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.min : undefined),
+  unitsUnverifiable: (ctx, line) => {
+    const n = line === undefined ? undefined : ctx.units[line]?.note;
+    return n?.kind === 'other' && n.noMinutes;
+  },
+  addonWithoutPrimary: (ctx, line) => {
+    if (line === undefined) return false;
+    const pairs = ctx.p.rs.units?.pairs ?? [];
+    const code = ctx.claim.lines[line]!.code;
+    const pair = pairs.find((x) => x.addon === code);
+    if (!pair) return false;
+    return !ctx.claim.lines.some((o, j) => o.code === pair.primary && ctx.days[j] === ctx.days[line]);
+  },
+  kxOver: (ctx, line, p) => {
+    if (line === undefined || !kxBucket(ctx.claim, line)) return false;
+    const t = kxTotal(ctx, line, p);
+    return t === undefined ? undefined : t > Number(p['threshold']);
+  },
+  kxNotNeeded: (ctx, line, p) => {
+    if (line === undefined || !kxBucket(ctx.claim, line)) return false;
+    const t = kxTotal(ctx, line, p);
+    return t === undefined ? undefined : t <= Number(p['threshold']);
+  },
+  // Once per bucket and year: on the first therapy line (in date order) whose total is past it.
+  reviewThreshold: (ctx, line, p) => {
+    if (line === undefined) return false;
+    const bucket = kxBucket(ctx.claim, line);
+    if (!bucket) return false;
+    const totals = kxTotals(ctx, p['fees'] as string | undefined);
+    const t = totals[line];
+    if (t === undefined) return undefined;
+    const threshold = Number(p['threshold']);
+    if (t <= threshold) return false;
+    const year = yearOfDay(ctx.days[line]!);
+    for (let j = 0; j < ctx.claim.lines.length; j++) {
+      if (j === line || kxBucket(ctx.claim, j) !== bucket || yearOfDay(ctx.days[j]!) !== year) continue;
+      const before = ctx.days[j]! < ctx.days[line]! || (ctx.days[j] === ctx.days[line] && j < line);
+      if (before && (totals[j] ?? 0) > threshold) return false;
+    }
+    return true;
+  },
+  // CQ/CO: the assistant furnished the service in whole (renderedBy PTA/OTA), or more than the de
+  // minimis share of it. Timed codes are judged per 15-minute unit: the therapist's minutes fill
+  // whole units first, and from CY 2022 a final unit in which the therapist furnished at least 8
+  // minutes is the therapist's; the assistant's remaining minutes need the modifier when they are
+  // more than the share of a unit. Untimed codes compare the assistant's minutes with the service's.
+  assistantNeeded: (ctx, line, p) => {
+    if (line === undefined) return false;
+    const l = ctx.claim.lines[line]!;
+    if (l.renderedBy === 'PTA' || l.renderedBy === 'OTA') return true;
+    const a = l.assistantMinutes;
+    if (!a) return false;
+    if (!l.minutes) return undefined;
+    const share = Number(p['share']);
+    const u = ctx.p.rs.units;
+    const timed = u ? setMatcher(ctx.p.rs, u.timed)(l.code) : false;
+    if (!timed) return a / l.minutes > share;
+    const per = u?.minutesPerUnit ?? 15;
+    const assistant = Math.min(a, l.minutes);
+    const therapist = l.minutes - assistant;
+    const rest = therapist % per;
+    const absorbed = rest >= Math.ceil(per / 2) ? Math.min(assistant, per - rest) : 0;
+    return assistant - absorbed > share * per;
+  },
+  ncciBundled: (ctx, line, p) => {
+    if (line === undefined) return NONE;
+    const id = String(p['table']);
+    const ref = ctx.p.rs.tables.refs?.[id];
+    const l = ctx.claim.lines[line]!;
+    const day = ctx.days[line]!;
+    let out: Set<string> | undefined;
+    if (ref) {
+      const rel = tableRelease(ctx, ref.table, day);
+      if (!rel) return undefined;
+      const lookup = rel.lookup as NcciLookup;
+      const bypass = bypassFor(ctx, ctx.p.rs.tables.ncciBypass?.[id], l.code);
+      let unknown = false;
+      for (let j = 0; j < ctx.claim.lines.length; j++) {
+        const o = ctx.claim.lines[j]!;
+        if (j === line || ctx.days[j] !== day || o.code === l.code) continue;
+        const edit = lookup.edit(o.code, l.code, day);
+        if (!edit) {
+          if (lookup.covers && !lookup.covers(o.code, l.code)) unknown = true;
+          continue;
+        }
+        if (edit.modifierIndicator === 1 && l.modifiers.some((m) => bypass.includes(m))) continue;
+        (out ??= new Set()).add(o.code);
+      }
+      if (!out && unknown) return undefined;
+      return out ? [...out].sort() : NONE;
+    }
+    for (const row of ctx.p.rs.tables.ncci[id] ?? []) {
+      if (!setHas(row.column2, l.code)) continue;
+      if (row.from && day < (parseDate(row.from) ?? -Infinity)) continue;
+      if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
+      if (row.bypass.length && l.modifiers.some((m) => row.bypass.includes(m))) continue;
+      ctx.claim.lines.forEach((o, j) => {
+        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) (out ??= new Set()).add(o.code);
+      });
+    }
+    return out ? [...out].sort() : NONE;
+  },
+  mueOver: (ctx, line, p) => {
+    if (line === undefined) return 0;
+    const id = String(p['table']);
+    const l = ctx.claim.lines[line]!;
+    const ref = ctx.p.rs.tables.refs?.[id];
+    let max: number;
+    let perLine: boolean;
+    if (ref) {
+      const rel = tableRelease(ctx, ref.table, ctx.days[line]!);
+      if (!rel) return undefined;
+      const lookup = rel.lookup as MueLookup;
+      const row = lookup.mue(l.code, ctx.days[line]!);
+      if (!row) return lookup.covers && !lookup.covers(l.code) ? undefined : 0;
+      max = row.value;
+      perLine = row.mai === 1;
+    } else {
+      const row = mueRowFor(ctx.p.rs.tables.mue[id] ?? [], l.code);
+      if (!row) return 0;
+      max = row.max;
+      perLine = row.per === 'line';
+    }
+    if (perLine) return Math.max(0, (l.units ?? 0) - max);
+    // Per date of service: report on the last line of the code that day, with the day's excess.
+    const { total, last } = dayUnits(ctx, line);
+    return last ? Math.max(0, total - max) : 0;
+  },
+  priorVisits,
+  visitLimitOver: (ctx, line, p) => {
+    const prior = priorVisits(ctx, line, p);
+    return prior === undefined ? undefined : prior + 1 > Number(p['limit']);
+  },
+  // The authorization's visits: those used before this claim, then this claim's visit dates inside
+  // the authorization's window, in order; a line on a visit past the number authorized is over.
+  authVisitsOver: (ctx, line) => {
+    if (line === undefined) return false;
+    const pa = ctx.claim.priorAuthorization;
+    if (!pa?.number) return false;
+    const from = pa.from ? parseDate(pa.from) : undefined;
+    const to = pa.to ? parseDate(pa.to) : undefined;
+    if (pa.visits === undefined || pa.visitsUsed === undefined || from === undefined || to === undefined) return undefined;
+    const day = ctx.days[line]!;
+    if (day < from || day > to) return false;
+    return pa.visitsUsed + countIn(visitDays(ctx), from, day) > pa.visits;
+  },
+  invalidCode: (ctx, line, p) => {
+    if (line === undefined) return false;
+    const day = ctx.days[line]!;
+    const rel = tableRelease(ctx, String(p['table']), day);
+    if (!rel) return undefined;
+    const lookup = rel.lookup as ProcedureCodeLookup;
+    const code = ctx.claim.lines[line]!.code;
+    const row = lookup.procedure(code, day);
+    if (!row) return lookup.covers && !lookup.covers(code) ? undefined : true;
+    if (row.status === 'I' || row.status === 'D') return true;
+    if (row.added !== undefined && day < row.added) return true;
+    return row.terminated !== undefined && day > row.terminated;
+  },
+  // Claim diagnoses that are not billable ICD-10-CM codes in the release for the dates of service of
+  // the lines pointing at them (the claim's date when none does).
+  invalidDiagnoses: (ctx, _line, p) => {
+    const table = String(p['table']);
+    const out: string[] = [];
+    let unknown = false;
+    ctx.claim.diagnoses.forEach((d, k) => {
+      const days = new Set<number>();
+      ctx.claim.lines.forEach((l, j) => {
+        if (l.diagnosisPointers.includes(k + 1)) days.add(ctx.days[j]!);
+      });
+      if (days.size === 0) days.add(ctx.claimDay);
+      for (const day of days) {
+        const rel = tableRelease(ctx, table, day);
+        if (!rel) {
+          unknown = true;
+          continue;
+        }
+        if ((rel.lookup as DiagnosisLookup).diagnosis(dotlessDiagnosis(d)) !== 'billable') {
+          out.push(d);
+          break;
+        }
+      }
+    });
+    if (out.length === 0 && unknown) return undefined;
+    return out.length ? out : NONE;
+  },
+};
