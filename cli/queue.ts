@@ -8,10 +8,13 @@ import { Readable } from 'node:stream';
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
 import { parseFlags, type Io } from './args.ts';
-import { DEFAULT_KEEP_SECONDS, DEFAULT_QUEUE, DEFAULT_REDIS, reachable, shownUrl } from '../queue/keys.ts';
-import { DEFAULT_MAX_CLAIM_CRASHES, startWorker } from '../queue/worker.ts';
-import { collectRun, submit, type Outcome } from '../queue/submit.ts';
+import { DEFAULT_KEEP_SECONDS, DEFAULT_QUEUE, DEFAULT_REDIS } from '../queue/defaults.ts';
+import type { Outcome } from '../queue/submit.ts';
 import type { StatusCounts } from '../server/batch-eval.ts';
+
+// The queue's modules (BullMQ, ioredis) are loaded by the commands that use them, so that other
+// commands do not pay for their start-up.
+const keysModule = () => import('../queue/keys.ts');
 
 const COMMON = { '--redis': 'value', '--queue': 'value' } as const;
 
@@ -23,6 +26,7 @@ function whole(flags: Record<string, string | true>, name: string, dflt: number,
 }
 
 async function redisOf(flags: Record<string, string | true>): Promise<{ redis: string; queue: string }> {
+  const { reachable, shownUrl } = await keysModule();
   const redis = typeof flags['--redis'] === 'string' ? flags['--redis'] : (process.env['PAYER_RULES_REDIS'] ?? DEFAULT_REDIS);
   const queue = typeof flags['--queue'] === 'string' ? flags['--queue'] : DEFAULT_QUEUE;
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(queue)) throw new UsageError('--queue takes a name of letters, digits, dots, dashes and underscores');
@@ -50,6 +54,8 @@ export async function workerCommand(args: string[], io: Io): Promise<number> {
   const { flags, rest } = parseFlags(args, { ...COMMON, '--concurrency': 'value', '--lock-seconds': 'value', '--max-claim-crashes': 'value' });
   if (rest.length) throw new UsageError('worker takes no files: it takes its work from the queue');
   const { redis, queue } = await redisOf(flags);
+  const { DEFAULT_MAX_CLAIM_CRASHES, startWorker } = await import('../queue/worker.ts');
+  const { shownUrl } = await keysModule();
   const w = await startWorker({
     redis,
     queue,
@@ -108,6 +114,7 @@ export async function submitCommand(args: string[], io: Io): Promise<number> {
   const input = claimsInput(rest[0]!);
   const { redis, queue } = await redisOf(flags);
   const rulesets = loadRulesets(dir, io.err);
+  const { submit } = await import('../queue/submit.ts');
   const detach = flags['--detach'] === true;
   const outPath = (flags['-o'] ?? flags['--output']) as string | undefined;
   if (detach && outPath) throw new UsageError('--detach writes no reports; give -o to `payer-rules results RUN` instead');
@@ -145,6 +152,7 @@ export async function resultsCommand(args: string[], io: Io): Promise<number> {
   const { flags, rest } = parseFlags(args, { ...COMMON, '-o': 'value', '--output': 'value', '--delete': 'bool' });
   if (rest.length !== 1 || !/^[A-Za-z0-9._-]{1,100}$/.test(rest[0]!)) throw new UsageError('results needs the run id that `submit --detach` printed');
   const { redis, queue } = await redisOf(flags);
+  const { collectRun } = await import('../queue/submit.ts');
   const out = sink((flags['-o'] ?? flags['--output']) as string | undefined);
   try {
     const seq = await collectRun({ redis, queue, run: rest[0]!, write: out.write, deleteAfter: flags['--delete'] === true });

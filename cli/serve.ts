@@ -5,8 +5,6 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { parseFlags, type Io } from './args.ts';
-import { loadApiKeys } from '../server/api-keys.ts';
-import { DEFAULT_PORT, startService } from '../server/index.ts';
 
 export const SERVE_HELP = `payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE]
     [--tls-cert FILE --tls-key FILE] [--rate-limit N] [--max-batch-bytes N] [--workers N]
@@ -44,6 +42,9 @@ function readPem(path: string, what: string): Buffer {
 
 export async function serveCommand(args: string[], io: Io): Promise<number> {
   const { flags, rest } = parseFlags(args, FLAGS);
+  // Loaded here, not at the top: other commands should not pay for Fastify's start-up.
+  const { loadApiKeys } = await import('../server/api-keys.ts');
+  const { DEFAULT_PORT, startService } = await import('../server/index.ts');
   if (rest.length) throw new UsageError(`serve takes no files; usage: ${SERVE_HELP}`);
   const rulesetsDir = typeof flags['--rulesets'] === 'string' ? flags['--rulesets'] : undefined;
   if (!rulesetsDir) throw new UsageError(`serve needs --rulesets DIR; usage: ${SERVE_HELP}`);

@@ -3,11 +3,7 @@
 // result, and a list the workers push to when a chunk is done. Everything expires.
 import { Redis } from 'ioredis';
 
-export const DEFAULT_QUEUE = 'payer-rules';
-export const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
-
-/** How long a run's inputs and results are kept (seconds), unless `--keep` says otherwise. */
-export const DEFAULT_KEEP_SECONDS = 24 * 3600;
+export { DEFAULT_KEEP_SECONDS, DEFAULT_QUEUE, DEFAULT_REDIS } from './defaults.ts';
 
 export function keysFor(queue: string, run: string) {
   const p = `payer-rules:${queue}`;
