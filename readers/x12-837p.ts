@@ -7,7 +7,7 @@
 import { isCode } from '../engine/codes.ts';
 import { diag, type ReaderDiagnostic, type ReaderPosition, type ReaderCode } from './diagnostics.ts';
 import { MODIFIER_DISCIPLINE, disciplineOf, dollars, icd10, whoFromTaxonomy, x12Date, type Who } from './normalize.ts';
-import { tokenize, type Delimiters, type Segment } from './x12-tokenize.ts';
+import { scan, type Delimiters, type Segment } from './x12-tokenize.ts';
 import type { PayerMap, ReaderRecord } from './types.ts';
 
 export interface X12Options {
@@ -17,6 +17,8 @@ export interface X12Options {
 }
 
 const SUPPORTED = '005010X222A1';
+/** Characters senders use as component separators, to name the one a composite really uses. */
+const OTHER_SEPARATORS = ['>', ':', '^', '|', '\\', '!'];
 const ERRATA = '005010X222A2';
 /** ICD-10-CM replaced ICD-9-CM for dates of service from 2015-10-01. */
 const ICD10_FROM = '2015-10-01';
@@ -71,31 +73,47 @@ interface Context {
 
 /** Reads an 837P text: one record per claim, plus one per envelope problem, in file order. */
 export function* read837p(text: string, opts: X12Options = {}): Generator<ReaderRecord> {
-  const tok = tokenize(text);
   const seen = opts.seenIds ?? new Set<string>();
-  for (const d of tok.diagnostics) yield { claim: null, diagnostics: [d] };
-  for (const ix of tok.interchanges) {
-    const segs = ix.segments;
-    let version = '';
-    let groupOk = true;
-    for (let i = 1; i < segs.length; i++) {
-      const s = segs[i]!;
-      const tag = s.el[0];
-      if (tag === 'GS') {
-        version = s.el[8] ?? '';
-        groupOk = s.el[1] === 'HC';
-        if (!groupOk) yield { claim: null, diagnostics: [diag('X12-VERSION', `functional group ${s.el[6] ?? ''} is of type \`${s.el[1] ?? ''}\`, not HC (health care claims); it was not read`, `segment ${s.n} (GS)`, { segment: s.n, tag: 'GS', element: 'GS01' })] };
-      } else if (tag === 'ST') {
-        let j = i + 1;
-        while (j < segs.length && segs[j]!.el[0] !== 'SE' && segs[j]!.el[0] !== 'ST' && segs[j]!.el[0] !== 'GE' && segs[j]!.el[0] !== 'IEA') j++;
-        const closed = segs[j]?.el[0] === 'SE';
-        const tx = segs.slice(i, closed ? j + 1 : j);
-        i = closed ? j : j - 1;
-        if (!groupOk) continue;
-        yield* readTransaction(tx, ix.delimiters, version, closed, opts, seen);
-      }
+  let delims: Delimiters | undefined;
+  let version = '';
+  let groupOk = true;
+  // Only the transaction being read is held: memory stays flat however large the file.
+  let tx: Segment[] | undefined;
+  for (const ev of scan(text)) {
+    if (ev.kind === 'diagnostic') {
+      yield { claim: null, diagnostics: [ev.diagnostic] };
+      continue;
     }
+    if (ev.kind === 'isa') {
+      if (tx && delims && groupOk) yield* readTransaction(tx, delims, version, false, opts, seen);
+      tx = undefined;
+      delims = ev.delimiters;
+      continue;
+    }
+    const s = ev.segment;
+    const tag = s.el[0];
+    if (tx) {
+      if (tag === 'SE') {
+        tx.push(s);
+        if (groupOk && delims) yield* readTransaction(tx, delims, version, true, opts, seen);
+        tx = undefined;
+        continue;
+      }
+      if (tag !== 'ST' && tag !== 'GE' && tag !== 'IEA' && tag !== 'GS') {
+        tx.push(s);
+        continue;
+      }
+      // An envelope segment before SE: the transaction was cut short.
+      if (groupOk && delims) yield* readTransaction(tx, delims, version, false, opts, seen);
+      tx = undefined;
+    }
+    if (tag === 'GS') {
+      version = s.el[8] ?? '';
+      groupOk = s.el[1] === 'HC';
+      if (!groupOk) yield { claim: null, diagnostics: [diag('X12-VERSION', `functional group ${s.el[6] ?? ''} is of type \`${s.el[1] ?? ''}\`, not HC (health care claims); it was not read`, `segment ${s.n} (GS)`, { segment: s.n, tag: 'GS', element: 'GS01' })] };
+    } else if (tag === 'ST') tx = [s];
   }
+  if (tx && delims && groupOk) yield* readTransaction(tx, delims, version, false, opts, seen);
 }
 
 function* readTransaction(tx: Segment[], delims: Delimiters, groupVersion: string, closed: boolean, opts: X12Options, seen: Set<string>): Generator<ReaderRecord> {
@@ -156,7 +174,7 @@ function* mapClaims(tx: Segment[], delims: Delimiters, control: string, opts: X1
   const parts = (c: ClaimState, s: Segment, i: number, name: string, line?: number): string[] | undefined => {
     const v = s.el[i] ?? '';
     if (v.includes(delims.component)) return v.split(delims.component);
-    const other = ['>', ':', '^', '|', '\\', '!'].find((x) => x !== delims.component && v.includes(x));
+    const other = OTHER_SEPARATORS.find((x) => x !== delims.component && v.includes(x));
     if (other) {
       report(c, 'X12-SEPARATOR', `${name} uses \`${other}\` between its parts, but ISA16 declares \`${delims.component}\` as the component separator; the sender must correct ISA16 or the composite`, s, `${s.el[0]}${String(i).padStart(2, '0')}`, line);
       return undefined;

@@ -60,51 +60,69 @@ function readIsa(text: string, p: number, n: number): { delimiters: Delimiters; 
   return out;
 }
 
-/** Splits X12 text into interchanges of segments. Never throws. */
-export function tokenize(text: string): Tokenized {
-  const diagnostics: ReaderDiagnostic[] = [];
-  const interchanges: Interchange[] = [];
+/** What the scanner meets, in file order. */
+export type ScanEvent = { kind: 'diagnostic'; diagnostic: ReaderDiagnostic } | { kind: 'isa'; delimiters: Delimiters; segment: Segment } | { kind: 'segment'; segment: Segment };
+
+/**
+ * Segments one at a time, in file order (nothing of the file is kept but the current segment, so a
+ * large file is read in flat memory). Never throws.
+ */
+export function* scan(text: string): Generator<ScanEvent> {
   let p = 0;
   while (p < text.length && isPadding(text.charCodeAt(p))) p++;
   if (!text.startsWith('ISA', p)) {
-    diagnostics.push(diag('X12-NO-ISA', 'the file does not begin with an ISA segment, so its delimiters are unknown; an 837P file starts with `ISA`', 'segment 1', { segment: 1 }));
-    return { interchanges, diagnostics };
+    yield { kind: 'diagnostic', diagnostic: diag('X12-NO-ISA', 'the file does not begin with an ISA segment, so its delimiters are unknown; an 837P file starts with `ISA`', 'segment 1', { segment: 1 }) };
+    return;
   }
   let n = 0;
-  let current: Interchange | undefined;
+  let delimiters: Delimiters | undefined;
   while (p < text.length) {
     while (p < text.length && isPadding(text.charCodeAt(p))) p++;
     if (p >= text.length) break;
     n++;
     // No other segment id starts with ISA: an ISA here starts a new interchange with its own delimiters.
-    if (text.startsWith('ISA', p) && !/[A-Za-z0-9]/.test(text[p + 3] ?? 'x')) {
+    if (text.charCodeAt(p) === 73 && text.startsWith('ISA', p) && !/[A-Za-z0-9]/.test(text[p + 3] ?? 'x')) {
       const isa = readIsa(text, p, n);
       if ('error' in isa) {
-        diagnostics.push(isa.error);
+        yield { kind: 'diagnostic', diagnostic: isa.error };
         // Without delimiters nothing more can be read safely: skip to the next ISA, if any.
         const again = text.indexOf('ISA', p + 3);
         if (again < 0) break;
         p = again;
-        current = undefined;
+        delimiters = undefined;
         continue;
       }
-      if (isa.warning) diagnostics.push(isa.warning);
-      current = { delimiters: isa.delimiters, segments: [isa.segment] };
-      interchanges.push(current);
+      if (isa.warning) yield { kind: 'diagnostic', diagnostic: isa.warning };
+      delimiters = isa.delimiters;
+      yield { kind: 'isa', delimiters, segment: isa.segment };
       p = isa.next;
       continue;
     }
-    if (!current) break;
-    const term = current.delimiters.segment;
+    if (!delimiters) break;
+    const term = delimiters.segment;
     let end = text.indexOf(term, p);
     if (end < 0) end = text.length;
     let body = text.slice(p, end);
     // A terminator of CR or LF leaves the other half of a CRLF behind.
-    if (body.endsWith('\r') || body.endsWith('\n')) body = body.replace(/[\r\n]+$/, '');
-    const el = body.split(current.delimiters.element);
-    el[0] = el[0]!.trim();
-    current.segments.push({ el, n });
+    const last = body.charCodeAt(body.length - 1);
+    if (last === 10 || last === 13) body = body.replace(/[\r\n]+$/, '');
+    const el = body.split(delimiters.element);
+    const tag = el[0]!;
+    if (tag.charCodeAt(0) === 32 || tag.charCodeAt(tag.length - 1) === 32) el[0] = tag.trim();
+    yield { kind: 'segment', segment: { el, n } };
     p = end + term.length;
+  }
+}
+
+/** Splits X12 text into interchanges of segments (all in memory; the mapper uses `scan`). */
+export function tokenize(text: string): Tokenized {
+  const diagnostics: ReaderDiagnostic[] = [];
+  const interchanges: Interchange[] = [];
+  let current: Interchange | undefined;
+  for (const ev of scan(text)) {
+    if (ev.kind === 'diagnostic') diagnostics.push(ev.diagnostic);
+    else if (ev.kind === 'isa') interchanges.push((current = { delimiters: ev.delimiters, segments: [ev.segment] }));
+    else current?.segments.push(ev.segment);
   }
   return { interchanges, diagnostics };
 }
