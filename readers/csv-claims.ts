@@ -152,7 +152,9 @@ export function* readCsvClaims(text: string): Generator<ReaderRecord> {
       if (!col || col.name === 'claim_id' || cell.trim() === '') return;
       const v = convert(col, cell);
       if ('problem' in v) {
-        c.diagnostics.push(diag('CSV-VALUE', `row ${row}, ${col.name}: ${v.problem}`, `row ${row}, column ${col.name}`, { row, column: col.name, line: c.lines.length }));
+        // Cells about the patient or the authorization are never quoted back (patient data).
+        const problem = /^(patient|priorAuthorization)/.test(col.path[0] ?? '') ? `the cell is not a ${col.type}` : v.problem;
+        c.diagnostics.push(diag('CSV-VALUE', `row ${row}, ${col.name}: ${problem}`, `row ${row}, column ${col.name}`, { row, column: col.name, line: c.lines.length }));
         return;
       }
       if (col.scope === 'line') setPath(line, col.path, v.value);
