@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import { destination } from 'pino';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { validateClaim } from '../engine/validate.ts';
 import { jsonError } from '../cli/eval-core.ts';
@@ -75,7 +76,9 @@ export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics
     // No serializer lets a body, a header or an error message (which can quote input) into the log.
     logger: {
       level: opts.logLevel,
-      ...(opts.logStream ? { stream: opts.logStream } : {}),
+      // Standard output, buffered: one write per few kilobytes instead of one per request (flushed
+      // every second and on close, see server/index.ts).
+      stream: opts.logStream ?? destination({ dest: 1, sync: false, minLength: 4096 }),
       serializers: { req: () => ({}), res: () => ({}), err: (e: FastifyError) => ({ type: e?.name ?? 'Error', code: e?.code, statusCode: e?.statusCode, message: '(not logged)', stack: '' }) },
     },
     // Fastify's own per-request lines are off: the onResponse hook below writes one line instead.
