@@ -8,7 +8,7 @@ import { parseFlags, type Io } from './args.ts';
 
 export const SERVE_HELP = `payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE]
     [--tls-cert FILE --tls-key FILE] [--rate-limit N] [--max-batch-bytes N] [--workers N]
-    [--poll SECONDS] [--log-level LEVEL] [--trust-proxy]`;
+    [--poll SECONDS] [--log-level LEVEL] [--trust-proxy] [--payers FILE.json]`;
 
 const FLAGS = {
   '--rulesets': 'value',
@@ -23,6 +23,7 @@ const FLAGS = {
   '--poll': 'value',
   '--log-level': 'value',
   '--trust-proxy': 'bool',
+  '--payers': 'value',
 } as const;
 
 function whole(flags: Record<string, string | true>, name: string, dflt: number, min: number, max: number): number {
@@ -55,6 +56,17 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(level)) throw new UsageError('--log-level is fatal, error, warn, info, debug or silent');
   const host = typeof flags['--host'] === 'string' ? flags['--host'] : '127.0.0.1';
   const keys = loadApiKeys(flags['--api-keys'] as string | undefined, process.env['PAYER_RULES_API_KEYS']);
+  const payers = flags['--payers'];
+  let supplements = {};
+  if (typeof payers === 'string') {
+    const { loadSupplements, ReaderError } = await import('../readers/index.ts');
+    try {
+      supplements = loadSupplements({ payers: { name: displayPath(payers), text: readFileSync(payers, 'utf8') } });
+    } catch (e) {
+      if (e instanceof ReaderError) throw new UsageError(e.message);
+      throw new UnreadableError(`cannot read the payers file ${displayPath(payers)}`);
+    }
+  }
 
   const service = await startService({
     rulesetsDir,
@@ -69,6 +81,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     pollSeconds: whole(flags, '--poll', 10, 0, 86_400),
     trustProxy: flags['--trust-proxy'] === true,
     logLevel: level,
+    supplements,
   });
   const gen = service.store.current;
   io.err(

@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import { destination } from 'pino';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { validateClaim } from '../engine/validate.ts';
+import { readClaims, type Supplements } from '../readers/index.ts';
 import { jsonError } from '../cli/eval-core.ts';
 import { bearerKey, type ApiKeys } from './api-keys.ts';
 import { batchReports, type BatchProgress } from './batch.ts';
@@ -16,7 +17,7 @@ import { zeroCounts } from './batch-eval.ts';
 import { stampHash } from './evaluator.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
-import { NDJSON, NDJSON_TYPES, ROUTES, type RouteName, type RouteSpec } from './routes.ts';
+import { NDJSON, NDJSON_TYPES, ROUTES, X12, type RouteName, type RouteSpec } from './routes.ts';
 import type { RulesetStore } from './rulesets.ts';
 
 export interface AppOptions {
@@ -33,6 +34,8 @@ export interface AppOptions {
   /** Where log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
   version: string;
+  /** For 837P bodies: payer id → ruleset id (`--payers FILE.json`, as for `eval`). */
+  supplements?: Supplements;
 }
 
 declare module 'fastify' {
@@ -63,6 +66,22 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function errorBody(req: FastifyRequest, status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
   return { statusCode: status, error: REASON[status] ?? 'Error', code, message, ...extra, requestId: req.id };
+}
+
+/** An 837P body, read to the one claim it must hold; a reader error is a 400 with its segment and element. */
+class X12Body {
+  constructor(
+    readonly text: string,
+    readonly supplements: Supplements,
+  ) {}
+  claim(): Record<string, unknown> {
+    const records = [...readClaims(this.text, 'x12', { reportUnused: false, supplements: this.supplements })];
+    const claims = records.filter((r) => r.claim);
+    const errors = records.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: d.where, message: `${d.code}: ${d.message}` })));
+    if (errors.length) throw new HttpError(400, 'invalid-837p', `the 837P cannot be evaluated (${errors.length} error${errors.length === 1 ? '' : 's'}; see errors)`, { status: 'invalid', claimId: null, errors });
+    if (claims.length !== 1) throw new HttpError(400, 'invalid-837p', `the 837P holds ${claims.length} claims; this endpoint takes one (convert a larger file with \`payer-rules convert\` and send it to ${ROUTES.batch.url})`, { status: 'invalid', claimId: null, errors: [] });
+    return claims[0]!.claim!;
+  }
 }
 
 function explainOf(req: FastifyRequest): boolean {
@@ -156,7 +175,7 @@ export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics
     async evaluate(req) {
       const gen = store.current;
       if (!gen) throw notReady();
-      const v = validateClaim(req.body);
+      const v = validateClaim(req.body instanceof X12Body ? req.body.claim() : req.body);
       if (!v.ok) {
         metrics.claims.inc({ status: 'invalid', endpoint: 'evaluate' });
         const n = v.errors.length;
@@ -257,6 +276,7 @@ export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics
         done(new HttpError(400, 'invalid-json', `the body is ${jsonError(e)}`, { status: 'invalid', claimId: null, errors: [{ path: '', message: jsonError(e) }] }), undefined);
       }
     });
+    scope.addContentTypeParser([X12, 'application/x12'], { parseAs: 'string' }, (_req, text, done) => done(null, new X12Body(text as string, opts.supplements ?? {})));
     register(['evaluate'])(scope);
   });
   void app.register(async (scope) => {

@@ -65,6 +65,30 @@ describe('without API keys (this machine only)', () => {
     expect(body.requestId).toBe(res.headers['x-request-id']);
   });
 
+  it('evaluates a claim sent as an 837P; an 837P the reader rejects is a 400 naming the segment and element', async () => {
+    const x12 = (name: string) => readFileSync(join(ROOT, 'test/fixtures/x12', name), 'utf8');
+    // Without --payers the 837P's payer id (MEDB1) names no ruleset, and the report says so.
+    const unmapped = await postClaim(svc.url, x12('10-synthetic-ot-medicare.837'), { 'content-type': 'application/edi-x12' });
+    expect(unmapped.status).toBe(200);
+    expect(unmapped.json()).toMatchObject({ claimId: 'CLM-1001', ruleset: null, findings: [{ rule: 'NO-RULESET' }] });
+    const { loadSupplements } = await import('../readers/index.ts');
+    const mapped = await startTestService({ supplements: loadSupplements({ payers: { name: 'payers.json', text: x12('10-12-synthetic.payers.json') } }), logLevel: 'silent' });
+    try {
+      const ok = await postClaim(mapped.url, x12('10-synthetic-ot-medicare.837'), { 'content-type': 'application/edi-x12' });
+      expect(ok.status, JSON.stringify(mapped.store.failure ?? ok.text)).toBe(200);
+      expect(ok.json()).toMatchObject({ claimId: 'CLM-1001', ruleset: { id: 'medicare-part-b', version: '2026.1' } });
+    } finally {
+      await mapped.close();
+    }
+    const bad = await postClaim(svc.url, x12('04-malformed-component-separator.linuxforhealth.837'), { 'content-type': 'application/edi-x12' });
+    expect(bad.status).toBe(400);
+    expect(bad.json().code).toBe('invalid-837p');
+    expect(bad.json().errors[0]).toMatchObject({ path: expect.stringMatching(/segment \d+ \(CLM\) CLM05/), message: expect.stringMatching(/^X12-SEPARATOR: /) });
+    const two = await postClaim(svc.url, x12('12-synthetic-slp-medicaid-crlf.837'), { 'content-type': 'application/edi-x12' });
+    expect(two.status).toBe(400);
+    expect(two.json().message).toMatch(/holds 2 claims; this endpoint takes one/);
+  });
+
   it('400 for a query it does not know how to read, naming the parameter', async () => {
     const res = await postClaim(svc.url, clean, {}, '?explain=perhaps');
     expect(res.status).toBe(400);
