@@ -21,14 +21,22 @@ describe('CSV worklist', () => {
   const csv = csvStart() + reports.map(csvRows).join('');
   const [header, ...rows] = parse(csv);
 
-  it('a header, then one row per finding, in report order, each cell as the report says', () => {
+  it('a header, then a row per finding and per check that could not run (per line it concerns), each cell as the report says', () => {
     expect(header).toEqual([...CSV_HEADER]);
-    const findings = reports.flatMap((r) => (r.status === 'invalid' ? [] : r.findings.map((f) => ({ r, f }))));
-    expect(rows).toHaveLength(findings.length);
-    rows.forEach((row, i) => {
-      const { r, f } = findings[i]!;
-      expect(row).toEqual([r.claimId, r.status, f.line === undefined ? '' : String(f.line), f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '']);
+    const want = reports.flatMap((r) => {
+      if (r.status === 'invalid') return [];
+      const code = (l: number) => r.lines.find((x) => x.line === l)?.code ?? '';
+      return [
+        ...r.findings.map((f) => [r.claimId, r.status, f.line === undefined ? '' : String(f.line), f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '']),
+        ...(r.notChecked ?? []).flatMap((n) => {
+          const ls = n.lines ?? (n.line !== undefined ? [n.line] : []);
+          const cells = (l?: number) => [r.claimId, r.status, l === undefined ? '' : String(l), l === undefined ? '' : code(l), n.rule, 'not-checked', 'info', `not checked: ${n.reason}`, '', ''];
+          return ls.length ? ls.map((l) => cells(l)) : [cells()];
+        }),
+      ];
     });
+    expect(rows).toEqual(want);
+    expect(rows.length).toBeGreaterThan(0);
     expect(csv).toContain('\r\n');
   });
 
@@ -91,7 +99,7 @@ describe('text view', () => {
     const r = reports[2]!;
     const text = renderText(r);
     expect(text).toContain('no ruleset applies');
-    expect(text).toMatch(/line 1 {2}97110 {2}2 units {2}not checked: no ruleset applies/);
+    expect(text).toMatch(/line 1 {2}97110(?: {2}\d{4}-\d\d-\d\d)? {2}2 units {2}not checked: no ruleset applies/);
     expect(text).not.toMatch(/ {2}ok$/m);
   });
 
@@ -100,9 +108,9 @@ describe('text view', () => {
     if (base.status === 'invalid') throw new Error('expected a checked claim');
     const r: EvalReport = { ...base, notChecked: [{ line: 2, rule: 'UNITS-TIME', reason: 'no minutes documented' }, { rule: 'KX-THRESHOLD', reason: 'no allowed amounts this year' }] };
     const text = renderText(r);
-    expect(text).toMatch(/line 1 {2}97110 {2}2 units {2}ok/);
-    expect(text).toMatch(/line 2 {2}97140 {2}1 unit {2}not checked: no minutes documented \(UNITS-TIME\)/);
-    expect(text).toContain('  not checked\n    no allowed amounts this year  [KX-THRESHOLD]');
+    expect(text).toMatch(/line 1 {2}97110(?: {2}\d{4}-\d\d-\d\d)? {2}2 units {2}ok/);
+    expect(text).toMatch(/line 2 {2}97140(?: {2}\d{4}-\d\d-\d\d)? {2}1 unit {2}no findings; not checked: UNITS-TIME/);
+    expect(text).toContain('  not checked\n    UNITS-TIME (line 2): no minutes documented\n    KX-THRESHOLD: no allowed amounts this year');
   });
 
   it('invalid claims name lines 1-based and keep the contract path beside it', () => {

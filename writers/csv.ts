@@ -9,6 +9,7 @@
 // Rows stream: the header once, then each report's rows as it comes.
 import Papa from 'papaparse';
 import { humanPath } from './paths.ts';
+import { linesOf } from './text.ts';
 import type { EvalReport } from './types.ts';
 
 export const CSV_BOM = '\uFEFF';
@@ -42,7 +43,12 @@ export function csvRows(r: EvalReport): string {
   } else {
     const codeOf = new Map(r.lines.map((l) => [l.line, l.code]));
     for (const f of r.findings) row(f.line, f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '');
-    for (const n of r.notChecked ?? []) row(n.line, n.line === undefined ? '' : (codeOf.get(n.line) ?? ''), n.rule, 'not-checked', 'info', `not checked: ${n.reason}`);
+    // A check that could not run: one row per line it concerns (or one for the whole claim).
+    for (const n of r.notChecked ?? []) {
+      const ls = linesOf(n);
+      if (ls.length === 0) row(undefined, '', n.rule, 'not-checked', 'info', `not checked: ${n.reason}`);
+      for (const l of ls) row(l, codeOf.get(l) ?? '', n.rule, 'not-checked', 'info', `not checked: ${n.reason}`);
+    }
   }
   for (const n of r.input ?? []) if (!(r.status === 'invalid' && n.severity === 'error')) row(/line (\d+)/.exec(n.where) ? Number(/line (\d+)/.exec(n.where)![1]) : undefined, '', '', n.code, n.severity, `${n.message} (at ${n.where})`);
   return encode(rows);

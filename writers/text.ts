@@ -2,6 +2,7 @@
 // the policy behind it. A line is `ok` only when the policy checked it and found nothing: a line no
 // ruleset applied to, or one the report lists as not checked, says so instead.
 import type { Finding, LineReport } from '../engine/index.ts';
+import type { NotChecked } from '../engine/report.ts';
 import { humanPath, plural } from './paths.ts';
 import type { EvalReport, InputNote } from './types.ts';
 
@@ -17,6 +18,11 @@ function findingLines(f: Finding): string[] {
 function noteLines(notes: readonly InputNote[] | undefined): string[] {
   if (!notes?.length) return [];
   return ['  from the claim file', ...notes.map((n) => `    ${MARK[n.severity] ?? n.severity} ${n.message}  [${n.code}]\n            at: ${n.where}`)];
+}
+
+/** The lines a not-checked entry concerns (none: the whole claim). */
+export function linesOf(n: NotChecked): number[] {
+  return n.lines ?? (n.line !== undefined ? [n.line] : []);
 }
 
 function unitsText(l: LineReport): string {
@@ -44,18 +50,21 @@ export function renderText(r: EvalReport): string {
   const notChecked = r.notChecked ?? [];
   for (const l of r.lines) {
     const fs = r.findings.filter((f) => f.line === l.line);
-    const skipped = notChecked.filter((n) => n.line === l.line);
-    // Never `ok` for a line nothing checked: no ruleset, or checks the report says could not run.
-    const verdict = fs.length ? '' : !r.ruleset ? '  not checked: no ruleset applies' : skipped.length ? `  not checked: ${skipped.map((n) => `${n.reason} (${n.rule})`).join('; ')}` : '  ok';
+    const skipped = notChecked.filter((n) => linesOf(n).includes(l.line));
+    // Never `ok` for a line nothing checked (no ruleset), nor for one with checks that could not
+    // run: those name the checks, and the "not checked" block below says why.
+    const rules = skipped.map((n) => n.rule).join(', ');
+    const verdict = !r.ruleset ? '  not checked: no ruleset applies' : fs.length ? (skipped.length ? `  (not checked: ${rules})` : '') : skipped.length ? `  no findings; not checked: ${rules}` : '  ok';
     out.push(`  line ${l.line}  ${l.code}${l.dateOfService ? `  ${l.dateOfService}` : ''}  ${unitsText(l)}${verdict}`);
     if (fs.length || l.billedUnits !== l.expectedUnits) out.push(`      units: ${l.explanation}`);
     for (const f of fs) out.push(...findingLines(f));
-    if (fs.length && skipped.length) for (const n of skipped) out.push(`    NOT CHECKED ${n.reason}  [${n.rule}]`);
   }
-  const claimSkipped = notChecked.filter((n) => n.line === undefined);
-  if (claimSkipped.length) {
+  if (notChecked.length) {
     out.push('  not checked');
-    for (const n of claimSkipped) out.push(`    ${n.reason}  [${n.rule}]`);
+    for (const n of notChecked) {
+      const ls = linesOf(n);
+      out.push(`    ${n.rule}${ls.length ? ` (line${ls.length === 1 ? '' : 's'} ${ls.join(', ')})` : ''}: ${n.reason}`);
+    }
   }
   return out.join('\n') + '\n';
 }
