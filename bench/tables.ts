@@ -1,15 +1,17 @@
 // Reference tables at national scale: a synthetic practitioner PTP text file of 2.6 million edits
-// and an ICD-10-CM order file of 100,000 codes, generated here (never committed), imported as a
-// user would (`payer-rules import` minus printing), then loaded from the cached form and looked up.
+// (and its next quarter, ~1% changed) and an ICD-10-CM order file of 100,000 codes, generated here
+// (never committed), imported as a user imports them (`payer-rules import`, output discarded),
+// then loaded from the cached form and looked up.
 // Run alone: node bin/run-ts.mjs bench/tables.ts   (BENCH_PTP_ROWS changes the size)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { importCommand } from '../cli/import.ts';
 import type { DiagnosisLookup, NcciLookup } from '../engine/tables.ts';
-import { importFiles } from '../tables/import/index.ts';
-import { cacheRows, loadTables, writeRelease } from '../tables/store.ts';
+import { loadTables } from '../tables/store.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -25,6 +27,11 @@ const time = (f: () => void) => {
   f();
   return performance.now() - t;
 };
+const timeAsync = async (f: () => Promise<unknown>) => {
+  const t = performance.now();
+  await f();
+  return performance.now() - t;
+};
 
 // Deterministic pseudo-random numbers (the same tables every run).
 let seed = 12345;
@@ -32,7 +39,9 @@ const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffff
 
 // ~15,000 distinct codes, like the real table; each column-1 code gets a run of column-2 codes.
 const codes = Array.from({ length: 15_000 }, (_, i) => String(10_000 + i * 6).padStart(5, '0'));
-function ptpText(): string {
+/** The PTP text file; `next` makes the following quarter: ~0.5% of edits deleted, ~0.5% end-dated, 10,000 added. */
+function ptpText(next: boolean): string {
+  seed = 12345;
   const out: string[] = ['Synthetic practitioner PTP edits for the benchmark (not CMS data).', '', 'Column 1\tColumn 2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=no data\tModifier\tPTP Edit Rationale'];
   let n = 0;
   // One pass over the column-1 codes, each with a run of distinct column-2 codes.
@@ -42,8 +51,13 @@ function ptpText(): string {
     for (let k = 0; k < per && n < PTP_ROWS; k++, n++) {
       const c2 = codes[(start + k) % codes.length]!;
       const deleted = rand() < 0.35;
-      out.push(`${codes[i]}\t${c2}\t\t${deleted ? '19960101' : '20200101'}\t${deleted ? '20191231' : '*'}\t${rand() < 0.8 ? 1 : 0}\tMutually exclusive procedures`);
+      const mi = rand() < 0.8 ? 1 : 0;
+      if (next && n % 199 === 7) continue;
+      const endDated = next && !deleted && n % 211 === 3;
+      out.push(`${codes[i]}\t${c2}\t\t${deleted ? '19960101' : '20200101'}\t${deleted ? '20191231' : endDated ? '20270101' : '*'}\t${mi}\tMutually exclusive procedures`);
     }
+    // New edits: pairs beyond the run of column-2 codes.
+    if (next && i < 10_000) out.push(`${codes[i]}\t${codes[(start + per) % codes.length]}\t\t20270101\t*\t1\tStandards of medical / surgical practice`);
   }
   return out.join('\n') + '\n';
 }
@@ -57,8 +71,10 @@ function icdText(): string {
 }
 
 const ptpFile = join(dir, 'ccipra-synthetic-f1.txt');
+const ptpNext = join(dir, 'ccipra-synthetic-next-f1.txt');
 const icdFile = join(dir, 'icd10cm-order-2026.txt');
-writeFileSync(ptpFile, ptpText());
+writeFileSync(ptpFile, ptpText(false));
+writeFileSync(ptpNext, ptpText(true));
 writeFileSync(icdFile, icdText());
 
 // Floor: node reads the same file and splits it into lines and fields.
@@ -68,43 +84,64 @@ const floor = median([0, 1, 2].map(() => time(() => {
   if (f < 0) throw new Error('unreachable');
 })));
 
-function importOne(file: string, kind: 'ncci-ptp' | 'icd10cm', from?: string): number {
-  return time(() => {
-    const res = importFiles([{ name: file, bytes: new Uint8Array(readFileSync(file)) }], { kind, ...(from ? { from } : {}) });
-    if (res.problems.length || res.usage) throw new Error(`import failed: ${res.usage ?? res.problems[0]!.message}`);
-    for (const rel of res.releases) cacheRows(writeRelease(store, rel), rel.rows);
+/** `payer-rules import` as a user runs it; the change report is produced and discarded. */
+async function importOne(kind: 'ncci-ptp' | 'icd10cm', file: string, ...flags: string[]): Promise<number> {
+  const err: string[] = [];
+  const ms = await timeAsync(async () => {
+    const code = await importCommand([kind, file, '--into', store, ...flags], { out: () => {}, err: (s) => err.push(s) });
+    if (code !== 0) throw new Error(`import failed: ${err.join('\n')}`);
   });
+  return ms;
 }
-const ptpImport = importOne(ptpFile, 'ncci-ptp', '2026-10-01');
-const icdImport = importOne(icdFile, 'icd10cm');
+const ptpImport = await importOne('ncci-ptp', ptpFile, '--release', '2026-10-01', '--from', '2026-10-01');
+const importRss = process.resourceUsage().maxRSS * 1024;
+const ptpNextImport = await importOne('ncci-ptp', ptpNext, '--release', '2027-01-01', '--from', '2027-01-01');
+const icdImport = await importOne('icd10cm', icdFile);
 
-// Ready: manifests read, both releases' rows loaded from the cache, lookups built.
+// Ready: manifests read, both tables' newest releases loaded from the cache, lookups built.
+const day = Math.floor(Date.UTC(2027, 1, 2) / 86_400_000);
 let tables = loadTables(store);
 const ready = median([0, 1, 2].map(() => time(() => {
   tables = loadTables(store);
-  tables.warm();
+  tables.release('cms-ncci-ptp-practitioner', day);
+  tables.release('cdc-icd10cm', day);
 })));
 
-const day = Math.floor(Date.UTC(2026, 10, 2) / 86_400_000);
 const ncci = tables.release('cms-ncci-ptp-practitioner', day)!.lookup as NcciLookup;
 const icd = tables.release('cdc-icd10cm', day)!.lookup as DiagnosisLookup;
 const pairs = Array.from({ length: 4096 }, () => [codes[Math.floor(rand() * codes.length)]!, codes[Math.floor(rand() * codes.length)]!] as const);
 const dx = Array.from({ length: 4096 }, (_, i) => `${String.fromCharCode(65 + (i % 26))}${String(i * 23).padStart(5, '0')}`);
-const N = 1_000_000;
 let found = 0;
-const loop = () => {
-  for (let i = 0; i < N; i++) {
+const loop = (n: number) => {
+  for (let i = 0; i < n; i++) {
     const p = pairs[i & 4095]!;
     if (ncci.edit(p[0], p[1], day)) found++;
     if (icd.diagnosis(dx[i & 4095]!) === 'billable') found++;
   }
 };
-loop(); // warm up
-gc();
-const heapBefore = process.memoryUsage().heapUsed;
-const lookupMs = median([0, 1, 2].map(() => time(loop)));
-const heapAfter = process.memoryUsage().heapUsed;
-gc();
+const N = 1_000_000;
+loop(N); // warm up
+const lookupMs = median([0, 1, 2].map(() => time(() => loop(N))));
+
+// Allocation: the heap's growth over a stretch of lookups during which no garbage collection ran
+// (a collection would hide what was allocated); stretches with one are measured again.
+let gcs = 0;
+const obs = new PerformanceObserver((list) => (gcs += list.getEntries().length));
+obs.observe({ entryTypes: ['gc'] });
+const tick = () => new Promise((r) => setTimeout(r, 5));
+const STRETCH = 100_000;
+const perLookup: number[] = [];
+for (let tries = 0; perLookup.length < 5 && tries < 20; tries++) {
+  gc();
+  await tick();
+  gcs = 0;
+  const before = process.memoryUsage().heapUsed;
+  loop(STRETCH);
+  const after = process.memoryUsage().heapUsed;
+  await tick();
+  if (gcs === 0) perLookup.push((after - before) / (2 * STRETCH));
+}
+obs.disconnect();
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`tables benchmark: ${PTP_ROWS.toLocaleString('en-US')} PTP edits, ${ICD_CODES.toLocaleString('en-US')} ICD-10-CM codes; Node ${process.version}; medians of 3 except the imports (1 run each); the machine is shared, so re-run when it is quiet\n`);
@@ -113,9 +150,11 @@ console.log('|---|---|---|');
 console.log(`| import ${PTP_ROWS.toLocaleString('en-US')} PTP edits (official text → validated, sorted, gzip CSV + manifest + cache) | ${s(ptpImport)} | under 20 s |`);
 console.log(`| floor: node reads and splits the same PTP file | ${s(floor)} | — |`);
 console.log(`| import ÷ floor | ${(ptpImport / floor).toFixed(1)}× | — |`);
+console.log(`| peak memory (RSS) after that import | ${Math.round(importRss / 2 ** 20)} MB | — |`);
+console.log(`| import the next quarter over it (~1% of edits changed; the change report against 2.6 M rows included) | ${s(ptpNextImport)} | under 20 s |`);
 console.log(`| import ${ICD_CODES.toLocaleString('en-US')} ICD-10-CM codes (order file) | ${s(icdImport)} | — |`);
 console.log(`| both tables ready to evaluate from the cached form | ${s(ready)} | under 1.5 s |`);
 console.log(`| lookups (one NCCI pair + one diagnosis per iteration) | ${Math.round((2 * N) / (lookupMs / 1000)).toLocaleString('en-US')} lookups/s | — |`);
-console.log(`| heap growth over ${(3 * 2 * N).toLocaleString('en-US')} lookups (no GC in between) | ${((heapAfter - heapBefore) / 1024).toFixed(0)} KB | ≈ 0 (no allocation per lookup) |`);
+console.log(`| bytes allocated per lookup (heap growth over ${STRETCH.toLocaleString('en-US')}-iteration stretches with no GC; median of ${perLookup.length}) | ${perLookup.length ? median(perLookup).toFixed(2) : 'not measured (a GC ran in every stretch)'} | 0 |`);
 if (found < 0) console.log(found);
 rmSync(dir, { recursive: true, force: true });

@@ -1,18 +1,22 @@
 // `payer-rules diff OLD NEW [--claims PATH]`: what changed between two rulesets, and which claims
 // change outcome under the new one. OLD and NEW are .payer files (or compiled .json) — or two
 // releases of a reference table (a release folder, or `TABLE@RELEASE` in rulesets/tables), which
-// gives the same change report as `payer-rules import`.
+// gives the same change report as `payer-rules import`; with --claims, the claims that change
+// outcome between the two releases (tables/impact.ts), evaluated with the rulesets beside the
+// table store that use the table.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { analyze } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { diffRulesets, renderDiff } from '../engine/diff.ts';
-import { RulesetLoader, UnreadableError, UsageError, readSource } from '../workspace/files.ts';
+import { RulesetLoader, UnreadableError, UsageError, displayPath, readSource, rulesetFiles } from '../workspace/files.ts';
+import { loadRulesets } from '../workspace/load.ts';
 import { jsonError } from './eval-core.ts';
 import { diffReleases, renderTableDiff } from '../tables/diff.ts';
-import { infoOf, type Manifest } from '../tables/provider.ts';
-import { MANIFEST_FILE, StoreError, listReleases, readReleaseRows } from '../tables/store.ts';
+import { claimsImpact, renderClaimsImpact } from '../tables/impact.ts';
+import { infoOf, releaseOf, type Manifest } from '../tables/provider.ts';
+import { MANIFEST_FILE, StoreError, listReleases, loadTables, readReleaseRows } from '../tables/store.ts';
 import { DEFAULT_TABLES_DIR } from './import.ts';
 
 /** A table release named on the command line: a release folder, or TABLE@RELEASE in the store. */
@@ -28,11 +32,30 @@ function tableRelease(arg: string): { manifest: Manifest; path: string } | undef
   return found;
 }
 
-function tableDiffCommand(a: { manifest: Manifest; path: string }, b: { manifest: Manifest; path: string }, format: string, io: { out: (s: string) => void }): number {
+/** Where a release lives: `<store>/<table>/<release>`; the rulesets that use it sit beside the store. */
+const storeOf = (r: { path: string }) => dirname(dirname(r.path));
+
+function tableDiffCommand(a: { manifest: Manifest; path: string }, b: { manifest: Manifest; path: string }, flags: Record<string, string | true>, io: { out: (s: string) => void; err: (s: string) => void }): number {
   if (a.manifest.table !== b.manifest.table && a.manifest.kind !== b.manifest.kind) throw new UsageError(`${a.manifest.table} (${a.manifest.kind}) and ${b.manifest.table} (${b.manifest.kind}) are different kinds of table`);
+  const format = flags['--format'] ?? 'text';
+  const claimsPath = flags['--claims'];
+  if (claimsPath !== undefined && typeof claimsPath !== 'string') throw new UsageError('--claims needs a claims file or folder');
+  if (claimsPath && a.manifest.table !== b.manifest.table) throw new UsageError(`--claims compares two releases of one table (rulesets name a table by id): ${a.manifest.table} and ${b.manifest.table} are two tables`);
   try {
-    const d = diffReleases(b.manifest.table, b.manifest.kind, infoOf(a.manifest), readReleaseRows(a.path, a.manifest), infoOf(b.manifest), readReleaseRows(b.path, b.manifest));
-    io.out(format === 'json' ? JSON.stringify(d, null, 2) : renderTableDiff(d, 1000));
+    const rowsA = readReleaseRows(a.path, a.manifest);
+    const rowsB = readReleaseRows(b.path, b.manifest);
+    const d = diffReleases(b.manifest.table, b.manifest.kind, infoOf(a.manifest), rowsA, infoOf(b.manifest), rowsB);
+    if (!claimsPath) {
+      io.out(format === 'json' ? JSON.stringify(d, null, 2) : renderTableDiff(d, 1000));
+      return 0;
+    }
+    // The rulesets beside the store of the new release (`rulesets/` for `rulesets/tables`), or --ruleset.
+    const rulesetDir = typeof flags['--ruleset'] === 'string' ? flags['--ruleset'] : dirname(storeOf(b));
+    if (rulesetFiles(rulesetDir).length === 0) throw new UsageError(`--claims evaluates claims with the rulesets that use ${b.manifest.table}, and there are none in ${displayPath(rulesetDir)} (the folder that holds the table store ${displayPath(storeOf(b))})`);
+    const rulesets = loadRulesets(rulesetDir, io.err);
+    const claims = readClaims(claimsPath);
+    const impact = claimsImpact(rulesets, loadTables(storeOf(b)), releaseOf({ manifest: a.manifest, rows: () => rowsA }), releaseOf({ manifest: b.manifest, rows: () => rowsB }), claims, d);
+    io.out(format === 'json' ? JSON.stringify({ ...d, claims: impact }, null, 2) : `${renderTableDiff(d, 1000)}\n\n${renderClaimsImpact(impact)}`);
   } catch (e) {
     if (e instanceof StoreError) throw new UnreadableError(e.message);
     throw e;
@@ -99,8 +122,7 @@ export async function diffCommand(flags: Record<string, string | true>, rest: st
   const tb = tableRelease(rest[1]!);
   if (ta || tb) {
     if (!ta || !tb) throw new UsageError('diff compares two rulesets or two releases of a table, not one of each');
-    if (flags['--claims']) throw new UsageError('--claims with table releases needs rulesets evaluated against the tables, which the engine does not do yet');
-    return tableDiffCommand(ta, tb, format, io);
+    return tableDiffCommand(ta, tb, flags, io);
   }
   const a = loadOne(rest[0]!, io.err);
   const b = loadOne(rest[1]!, io.err);

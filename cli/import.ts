@@ -10,7 +10,7 @@ import { IMPORT_FORMATS } from '../tables/import/formats.ts';
 import { renderProblem } from '../tables/normalized.ts';
 import { ScopeMatcher } from '../tables/lookups.ts';
 import { infoOf } from '../tables/provider.ts';
-import { StoreError, cacheRows, previousRelease, readReleaseRows, writeRelease } from '../tables/store.ts';
+import { StoreError, previousRelease, readReleaseRows, writeRelease } from '../tables/store.ts';
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { parseFlags, type Io } from './args.ts';
 
@@ -66,7 +66,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
 
   const inputs = files.map((f) => {
     try {
-      return { name: displayPath(f), bytes: new Uint8Array(readFileSync(f)) };
+      return { name: displayPath(f), bytes: readFileSync(f) as Uint8Array };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UnreadableError(`cannot read ${displayPath(f)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')}`);
@@ -85,8 +85,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     for (const rel of res.releases) {
       const prev = previousRelease(into, rel.table, rel.release, rel.from);
       const prevRows = prev && readReleaseRows(prev.path, prev.manifest);
-      const manifest = writeRelease(into, rel);
-      cacheRows(manifest, rel.rows);
+      const manifest = await writeRelease(into, rel);
       diffs.push(diffReleases(rel.table, rel.kind, prev && infoOf(prev.manifest), prevRows, infoOf(manifest), rel.rows));
     }
   } catch (e) {

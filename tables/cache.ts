@@ -19,7 +19,11 @@ interface Header {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-export function encodeRows(rows: Rows): Uint8Array {
+/**
+ * The cached form as pieces to write one after another: the header, then each column's bytes as
+ * a view of the rows' own array (no copy) with zero padding to 8 bytes between.
+ */
+export function encodeRowsParts(rows: Rows): Uint8Array[] {
   let size = 0;
   const columns: Header['columns'] = rows.data.map((d) => {
     const offset = size;
@@ -28,11 +32,27 @@ export function encodeRows(rows: Rows): Uint8Array {
   });
   const header: Header = { magic: MAGIC, kind: rows.kind, length: rows.length, sorted: rows.isSorted, columns };
   const head = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = align8(8 + head.length);
-  const out = new Uint8Array(dataStart + size);
-  new DataView(out.buffer).setUint32(0, head.length, true);
-  out.set(head, 8);
-  rows.data.forEach((d, c) => out.set(new Uint8Array(d.values.buffer, d.values.byteOffset, d.values.byteLength), dataStart + columns[c]!.offset));
+  const first = new Uint8Array(align8(8 + head.length));
+  new DataView(first.buffer).setUint32(0, head.length, true);
+  first.set(head, 8);
+  const parts: Uint8Array[] = [first];
+  const zeros = new Uint8Array(8);
+  for (const d of rows.data) {
+    parts.push(new Uint8Array(d.values.buffer, d.values.byteOffset, d.values.byteLength));
+    const pad = align8(d.values.byteLength) - d.values.byteLength;
+    if (pad) parts.push(zeros.subarray(0, pad));
+  }
+  return parts;
+}
+
+export function encodeRows(rows: Rows): Uint8Array {
+  const parts = encodeRowsParts(rows);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
   return out;
 }
 

@@ -2,7 +2,9 @@
 // the text so codes and dates are read without slicing. Why our own and not papaparse: table files
 // run to millions of lines, every problem must name its line, and the importers read fields as
 // ranges; none of the formats puts a line break inside a quoted value, so a record is a line and a
-// quoted line break is reported as a problem. Browser-safe.
+// quoted line break is reported as a problem. The text may come in pieces (a 150 MB file decoded
+// 64 KB at a time): `text` is then the current piece, which always holds the whole current line.
+// Browser-safe.
 
 export class DelimitedReader {
   /** 1-based number of the current line (0 before the first `next()`). */
@@ -18,19 +20,40 @@ export class DelimitedReader {
   /** Set when the current line has a malformed quoted field; a message for the user. */
   problem: string | undefined;
 
+  /** The text the current line is in (the whole text, or the current piece). */
+  text: string;
+
+  /**
+   * `text` is the whole text, or its first piece when `more` gives the next pieces (undefined at
+   * the end). Pieces may split a line anywhere.
+   */
   constructor(
-    readonly text: string,
+    text: string,
     readonly delimiter = ',',
+    private more?: () => string | undefined,
   ) {
+    this.text = text;
     // A byte-order mark is not part of the first field.
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
   }
 
   /** Moves to the next line; false at the end of the text. A final empty line is not a line. */
   next(): boolean {
-    const t = this.text;
-    if (this.pos >= t.length) return false;
+    let t = this.text;
     let end = t.indexOf('\n', this.pos);
+    // The rest of the piece is a partial line: carry it into the next piece.
+    while (end < 0 && this.more) {
+      const piece = this.more();
+      if (piece === undefined) {
+        this.more = undefined;
+        break;
+      }
+      const carried = t.length - this.pos;
+      t = this.text = t.slice(this.pos) + piece;
+      this.pos = 0;
+      end = t.indexOf('\n', carried);
+    }
+    if (this.pos >= t.length) return false;
     const next = end < 0 ? t.length : end + 1;
     if (end < 0) end = t.length;
     if (end > this.pos && t.charCodeAt(end - 1) === 13) end--;
@@ -67,6 +90,17 @@ export class DelimitedReader {
     if (i < 0 || i >= this.count) return '';
     const s = this.text.slice(this.starts[i]!, this.ends[i]!);
     return this.quoted[i] && s.includes('""') ? s.replaceAll('""', '"') : s;
+  }
+
+  /**
+   * Field `i` as a string when its range is not its value (a quoted field with doubled quotes),
+   * else undefined: the caller reads the range and no string is made.
+   */
+  decoded(i: number): string | undefined {
+    if (i < 0 || i >= this.count || !this.quoted[i]) return undefined;
+    const t = this.text;
+    for (let k = this.starts[i]!; k < this.ends[i]!; k++) if (t.charCodeAt(k) === 34) return this.field(i);
+    return undefined;
   }
 
   /** Every field of the line (for headers and error messages; the hot paths use ranges). */

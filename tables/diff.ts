@@ -22,7 +22,7 @@ export interface RowChange {
 export interface TableDiff {
   table: string;
   kind: TableKind;
-  /** The releases compared; `old` is absent for a table's first release. */
+  /** The releases compared; `old` is absent for a table's first release (then `changes` is empty and `added` counts its rows). */
   old?: { release: string; from: string; through?: string; rows: number };
   new: { release: string; from: string; through?: string; rows: number };
   added: number;
@@ -37,7 +37,7 @@ export interface TableDiff {
 type Side = Pick<ReleaseInfo, 'release' | 'from' | 'through' | 'rows' | 'scope'>;
 
 function inScope(rows: Rows, i: number, m: ScopeMatcher): boolean {
-  return rows.kind === 'ncci-ptp' ? m.coversPair(rows.value(i, 0), rows.value(i, 1)) : m.covers(rows.value(i, 0));
+  return rows.kind === 'ncci-ptp' ? m.coversPairPacked(rows.num(i, 0), rows.num(i, 1)) : m.coversPacked(rows.num(i, 0));
 }
 
 /** Compares two releases of one table (`oldRows` undefined for a first release). */
@@ -46,6 +46,11 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
   const side = (s: Side) => ({ release: s.release, from: s.from, ...(s.through ? { through: s.through } : {}), rows: s.rows });
   const out: TableDiff = { table, kind, new: side(newSide), added: 0, deleted: 0, modified: 0, unchanged: 0, notCompared: 0, changes: [] };
   if (oldSide) out.old = side(oldSide);
+  // A first release: every row is new, and listing 2.6 million of them says nothing the count does not.
+  if (!oldRows) {
+    out.added = newRows.length;
+    return out;
+  }
   // Each side is compared only where the other side lists its codes completely.
   const keepNew = oldSide?.scope ? new ScopeMatcher(oldSide.scope) : undefined;
   const keepOld = newSide.scope ? new ScopeMatcher(newSide.scope) : undefined;
@@ -131,6 +136,14 @@ const brief = (r: Record<string, string> | undefined) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
 
+/** One changed row as a line of the report: `+ key: row`, `- key: row` or `~ key: column old → new`. */
+export function renderChange(c: RowChange): string {
+  const key = Object.values(c.key).filter(Boolean).join(' ');
+  if (c.change === 'added') return `  + ${key}: ${brief(c.new)}`;
+  if (c.change === 'deleted') return `  - ${key}: ${brief(c.old)}`;
+  return `  ~ ${key}: ${c.columns!.map((n) => `${n} ${c.old![n] || '(blank)'} → ${c.new![n] || '(blank)'}`).join(', ')}`;
+}
+
 /** The change report as text; at most `limit` changed rows are listed. */
 export function renderTableDiff(d: TableDiff, limit = 100): string {
   const head = d.old
@@ -138,12 +151,7 @@ export function renderTableDiff(d: TableDiff, limit = 100): string {
     : `${d.table}: first release ${d.new.release} (${d.new.rows} rows)`;
   const lines = [head, `  ${d.added} added, ${d.deleted} deleted, ${d.modified} modified, ${d.unchanged} unchanged${d.notCompared ? `; ${d.notCompared} not compared (outside the other release's scope)` : ''}`];
   if (!d.old) return lines.join('\n');
-  for (const c of d.changes.slice(0, limit)) {
-    const key = Object.values(c.key).filter(Boolean).join(' ');
-    if (c.change === 'added') lines.push(`  + ${key}: ${brief(c.new)}`);
-    else if (c.change === 'deleted') lines.push(`  - ${key}: ${brief(c.old)}`);
-    else lines.push(`  ~ ${key}: ${c.columns!.map((n) => `${n} ${c.old![n] || '(blank)'} → ${c.new![n] || '(blank)'}`).join(', ')}`);
-  }
+  for (const c of d.changes.slice(0, limit)) lines.push(renderChange(c));
   if (d.changes.length > limit) lines.push(`  … and ${d.changes.length - limit} more (--format json lists every change)`);
   return lines.join('\n');
 }

@@ -1,8 +1,8 @@
 // The engine's lookups (engine/tables.ts) over a release's rows: sorted typed arrays searched by
-// packed code, returning shared frozen objects or numbers, so a lookup never allocates.
-// Browser-safe.
+// the two halves of a code (tables/codes.ts says why halves), returning shared frozen objects or
+// numbers, so a lookup never allocates (test/tables-core.test.ts measures it). Browser-safe.
 import type { DiagnosisLookup, FeeLookup, ModifierIndicator, MueLookup, MueRow, NcciEdit, NcciLookup, ProcedureCodeLookup, ProcedureCodeRow, TableKind, TableLookups } from '../engine/tables.ts';
-import { CodeRanges, NO_CODE, NO_DAY, packCode } from './codes.ts';
+import { CodeRanges, NO_DAY, codeHi, codeLo, hiOf, loOf } from './codes.ts';
 import type { Rows } from './rows.ts';
 
 /** Which codes a release lists completely; outside it, a code that is not found is unknown, not absent. */
@@ -22,33 +22,82 @@ export class ScopeMatcher {
     this.all = scope?.allOf ? new CodeRanges(scope.allOf) : undefined;
   }
   covers(code: string): boolean {
-    const v = packCode(code);
-    return (!this.any || this.any.hasPacked(v)) && (!this.all || this.all.hasPacked(v));
+    return this.coversHalves(codeHi(code), codeLo(code));
   }
   coversPair(a: string, b: string): boolean {
-    const x = packCode(a);
-    const y = packCode(b);
-    return (!this.any || this.any.hasPacked(x) || this.any.hasPacked(y)) && (!this.all || (this.all.hasPacked(x) && this.all.hasPacked(y)));
+    return this.coversPairHalves(codeHi(a), codeLo(a), codeHi(b), codeLo(b));
+  }
+  /** `covers` for a code as rows store it (one packed number). */
+  coversPacked(v: number): boolean {
+    return this.coversHalves(hiOf(v), loOf(v));
+  }
+  coversPairPacked(a: number, b: number): boolean {
+    return this.coversPairHalves(hiOf(a), loOf(a), hiOf(b), loOf(b));
+  }
+  private coversHalves(h: number, l: number): boolean {
+    return (!this.any || this.any.hasHalves(h, l)) && (!this.all || this.all.hasHalves(h, l));
+  }
+  private coversPairHalves(ah: number, al: number, bh: number, bl: number): boolean {
+    return (!this.any || this.any.hasHalves(ah, al) || this.any.hasHalves(bh, bl)) && (!this.all || (this.all.hasHalves(ah, al) && this.all.hasHalves(bh, bl)));
   }
 }
 
-/** First index in `keys[lo, hi)` holding a value ≥ `v`. */
-function lowerBound(keys: Float64Array, v: number, lo: number, hi: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < v) lo = mid + 1;
-    else hi = mid;
+/**
+ * A sorted column of codes split into halves for searching: Int32 arrays of small integers, so a
+ * search compares and returns small integers only. `lo` is left out when every code has five
+ * characters or fewer (NCCI, MUE and procedure codes), which halves the memory.
+ */
+export class CodeColumn {
+  readonly hi: Int32Array;
+  readonly lo: Int32Array | undefined;
+  constructor(packed: Float64Array | readonly number[]) {
+    const n = packed.length;
+    const hi = new Int32Array(n);
+    // Made at the first code longer than five characters (an array of zeros would still cost its memory).
+    let lo: Int32Array | undefined;
+    for (let i = 0; i < n; i++) {
+      const v = packed[i]!;
+      hi[i] = hiOf(v);
+      const l = loOf(v);
+      if (l !== 0) (lo ??= new Int32Array(n))[i] = l;
+    }
+    this.hi = hi;
+    this.lo = lo;
   }
-  return lo;
+  get length(): number {
+    return this.hi.length;
+  }
+  /** First index in [from, to) whose code is not below the code (h, l). */
+  lowerBound(h: number, l: number, from: number, to: number): number {
+    const hi = this.hi;
+    const lo = this.lo;
+    while (from < to) {
+      const mid = (from + to) >>> 1;
+      const x = hi[mid]!;
+      if (x < h || (x === h && lo !== undefined && lo[mid]! < l)) from = mid + 1;
+      else to = mid;
+    }
+    return from;
+  }
+  /** Whether row `i` (< length) holds the code (h, l). */
+  is(i: number, h: number, l: number): boolean {
+    return this.hi[i] === h && (this.lo === undefined ? l === 0 : this.lo[i] === l);
+  }
+  /** The first row holding the code, or -1 (also for a malformed code, h or l < 0). */
+  find(h: number, l: number): number {
+    if (h < 0 || l < 0) return -1;
+    const i = this.lowerBound(h, l, 0, this.hi.length);
+    return i < this.hi.length && this.is(i, h, l) ? i : -1;
+  }
 }
 
 const day = (v: number): number | undefined => (v === NO_DAY ? undefined : v);
 
 /** Shares one frozen object per distinct value (a release has few distinct edits or MUE rows). */
 class Interner<T> {
-  private map = new Map<string, number>();
+  private map = new Map<string | number, number>();
   readonly items: T[] = [];
-  id(key: string, make: () => T): number {
+  id(key: string | number, make: () => T): number {
     let id = this.map.get(key);
     if (id === undefined) {
       id = this.items.length;
@@ -64,10 +113,13 @@ export interface NcciEditRow extends NcciEdit {
   rationale: string;
 }
 
+/** A day as 17 bits for interning keys: blank → 0, 1900 … 2150 → 14,433 … 105,700 (later days use a string key). */
+const dayKey = (v: number) => (v === NO_DAY ? 0 : v + 40_000);
+
 export class NcciIndex implements NcciLookup {
-  private readonly c1: Float64Array; // distinct column-1 codes, sorted
-  private readonly start: Int32Array; // rows of c1[k] are start[k] .. start[k+1]
-  private readonly c2: Float64Array;
+  private readonly c1: CodeColumn; // distinct column-1 codes, sorted
+  private readonly start: Int32Array; // rows of c1 code k are start[k] .. start[k+1]
+  private readonly c2: CodeColumn;
   private readonly eff: Int32Array;
   private readonly del: Int32Array;
   private readonly mi: Uint8Array;
@@ -90,26 +142,34 @@ export class NcciIndex implements NcciLookup {
       }
     }
     starts.push(n);
-    this.c1 = Float64Array.from(keys);
+    this.c1 = new CodeColumn(keys);
     this.start = Int32Array.from(starts);
-    this.c2 = c2;
+    this.c2 = new CodeColumn(c2);
     this.eff = eff;
     this.del = del;
-    this.mi = Uint8Array.from(mi);
+    this.mi = new Uint8Array(mi);
+    // One frozen edit per distinct (effective, deletion, indicator, rationale), keyed by a number
+    // (days 17 bits each, indicator 4, rationale index 15: 53 bits) rather than a string per row;
+    // consecutive rows mostly share it, so the map is asked only when the key changes.
     const interner = new Interner<NcciEditRow>();
+    const ratDict = (s.data[6] as { dict: string[] }).dict;
+    const numeric = ratDict.length <= 32_768;
     this.editOf = new Uint32Array(n);
-    // A numeric key per distinct (effective, deletion, indicator, rationale): no string per row.
-    const ids = new Map<number, number>();
-    const dayKey = (v: number) => (v === NO_DAY ? 0 : v + 40_000); // 1860 … 2150 → 1 … 105,000 (17 bits)
+    let prevKey = -1;
+    let prevId = 0;
     for (let i = 0; i < n; i++) {
-      const key = ((dayKey(eff[i]!) * 131_072 + dayKey(del[i]!)) * 16 + mi[i]!) * 4096 + (rat[i]! & 4095);
-      let id = ids.get(key);
-      if (id === undefined || interner.items[id]!.rationale !== s.text(i, 6)) {
-        const r = s.text(i, 6);
-        id = interner.id(`${eff[i]} ${del[i]} ${mi[i]} ${r}`, () => ({ effective: day(eff[i]!), deleted: day(del[i]!), modifierIndicator: mi[i] as ModifierIndicator, rationale: r }));
-        ids.set(key, id);
+      const e = eff[i]!;
+      const d = del[i]!;
+      const m = mi[i]!;
+      const r = rat[i]!;
+      const ek = dayKey(e);
+      const dk = dayKey(d);
+      const key = numeric && ek < 131_072 && dk < 131_072 ? ((ek * 131_072 + dk) * 16 + m) * 32_768 + r : `${e} ${d} ${m} ${r}`;
+      if (key !== prevKey) {
+        prevId = interner.id(key, () => ({ effective: day(e), deleted: day(d), modifierIndicator: m as ModifierIndicator, rationale: ratDict[r]! }));
+        prevKey = typeof key === 'number' ? key : -1;
       }
-      this.editOf[i] = id;
+      this.editOf[i] = prevId;
     }
     this.edits = interner.items;
   }
@@ -120,15 +180,16 @@ export class NcciIndex implements NcciLookup {
    * effective date is taken to run until its successor began). Indicator 9 is never returned.
    */
   edit(column1: string, column2: string, day: number): NcciEdit | undefined {
-    const a = packCode(column1);
-    const b = packCode(column2);
-    if (a === NO_CODE || b === NO_CODE) return undefined;
-    const k = lowerBound(this.c1, a, 0, this.c1.length);
-    if (k === this.c1.length || this.c1[k] !== a) return undefined;
+    const ah = codeHi(column1);
+    const al = codeLo(column1);
+    const k = this.c1.find(ah, al);
+    if (k < 0) return undefined;
+    const bh = codeHi(column2);
+    const bl = codeLo(column2);
+    if (bh < 0 || bl < 0) return undefined;
     const end = this.start[k + 1]!;
-    let i = lowerBound(this.c2, b, this.start[k]!, end);
     let best = -1;
-    for (; i < end && this.c2[i] === b; i++) {
+    for (let i = this.c2.lowerBound(bh, bl, this.start[k]!, end); i < end && this.c2.is(i, bh, bl); i++) {
       const e = this.eff[i]!;
       const d = this.del[i]!;
       if ((e !== NO_DAY && e > day) || (d !== NO_DAY && day >= d)) continue;
@@ -154,22 +215,8 @@ export class NcciIndex implements NcciLookup {
   }
 }
 
-/** Sorted unique codes → row, shared by the one-row-per-code kinds. */
-class CodeKeys {
-  readonly keys: Float64Array;
-  constructor(rows: Rows) {
-    this.keys = rows.data[0]!.values as Float64Array;
-  }
-  find(code: string): number {
-    const v = packCode(code);
-    if (v === NO_CODE) return -1;
-    const i = lowerBound(this.keys, v, 0, this.keys.length);
-    return i < this.keys.length && this.keys[i] === v ? i : -1;
-  }
-}
-
 export class MueIndex implements MueLookup {
-  private readonly keys: CodeKeys;
+  private readonly keys: CodeColumn;
   private readonly rowOf: Uint32Array;
   private readonly items: MueRow[];
   constructor(
@@ -177,7 +224,7 @@ export class MueIndex implements MueLookup {
     private readonly scope = new ScopeMatcher(undefined),
   ) {
     const s = rows.sorted();
-    this.keys = new CodeKeys(s);
+    this.keys = new CodeColumn(s.data[0]!.values as Float64Array);
     const interner = new Interner<MueRow>();
     this.rowOf = new Uint32Array(s.length);
     for (let i = 0; i < s.length; i++) {
@@ -190,7 +237,7 @@ export class MueIndex implements MueLookup {
   }
   /** The code's MUE in this release (one value per code; the release itself is dated). */
   mue(code: string, _day: number): MueRow | undefined {
-    const i = this.keys.find(code);
+    const i = this.keys.find(codeHi(code), codeLo(code));
     return i < 0 ? undefined : this.items[this.rowOf[i]!];
   }
   /** Whether the release lists every MUE for codes like this one (outside its scope, "no MUE" means "not known"). */
@@ -200,21 +247,21 @@ export class MueIndex implements MueLookup {
 }
 
 export class DiagnosisIndex implements DiagnosisLookup {
-  private readonly keys: CodeKeys;
+  private readonly keys: CodeColumn;
   private readonly billable: Uint8Array;
   constructor(rows: Rows) {
     const s = rows.sorted();
-    this.keys = new CodeKeys(s);
-    this.billable = Uint8Array.from(s.data[1]!.values as Int32Array);
+    this.keys = new CodeColumn(s.data[0]!.values as Float64Array);
+    this.billable = new Uint8Array(s.data[1]!.values as Int32Array);
   }
   diagnosis(dotlessCode: string): 'billable' | 'header' | undefined {
-    const i = this.keys.find(dotlessCode);
+    const i = this.keys.find(codeHi(dotlessCode), codeLo(dotlessCode));
     return i < 0 ? undefined : this.billable[i] ? 'billable' : 'header';
   }
 }
 
 export class ProcedureIndex implements ProcedureCodeLookup {
-  private readonly code: Float64Array;
+  private readonly code: CodeColumn;
   private readonly from: Int32Array;
   private readonly through: Int32Array;
   private readonly rowOf: Uint32Array;
@@ -226,7 +273,7 @@ export class ProcedureIndex implements ProcedureCodeLookup {
     private readonly scope = new ScopeMatcher(undefined),
   ) {
     const s = rows.sorted();
-    this.code = s.data[0]!.values as Float64Array;
+    this.code = new CodeColumn(s.data[0]!.values as Float64Array);
     this.from = s.data[1]!.values as Int32Array;
     this.through = s.data[2]!.values as Int32Array;
     const interner = new Interner<ProcedureCodeRow>();
@@ -244,10 +291,12 @@ export class ProcedureIndex implements ProcedureCodeLookup {
   }
   /** The row that lists `code` on `day` (HCPCS dates and the status for that day), if any. */
   procedure(code: string, day: number): ProcedureCodeRow | undefined {
-    const v = packCode(code);
-    if (v === NO_CODE) return undefined;
+    const h = codeHi(code);
+    const l = codeLo(code);
+    const first = this.code.find(h, l);
+    if (first < 0) return undefined;
     const d = this.lastDay !== NO_DAY && day > this.lastDay ? this.lastDay : day;
-    for (let i = lowerBound(this.code, v, 0, this.code.length); i < this.code.length && this.code[i] === v; i++) {
+    for (let i = first; i < this.code.length && this.code.is(i, h, l); i++) {
       const f = this.from[i]!;
       const t = this.through[i]!;
       if ((f === NO_DAY || f <= d) && (t === NO_DAY || d <= t)) return this.items[this.rowOf[i]!];
@@ -270,7 +319,7 @@ export function rvuAmountCents(work: number, pe: number, mp: number, cf: number)
 }
 
 export class FeeIndex implements FeeLookup {
-  private readonly code: Float64Array;
+  private readonly code: CodeColumn;
   private readonly modifier: string[];
   private readonly nonFacility: Int32Array; // cents, -1 for no amount
   private readonly facility: Int32Array;
@@ -280,7 +329,7 @@ export class FeeIndex implements FeeLookup {
     const keep = nat.select((i) => nat.text(i, 2) === '');
     const s = nat.permute(keep);
     const n = s.length;
-    this.code = s.data[0]!.values as Float64Array;
+    this.code = new CodeColumn(s.data[0]!.values as Float64Array);
     this.modifier = [];
     this.nonFacility = new Int32Array(n);
     this.facility = new Int32Array(n);
@@ -295,11 +344,13 @@ export class FeeIndex implements FeeLookup {
   }
   /** Cents for one unit; a row for one of the line's modifiers (26, TC, …) wins over the global row. */
   amount(code: string, modifiers: readonly string[], _day: number, facility: boolean): number | undefined {
-    const v = packCode(code);
-    if (v === NO_CODE) return undefined;
+    const h = codeHi(code);
+    const l = codeLo(code);
+    const first = this.code.find(h, l);
+    if (first < 0) return undefined;
     let global = -1;
     let chosen = -1;
-    for (let i = lowerBound(this.code, v, 0, this.code.length); i < this.code.length && this.code[i] === v; i++) {
+    for (let i = first; i < this.code.length && this.code.is(i, h, l); i++) {
       const m = this.modifier[i]!;
       if (m === '') global = i;
       else if (chosen < 0 && modifiers.includes(m)) chosen = i;

@@ -120,3 +120,34 @@ export class TableSet implements TableProvider {
     return (r.rows ??= r.entry.rows());
   }
 }
+
+/** A release's lookup built from its entry (rows loaded now). */
+export function releaseOf(entry: ReleaseEntry): TableRelease {
+  const info = infoOf(entry.manifest);
+  return { info, lookup: buildLookup(info.kind, entry.rows(), info.scope) };
+}
+
+/**
+ * A provider in which one table has a single release, whatever the date of service (the other
+ * tables are chosen by date, as `base` chooses them): what `payer-rules diff OLD NEW --claims`
+ * evaluates claims against, once with OLD pinned and once with NEW.
+ */
+export class PinnedTable implements TableProvider {
+  private readonly infos: readonly TableReleaseInfo[];
+  constructor(
+    private readonly base: TableProvider,
+    private readonly pinned: TableRelease,
+  ) {
+    this.infos = [pinned.info];
+  }
+  tables(): readonly { table: string; kind: TableKind }[] {
+    const list = this.base.tables().filter((t) => t.table !== this.pinned.info.table);
+    return [...list, { table: this.pinned.info.table, kind: this.pinned.info.kind }].sort((a, b) => (a.table < b.table ? -1 : 1));
+  }
+  release(table: string, day: number): TableRelease | undefined {
+    return table === this.pinned.info.table ? this.pinned : this.base.release(table, day);
+  }
+  releases(table: string): readonly TableReleaseInfo[] {
+    return table === this.pinned.info.table ? this.infos : this.base.releases(table);
+  }
+}

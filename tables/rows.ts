@@ -6,6 +6,7 @@
 import type { TableKind } from '../engine/tables.ts';
 import { NO_CODE, NO_DAY, formatDay, unpackCode } from './codes.ts';
 import { KIND_FORMATS, type Column } from './kinds.ts';
+import { orderRows } from './order.ts';
 
 export type ColumnData =
   | { type: 'code'; values: Float64Array }
@@ -102,21 +103,21 @@ export class Rows {
     return [...key, ...rest.filter((c) => this.columns[c]!.type === 'date'), ...rest.filter((c) => this.columns[c]!.type !== 'date')];
   }
 
+  /** The permutation that puts the rows in order (`orderColumns`); stable, so equal rows keep input order. */
+  order(): Uint32Array {
+    return orderRows(this, this.orderColumns());
+  }
+
   /** The rows in key order (then by every column), as a new Rows; `this` when already sorted. */
   sorted(): Rows {
     if (this.isSorted) return this;
-    const cols = this.orderColumns();
-    const perm = new Uint32Array(this.length);
-    let already = true;
-    for (let i = 0; i < this.length; i++) {
-      perm[i] = i;
-      if (i && already && this.compareOn(cols, i - 1, this, i) > 0) already = false;
-    }
-    if (already) {
+    const perm = this.order();
+    let identity = true;
+    for (let i = 0; i < perm.length && identity; i++) identity = perm[i] === i;
+    if (identity) {
       this.isSorted = true;
       return this;
     }
-    perm.sort((a, b) => this.compareOn(cols, a, this, b));
     const out = this.permute(perm);
     out.isSorted = true;
     return out;
@@ -125,11 +126,45 @@ export class Rows {
   /** The rows at `order` (a permutation or a subset), in that order. */
   permute(order: Uint32Array): Rows {
     const data = this.data.map((d): ColumnData => {
-      const values = new (d.values.constructor as Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor)(order.length);
-      for (let k = 0; k < order.length; k++) values[k] = d.values[order[k]!]!;
-      return d.type === 'text' ? { type: 'text', values: values as Uint32Array, dict: d.dict } : ({ type: d.type, values } as ColumnData);
+      switch (d.type) {
+        case 'code':
+        case 'decimal':
+          return { type: d.type, values: gatherInto64(d.values, order, new Float64Array(order.length)) };
+        case 'date':
+        case 'int':
+          return { type: d.type, values: gatherInto32(d.values, order, new Int32Array(order.length)) };
+        case 'text':
+          return { type: 'text', values: gatherIntoU32(d.values, order, new Uint32Array(order.length)), dict: d.dict };
+      }
     });
     return new Rows(this.kind, order.length, data);
+  }
+
+  /**
+   * Puts the rows in `order` (a permutation) in place, through one scratch array: for rows just
+   * built, which nothing else holds, this spares a second copy of every column.
+   */
+  reorder(order: Uint32Array): void {
+    const n = this.length;
+    const scratch = new ArrayBuffer(n * 8);
+    const f64 = new Float64Array(scratch);
+    const i32 = new Int32Array(scratch, 0, n);
+    const u32 = new Uint32Array(scratch, 0, n);
+    for (const d of this.data) {
+      switch (d.type) {
+        case 'code':
+        case 'decimal':
+          d.values.set(gatherInto64(d.values, order, f64));
+          break;
+        case 'date':
+        case 'int':
+          d.values.set(gatherInto32(d.values, order, i32));
+          break;
+        case 'text':
+          d.values.set(gatherIntoU32(d.values, order, u32));
+          break;
+      }
+    }
   }
 
   /** Indexes of the rows for which `keep` is true. */
@@ -138,6 +173,21 @@ export class Rows {
     for (let i = 0; i < this.length; i++) if (keep(i)) out.push(i);
     return Uint32Array.from(out);
   }
+}
+
+// One gather per array type: a single function would see three kinds of typed array and read them
+// through V8's generic (slow) path.
+function gatherInto64(src: Float64Array, order: Uint32Array, out: Float64Array): Float64Array {
+  for (let k = 0; k < order.length; k++) out[k] = src[order[k]!]!;
+  return out;
+}
+function gatherInto32(src: Int32Array, order: Uint32Array, out: Int32Array): Int32Array {
+  for (let k = 0; k < order.length; k++) out[k] = src[order[k]!]!;
+  return out;
+}
+function gatherIntoU32(src: Uint32Array, order: Uint32Array, out: Uint32Array): Uint32Array {
+  for (let k = 0; k < order.length; k++) out[k] = src[order[k]!]!;
+  return out;
 }
 
 /** A scaled integer (e.g. 29 with scale 2) as decimal text ("0.29"), trailing zeros dropped. */
@@ -170,6 +220,8 @@ export class RowsBuilder {
   private cap = 1024;
   private values: (Float64Array | Int32Array | Uint32Array)[];
   private dicts: (Map<string, number> | undefined)[];
+  private lastText: (string | undefined)[] = [];
+  private lastId: number[] = [];
   /** The source line of each row, for duplicate-row messages. */
   lines = new Int32Array(1024);
   /** The source file of each row (an index into `files`), when rows come from several files. */
@@ -194,22 +246,33 @@ export class RowsBuilder {
     if (this.file < 0) this.file = this.files.push(name) - 1;
   }
 
+  /**
+   * Makes room for `n` more rows at once (an importer knows the line count): growing by doubling
+   * copies every column into new memory several times, and new memory is what a 2.6-million-row
+   * import spends its time on (each page is zeroed by the system when first written).
+   */
+  reserve(n: number): void {
+    if (this.length + n > this.cap) this.grow(this.length + n);
+  }
+
+  private grow(cap: number): void {
+    this.cap = cap;
+    this.values = this.values.map((v, c) => {
+      const next = this.alloc(this.columns[c]!, cap);
+      next.set(v.subarray(0, this.length));
+      return next;
+    });
+    const l = new Int32Array(cap);
+    l.set(this.lines.subarray(0, this.length));
+    this.lines = l;
+    const f = new Uint16Array(cap);
+    f.set(this.fileOf.subarray(0, this.length));
+    this.fileOf = f;
+  }
+
   /** Starts a row read from `line`; returns its index. Set every column before the next call. */
   add(line: number): number {
-    if (this.length === this.cap) {
-      this.cap *= 2;
-      this.values = this.values.map((v, c) => {
-        const n = this.alloc(this.columns[c]!, this.cap);
-        n.set(v);
-        return n;
-      });
-      const l = new Int32Array(this.cap);
-      l.set(this.lines);
-      this.lines = l;
-      const f = new Uint16Array(this.cap);
-      f.set(this.fileOf);
-      this.fileOf = f;
-    }
+    if (this.length === this.cap) this.grow(this.cap * 2);
     this.lines[this.length] = line;
     this.fileOf[this.length] = this.file;
     return this.length++;
@@ -218,6 +281,11 @@ export class RowsBuilder {
   /** Sets a numeric column (code, date, int, decimal) of row `i`. */
   set(i: number, c: number, v: number): void {
     this.values[c]![i] = v;
+  }
+
+  /** The typed array column `c` is being written to (valid until the next `add`). */
+  column(c: number): Float64Array | Int32Array | Uint32Array {
+    return this.values[c]!;
   }
 
   /** Sets a text column of row `i`. */
@@ -229,6 +297,25 @@ export class RowsBuilder {
       dict.set(s, id);
     }
     this.values[c]![i] = id;
+    this.lastText[c] = s;
+    this.lastId[c] = id;
+  }
+
+  /** Whether `s` is already a value of text column `c` (it passed the column's checks then). */
+  hasText(c: number, s: string): boolean {
+    return this.dicts[c]!.has(s);
+  }
+
+  /**
+   * Sets text column `c` of row `i` to `text[start, end)` when it equals the value the column was
+   * last given (rows of a release mostly repeat their neighbour's rationale or status), without
+   * slicing the text; false when it differs, and the caller sets it with `setText`.
+   */
+  repeatText(i: number, c: number, text: string, start: number, end: number): boolean {
+    const last = this.lastText[c];
+    if (last === undefined || last.length !== end - start || !text.startsWith(last, start)) return false;
+    this.values[c]![i] = this.lastId[c]!;
+    return true;
   }
 
   /** Drops the last row (a row found invalid after it was started). */
@@ -236,9 +323,10 @@ export class RowsBuilder {
     this.length--;
   }
 
+  /** The rows, as views of the builder's arrays (no copy): add nothing after this. */
   build(): Rows {
     const data = this.columns.map((col, c): ColumnData => {
-      const values = this.values[c]!.slice(0, this.length);
+      const values = this.values[c]!.subarray(0, this.length);
       if (col.type === 'text') return { type: 'text', values: values as Uint32Array, dict: [...this.dicts[c]!.keys()] };
       return { type: col.type, values } as ColumnData;
     });

@@ -4,14 +4,14 @@
 // its manifest's hash, and keeps a binary cache (tables/cache.ts) keyed by that hash under
 // node_modules/.cache, so the second load of a 2.6-million-row table reads typed arrays.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGzip, gunzipSync } from 'node:zlib';
 import { projectRoot } from '../workspace/files.ts';
-import { decodeRows, encodeRows } from './cache.ts';
+import { decodeRows, encodeRowsParts } from './cache.ts';
 import type { ImportedRelease } from './import/index.ts';
 import { isKind } from './kinds.ts';
-import { readNormalized, renderProblem, writeNormalized } from './normalized.ts';
+import { NormalizedEncoder, readNormalized, renderProblem } from './normalized.ts';
 import { MANIFEST_FORMAT, type Manifest, TableSet } from './provider.ts';
 import type { Rows } from './rows.ts';
 
@@ -21,7 +21,7 @@ export const MANIFEST_FILE = 'manifest.json';
 /** A store that cannot be read as it should (a manifest or rows file damaged or edited by hand). */
 export class StoreError extends Error {}
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 
 /** Release names become folder names: letters, digits, dot, dash and underscore. */
 export function validReleaseName(name: string): boolean {
@@ -68,13 +68,14 @@ function cacheDir(): string | undefined {
 
 /** The normalized CSV text of a stored release, checked against its manifest. */
 export function readReleaseText(path: string, m: Manifest): string {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = gunzipSync(readFileSync(join(path, m.file))).toString('utf8');
+    bytes = gunzipSync(readFileSync(join(path, m.file)));
   } catch (e) {
     throw new StoreError(`${join(path, m.file)}: cannot be read (${(e as Error).message})`);
   }
-  if (sha256(text) !== m.sha256) throw new StoreError(`${join(path, m.file)} does not match its manifest's sha256 (changed by hand? import the release again)`);
+  const text = bytes.toString('utf8');
+  if (sha256(bytes) !== m.sha256) throw new StoreError(`${join(path, m.file)} does not match its manifest's sha256 (changed by hand? import the release again)`);
   return text;
 }
 
@@ -83,7 +84,7 @@ export function readReleaseRows(path: string, m: Manifest): Rows {
   const dir = cacheDir();
   const cached = dir && join(dir, `${m.sha256}.bin`);
   if (cached && existsSync(cached)) {
-    const rows = decodeRows(new Uint8Array(readFileSync(cached)), m.kind);
+    const rows = decodeRows(readFileSync(cached), m.kind);
     if (rows && rows.length === m.rows) return rows;
   }
   const { rows, problems } = readNormalized(m.kind, readReleaseText(path, m), join(path, m.file));
@@ -99,8 +100,16 @@ export function cacheRows(m: Manifest, rows: Rows): void {
   try {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${m.sha256}.bin`);
-    writeFileSync(`${file}.${process.pid}.tmp`, encodeRows(rows.sorted()));
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    const tmp = `${file}.${process.pid}.tmp`;
+    // Written from the rows' own arrays: no copy of a 100 MB table.
+    const fd = openSync(tmp, 'w');
+    try {
+      const parts = encodeRowsParts(rows.sorted());
+      for (let k = 0; k < parts.length; k += 512) writevSync(fd, parts.slice(k, k + 512));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
   } catch {
     // the cache is an optimization
   }
@@ -117,11 +126,46 @@ export function previousRelease(dir: string, table: string, release: string, fro
   return mine.find((r) => r.manifest.release === release) ?? mine.filter((r) => r.manifest.from < from).pop() ?? undefined;
 }
 
-/** Writes a release atomically: a temporary folder renamed into place (the old one removed after). */
-export function writeRelease(dir: string, rel: ImportedRelease): Manifest {
+/**
+ * The normalized CSV of `rows`, gzip-compressed, and the sha256 of the uncompressed text. The text
+ * is never whole in memory: each piece is hashed here and compressed by zlib on the thread pool
+ * while the next piece is encoded.
+ */
+async function compressNormalized(rows: Rows): Promise<{ gz: Buffer; sha256: string }> {
+  const hash = createHash('sha256');
+  // mtime 0 in the gzip header: the same rows give the same bytes.
+  const gzip = createGzip({ level: 6 });
+  const out: Buffer[] = [];
+  gzip.on('data', (b: Buffer) => out.push(b));
+  const ended = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve);
+    gzip.on('error', reject);
+  });
+  const written = (p: Uint8Array) => new Promise<void>((resolve, reject) => gzip.write(p, (e) => (e ? reject(e) : resolve())));
+  const enc = new NormalizedEncoder(rows);
+  // The encoder reuses a piece's buffer two pieces later: zlib must have consumed it by then.
+  const inFlight: Promise<void>[] = [];
+  for (;;) {
+    if (inFlight.length === 2) await inFlight.shift();
+    const p = enc.piece();
+    if (!p) break;
+    hash.update(p);
+    inFlight.push(written(p));
+  }
+  await Promise.all(inFlight);
+  gzip.end();
+  await ended;
+  return { gz: Buffer.concat(out), sha256: hash.digest('hex') };
+}
+
+/**
+ * Writes a release atomically (a temporary folder renamed into place, the old one removed after)
+ * and caches its rows.
+ */
+export async function writeRelease(dir: string, rel: ImportedRelease): Promise<Manifest> {
   if (!validReleaseName(rel.release)) throw new StoreError(`release name \`${rel.release}\` may hold only letters, digits, dot, dash and underscore`);
   if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(rel.table)) throw new StoreError(`table id \`${rel.table}\` may hold only lower-case letters, digits and dashes`);
-  const text = writeNormalized(rel.rows);
+  const { gz, sha256: hash } = await compressNormalized(rel.rows);
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     table: rel.table,
@@ -133,7 +177,7 @@ export function writeRelease(dir: string, rel: ImportedRelease): Manifest {
     ...(rel.scope ? { scope: rel.scope } : {}),
     ...(rel.missing?.length ? { missing: rel.missing } : {}),
     rows: rel.rows.length,
-    sha256: sha256(text),
+    sha256: hash,
     file: ROWS_FILE,
   };
   const tableDir = join(dir, rel.table);
@@ -143,11 +187,11 @@ export function writeRelease(dir: string, rel: ImportedRelease): Manifest {
   const old = join(tableDir, `.${rel.release}.${process.pid}.old`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
-  // mtime 0 in the gzip header: the same rows give the same bytes.
-  writeFileSync(join(tmp, ROWS_FILE), gzipSync(text, { level: 9 }));
+  writeFileSync(join(tmp, ROWS_FILE), gz);
   writeFileSync(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   if (existsSync(final)) renameSync(final, old);
   renameSync(tmp, final);
   rmSync(old, { recursive: true, force: true });
+  cacheRows(manifest, rel.rows);
   return manifest;
 }

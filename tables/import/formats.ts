@@ -7,7 +7,7 @@ import { DelimitedReader } from '../csv.ts';
 import { KIND_FORMATS } from '../kinds.ts';
 import { type Problems, setCell } from '../normalized.ts';
 import { type RowsBuilder, parseScaled } from '../rows.ts';
-import { type InputText, findsHeader, readHeaderMapped, starIsBlank, type SourceColumn } from './read.ts';
+import { type InputText, findsHeader, readHeaderMapped, starIsBlank, textInput, type SourceColumn } from './read.ts';
 
 /** Where a format's rows go: the release's builder, or (for a file that holds several releases, such as one CSV of four RVU files) one per release. */
 export interface Sink {
@@ -27,7 +27,7 @@ export interface ImportFormat {
 
 const firstLines = (t: string, n = 60) => t.slice(0, 20_000).split('\n').slice(0, n);
 const headerIn = (input: InputText, columns: Record<string, SourceColumn>, delimiter = ',') =>
-  firstLines(input.text).some((l) => {
+  firstLines(input.head).some((l) => {
     const r = new DelimitedReader(l, delimiter);
     return r.next() && findsHeader(r.fields(), columns);
   });
@@ -49,7 +49,7 @@ function normalizedFormat(kind: TableKind): ImportFormat {
   return {
     ...headerFormat(`${kind}-normalized`, kind, `the normalized ${kind} CSV (header \`${names.join(',')}\`)`, columns),
     recognize: (input) =>
-      firstLines(input.text).some((l) => {
+      firstLines(input.head).some((l) => {
         const f = l.trim().split(',');
         return f.length === names.length && f.every((x, i) => x === names[i]);
       }),
@@ -70,18 +70,25 @@ const ptpColumns: Record<string, SourceColumn> = {
 
 const CODE5 = /^[0-9A-Z]{5}$/;
 
+/** Whether `text[start, end)` is `*`, spaces around it allowed. */
+function isStar(text: string, start: number, end: number): boolean {
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return end - start === 1 && text.charCodeAt(start) === 42;
+}
+
 /** CMS's quarterly PTP text file: a preamble, a header spread over lines, then tab-delimited rows. */
 const ptpText: ImportFormat = {
   id: 'ncci-ptp-cms-text',
   kind: 'ncci-ptp',
   doc: 'CMS NCCI PTP text file (`ccipra-v323r0-f1.txt` …, tab-delimited with a preamble; or the zip that holds it)',
   recognize: (input) => {
-    const lines = firstLines(input.text);
+    const lines = firstLines(input.head);
     return lines.some((l) => /column\s*1/i.test(l)) && lines.some((l) => l.split('\t').length >= 6 && CODE5.test(l.split('\t')[0]!.trim()));
   },
   read(input, sink, problems) {
     const b = sink.builder();
-    const r = new DelimitedReader(input.text, '\t');
+    const r = input.reader('\t');
     let started = false;
     while (r.next()) {
       if (!started) {
@@ -95,16 +102,15 @@ const ptpText: ImportFormat = {
         continue;
       }
       const row = b.add(r.line);
-      const del = r.field(4).trim();
-      const prior = r.field(2).trim();
       const bad =
         setCell(b, row, 0, r.text, r.start(0), r.end(0)) ??
         setCell(b, row, 1, r.text, r.start(1), r.end(1)) ??
-        setCell(b, row, 2, prior, 0, prior.length, prior) ??
+        setCell(b, row, 2, r.text, r.start(2), r.end(2), r.decoded(2)) ??
         setCell(b, row, 3, r.text, r.start(3), r.end(3)) ??
-        (del === '*' ? setCell(b, row, 4, '', 0, 0) : setCell(b, row, 4, r.text, r.start(4), r.end(4))) ??
+        // CMS writes "not deleted" as `*`.
+        (isStar(r.text, r.start(4), r.end(4)) ? setCell(b, row, 4, '', 0, 0) : setCell(b, row, 4, r.text, r.start(4), r.end(4))) ??
         setCell(b, row, 5, r.text, r.start(5), r.end(5)) ??
-        setCell(b, row, 6, r.text, r.start(6), r.end(6), r.field(6));
+        setCell(b, row, 6, r.text, r.start(6), r.end(6), r.decoded(6));
       if (bad) {
         problems.add(r.line, bad);
         b.drop();
@@ -152,11 +158,11 @@ const icdOrder: ImportFormat = {
   id: 'icd10cm-order',
   kind: 'icd10cm',
   doc: 'CDC ICD-10-CM order file (`icd10cm-order-2026.txt`, fixed width; or the zip that holds it)',
-  recognize: (input) => /^\d{5} [0-9A-Z]{3,7} *[01] /.test(input.text.replace(/^\uFEFF/, '')),
+  recognize: (input) => /^\uFEFF?\d{5} [0-9A-Z]{3,7} *[01] /.test(input.head),
   implies: fiscalYear,
   read(input, sink, problems) {
     const b = sink.builder();
-    const r = new DelimitedReader(input.text, '\u0000');
+    const r = input.reader('\u0000');
     while (r.next()) {
       if (r.isBlank()) continue;
       const line = r.raw();
@@ -215,10 +221,10 @@ const statusByQuarter: ImportFormat = {
   id: 'procedure-codes-mpfs-status',
   kind: 'procedure-codes',
   doc: 'MPFS status indicator per quarterly RVU file (CSV: `code`, then one column per file such as `rvu24c_jul`; blank = not in that file)',
-  recognize: (input) => /^"?code"?,"?rvu\d\d[a-d]/i.test(input.text.replace(/^\uFEFF/, '')),
+  recognize: (input) => /^\uFEFF?"?code"?,"?rvu\d\d[a-d]/i.test(input.head),
   read(input, sink, problems) {
     const b = sink.builder();
-    const r = new DelimitedReader(input.text, ',');
+    const r = input.reader(',');
     let windows: ({ from: number; through: number } | undefined)[] = [];
     while (r.next()) {
       const f = r.fields().map((s) => s.trim());
@@ -309,10 +315,10 @@ const rvuByFile: ImportFormat = {
   id: 'fee-schedule-rvu-extract',
   kind: 'fee-schedule',
   doc: 'RVU rows of several PPRRVU files in one CSV (`code,modifier,rvu_file,effective_start,effective_end,status_code,work_rvu,…`): one release per RVU file; the `national_amount_*_computed` columns are checked against the amounts computed here',
-  recognize: (input) => /(^|\n)code,modifier,rvu_file,effective_start,effective_end,/.test(input.text.slice(0, 2000)),
+  recognize: (input) => /(^|\n)code,modifier,rvu_file,effective_start,effective_end,/.test(input.head.slice(0, 2000)),
   read(input, sink, problems) {
     const parts = new Map<string, { from: string; through: string; lines: string[] }>();
-    const r = new DelimitedReader(input.text, ',');
+    const r = input.reader(',');
     let header = '';
     while (r.next()) {
       if (!header) {
@@ -334,7 +340,7 @@ const rvuByFile: ImportFormat = {
       }
       const b = sink.builder({ release: file, from: p.from, through: p.through });
       p.lines[0] = header;
-      readHeaderMapped({ name: input.name, text: p.lines.join('\n') }, b, problems, rvuColumns, { extra: checkComputed });
+      readHeaderMapped(textInput(input.name, p.lines.join('\n')), b, problems, rvuColumns, { extra: checkComputed });
     }
   },
 };

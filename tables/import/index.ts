@@ -48,7 +48,7 @@ export interface ImportResult {
 /** Reads the files of one import. */
 export function importFiles(inputs: readonly { name: string; bytes: Uint8Array }[], opts: ImportOptions): ImportResult {
   const problems = new Problems(inputs[0]?.name ?? '');
-  const parts = new Map<string, { builder: RowsBuilder; release?: string; from?: string; through?: string }>();
+  const parts = new Map<string, { builder: RowsBuilder; reserved: Set<string>; release?: string; from?: string; through?: string }>();
   const used: string[] = [];
   let implied: { release: string; from: string; through: string } | undefined;
   for (const input of inputs) {
@@ -71,7 +71,11 @@ export function importFiles(inputs: readonly { name: string; bytes: Uint8Array }
         builder(part) {
           const key = part?.release ?? '';
           let p = parts.get(key);
-          if (!p) parts.set(key, (p = { builder: new RowsBuilder(opts.kind), ...part }));
+          if (!p) parts.set(key, (p = { builder: new RowsBuilder(opts.kind), reserved: new Set(), ...part }));
+          if (!p.reserved.has(t.name)) {
+            p.reserved.add(t.name);
+            p.builder.reserve(t.lines);
+          }
           p.builder.fromFile(t.name);
           return p.builder;
         },

@@ -1,6 +1,12 @@
 // What every importer shares: bytes to text (zip members unpacked, UTF-8 or Windows-1252), and a
 // reader for CSV files whose columns are found by their header names (CMS moves and renames
 // columns between releases; a copyright preamble comes before the header).
+//
+// A file is decoded 64 KB at a time as it is read, never as one string: a 150 MB PTP file as one
+// string is 150 MB of new memory, and new memory is most of what a national-scale import costs
+// (the system zeroes each page on first use). Pieces this size are ordinary young-generation
+// strings whose memory the engine reuses. Node-side (Buffer's ASCII/UTF-8 checks and latin1 decoding).
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 import { unzipSync } from 'fflate';
 import type { TableKind } from '../../engine/tables.ts';
 import { DelimitedReader } from '../csv.ts';
@@ -11,23 +17,72 @@ import type { RowsBuilder } from '../rows.ts';
 /** One input file's text, named as the user sees it (`ptp.zip:ccipra-v323r0-f1.txt`). */
 export interface InputText {
   name: string;
-  text: string;
+  /** The start of the text (64 KB at most): what formats are recognized by. */
+  head: string;
+  /** The number of lines (an importer reserves room for as many rows). */
+  lines: number;
+  /** A reader over the whole text, line by line (decoded as it goes). */
+  reader(delimiter: string): DelimitedReader;
+}
+
+const PIECE = 64 * 1024;
+
+/** An input whose text is already a string (a part of a file split by release, a test). */
+export function textInput(name: string, text: string): InputText {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return { name, head: text.slice(0, PIECE), lines, reader: (d) => new DelimitedReader(text, d) };
+}
+
+/** An input read from bytes: UTF-8, or Windows-1252 when it is not valid UTF-8 (CMS text files with a curly quote). */
+export function bytesInput(name: string, bytes: Uint8Array): InputText {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = isAscii(buf);
+  const encoding = ascii ? 'latin1' : isUtf8(buf) ? 'utf-8' : 'windows-1252';
+  const pieces = () => {
+    let at = 0;
+    const decoder = ascii ? undefined : new TextDecoder(encoding);
+    return (): string | undefined => {
+      if (at >= buf.length) {
+        if (!decoder || at > buf.length) return undefined;
+        at++;
+        return decoder.decode(); // what a multi-byte sequence left at the end
+      }
+      const end = Math.min(buf.length, at + PIECE);
+      const s = decoder ? decoder.decode(buf.subarray(at, end), { stream: true }) : buf.toString('latin1', at, end);
+      at = end;
+      return s;
+    };
+  };
+  const head = pieces()() ?? '';
+  return {
+    name,
+    head,
+    lines: estimateLines(buf),
+    reader: (d) => {
+      const next = pieces();
+      return new DelimitedReader(next() ?? '', d, next);
+    },
+  };
+}
+
+/**
+ * The number of lines: counted in the first megabyte and scaled to the file, with a quarter more
+ * for longer lines further on (room reserved for rows and not used is never touched, so it costs
+ * no memory; counting every line of a 150 MB file would cost a pass over it).
+ */
+function estimateLines(buf: Buffer): number {
+  const sample = Math.min(buf.length, 1 << 20);
+  let n = 1;
+  for (let i = buf.indexOf(10); i >= 0 && i < sample; i = buf.indexOf(10, i + 1)) n++;
+  return sample === buf.length ? n : Math.ceil((n * buf.length * 1.25) / sample) + 16;
 }
 
 const isZip = (b: Uint8Array) => b.length > 3 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
-function decode(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // CMS text files are often Windows-1252 (a rationale or description with a curly quote).
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
-}
-
 /** The text files in one input: itself, or the .txt/.csv members of a zip (others are skipped). */
 export function inputTexts(name: string, bytes: Uint8Array): InputText[] | string {
-  if (!isZip(bytes)) return [{ name, text: decode(bytes) }];
+  if (!isZip(bytes)) return [bytesInput(name, bytes)];
   let members: Record<string, Uint8Array>;
   try {
     members = unzipSync(bytes, { filter: (f) => /\.(txt|csv)$/i.test(f.name) && !/(^|\/)__MACOSX\//.test(f.name) });
@@ -36,7 +91,7 @@ export function inputTexts(name: string, bytes: Uint8Array): InputText[] | strin
   }
   const names = Object.keys(members).sort();
   if (names.length === 0) return `${name} holds no .txt or .csv file`;
-  return names.map((m) => ({ name: `${name}:${m}`, text: decode(members[m]!) }));
+  return names.map((m) => bytesInput(`${name}:${m}`, members[m]!));
 }
 
 /** How one normalized column is found in a source file, and how its value is read. */
@@ -73,7 +128,7 @@ export function readHeaderMapped(
   columns: Record<string, SourceColumn>,
   opts: { delimiter?: string; extra?: (get: (header: string) => string, row: number) => string | null | undefined } = {},
 ): void {
-  const r = new DelimitedReader(input.text, opts.delimiter ?? ',');
+  const r = input.reader(opts.delimiter ?? ',');
   const kindCols = KIND_FORMATS[b.kind as TableKind].columns;
   let fieldOf: number[] | undefined;
   let headers: string[] = [];
@@ -109,7 +164,7 @@ export function readHeaderMapped(
       else if (spec?.map) {
         const v = spec.map(r.field(f).trim());
         bad = typeof v === 'string' ? setCell(b, row, c, v, 0, v.length, v) : `${kindCols[c]!.name} ${v.problem}`;
-      } else bad = setCell(b, row, c, r.text, r.start(f), r.end(f), kindCols[c]!.type === 'text' ? r.field(f) : undefined);
+      } else bad = setCell(b, row, c, r.text, r.start(f), r.end(f), r.decoded(f));
     }
     if (bad === null) b.drop(); // a row the format says to skip (a continuation line, a modifier)
     else if (bad) {
