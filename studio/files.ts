@@ -8,6 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { badName, escapeName, kindOf, type FileKind } from './file-kinds.ts';
+import { peekHeader } from '../dsl/index.ts';
+import { formatDate } from '../engine/dates.ts';
 
 /** The most a request body may hold, and so the largest file the studio writes. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -222,6 +224,8 @@ export interface Listed {
   size: number;
   /** Content version for files up to MAX_BODY_BYTES (the ones the editor opens as text). */
   version?: string;
+  /** A ruleset's header (so the page knows the versions before its analysis worker starts). */
+  header?: { id: string; version?: string; from?: string; through?: string };
 }
 
 /**
@@ -276,7 +280,13 @@ export function listTargets(root: string): { files: Listed[]; warnings: string[]
       if (st.size <= MAX_BODY_BYTES) {
         try {
           const buf = readTarget({ rel: path, kind, dir, name: e.name, missing: [] }, MAX_BODY_BYTES);
-          if (buf) entry.version = versionOf(buf);
+          if (buf) {
+            entry.version = versionOf(buf);
+            if (kind === 'ruleset') {
+              const h = peekHeader({ name: path, text: buf.toString('utf8') });
+              if (h) entry.header = { id: h.id, ...(h.version ? { version: h.version } : {}), ...(h.from !== undefined ? { from: formatDate(h.from) } : {}), ...(h.through !== undefined ? { through: formatDate(h.through) } : {}) };
+            }
+          }
         } catch {
           continue;
         }

@@ -77,10 +77,12 @@ export function App() {
     return applyTheme(theme);
   }, [theme]);
 
-  const syncWorkerFiles = useCallback(async () => {
+  const syncWorkerFiles = useCallback(async (onListed?: (hs: HeaderInfo[]) => void) => {
     const { files: list, warnings: w } = await listFiles();
     setFiles(list);
     setWarnings(w);
+    // The listing carries ruleset headers: the first file opens before the worker has started.
+    onListed?.(list.flatMap((f) => (f.header ? [{ path: f.path, ...f.header }] : [])));
     const texts: Record<string, string> = {};
     await Promise.all(
       list
@@ -256,12 +258,13 @@ export function App() {
     // A link or reload names its file: open it at once, and analyze again once every file is known.
     const wanted = new URLSearchParams(location.search).get('file');
     if (wanted) void openFile(wanted);
-    void syncWorkerFiles().then((hs) => {
-      if (wanted && filesText.current.has(wanted)) return void analyzeNow();
-      const first = firstFile(hs);
+    void syncWorkerFiles((listed) => {
+      if (wanted && listed.some((h) => h.path === wanted)) return;
+      if (wanted && !/\.payer$/.test(wanted)) return;
+      const first = firstFile(listed);
       if (first) void openFile(first);
       else setStatus('no rulesets yet: choose New file to start one');
-    });
+    }).then(() => void analyzeNow());
     return () => {
       window.removeEventListener('keydown', onKey);
       ed.dispose();
@@ -437,6 +440,7 @@ export function App() {
                       registerRun={(fn) => (runRef.current = fn)}
                       onReveal={(file, line) => void revealLine(file, line)}
                       policyLine={policyLine}
+                      revision={headers}
                       onSaveCase={async (file, text, base) => {
                         const entry = files.find((f) => f.path === file);
                         const res = await saveFile(file, text, base === null ? null : (entry?.version ?? null));

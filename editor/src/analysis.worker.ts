@@ -64,11 +64,14 @@ function symbolsOf(path: string, text: string, res: ReturnType<typeof analyze>):
 }
 
 let last: { path: string; text: string; res: ReturnType<typeof analyze> } | undefined;
+/** The last checked ruleset of each file: completion while the text is mid-edit (unparsable) uses it. */
+const lastChecked = new Map<string, NonNullable<ReturnType<typeof analyze>['check']['checked']>>();
 
 function analyzed(path: string, text: string) {
   if (last && last.path === path && last.text === text) return last.res;
   const res = analyze({ name: path, text }, { loadRuleset: loaderFor(path) });
   last = { path, text, res };
+  if (res.check.checked) lastChecked.set(path, res.check.checked);
   return res;
 }
 
@@ -128,11 +131,12 @@ function complete(path: string, text: string, offset: number, auto = false): Com
   const prev = ctx[ctx.length - 1];
   const prev2 = ctx[ctx.length - 2];
   const res = analyzed(path, text);
-  const setNames = [...(res.check.checked?.codeSets.keys() ?? [])].filter((n) => !n.startsWith('#'));
+  const checked = res.check.checked ?? lastChecked.get(path);
+  const setNames = [...(checked?.codeSets.keys() ?? [])].filter((n) => !n.startsWith('#'));
   const sets: CompletionEntry[] = setNames.map((n) => ({ label: n, kind: 'codeSet', detail: 'code set' }));
   // Codes the ruleset already names, with the sets they appear in (offered where codes go).
   const codeSetsOf = new Map<string, string[]>();
-  for (const [name, set] of res.check.checked?.codeSets ?? []) {
+  for (const [name, set] of checked?.codeSets ?? []) {
     if (name.startsWith('#')) continue;
     for (const c of expandSet({ codes: set.codes, ranges: set.ranges }).slice(0, 2000)) codeSetsOf.set(c, [...(codeSetsOf.get(c) ?? []), name]);
   }

@@ -5,6 +5,7 @@ export interface FileEntry {
   kind: 'ruleset' | 'cases' | 'claims';
   version?: string;
   size: number;
+  header?: { id: string; version?: string; from?: string; through?: string };
 }
 
 const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')?.content ?? '';

@@ -96,7 +96,8 @@ async function completionItems(model: monaco.editor.ITextModel, position: monaco
   const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
   return {
     suggestions: items.map((i) => {
-      const item: monaco.languages.CompletionItem = { label: i.label, kind: KIND[i.kind], insertText: i.insertText ?? i.label, range };
+      // Names (code sets, fields, keywords) before the many literal codes.
+      const item: monaco.languages.CompletionItem = { label: i.label, kind: KIND[i.kind], insertText: i.insertText ?? i.label, range, sortText: `${i.kind === 'code' ? 1 : 0}${i.label}` };
       if (i.detail) item.detail = i.detail;
       return item;
     }),

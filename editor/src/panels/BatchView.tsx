@@ -172,7 +172,8 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
                       </button>
                     )}
                   </div>
-                  <div className="grid-head" role="row">
+                  <div role="grid" aria-label="claims" aria-rowcount={tableRows.length + 1} className="grid">
+                  <div className="grid-head" role="row" aria-rowindex={1}>
                     {table.getHeaderGroups()[0]!.headers.map((h) => (
                       <button key={h.id} role="columnheader" className={`cell col-${h.id}`} onClick={h.column.getToggleSortingHandler()} aria-sort={h.column.getIsSorted() === 'asc' ? 'ascending' : h.column.getIsSorted() === 'desc' ? 'descending' : 'none'} data-testid={`sort-${h.id}`}>
                         {flexRender(h.column.columnDef.header, h.getContext())}
@@ -180,7 +181,7 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
                       </button>
                     ))}
                   </div>
-                  <div className="grid-body" ref={scroller} role="rowgroup" tabIndex={0} aria-label="claims" data-testid="batch-rows">
+                  <div className="grid-body" ref={scroller} role="rowgroup" tabIndex={0} data-testid="batch-rows">
                     <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
                       {virtual.getVirtualItems().map((v) => {
                         const row = tableRows[v.index]!;
@@ -190,6 +191,7 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
                             role="row"
                             tabIndex={0}
                             aria-selected={selected === row.original.i}
+                            aria-rowindex={v.index + 2}
                             className={`grid-row ${selected === row.original.i ? 'selected' : ''}`}
                             style={{ position: 'absolute', top: 0, left: 0, right: 0, height: v.size, transform: `translateY(${v.start}px)` }}
                             onClick={() => setSelected(row.original.i)}
@@ -205,6 +207,7 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
                         );
                       })}
                     </div>
+                  </div>
                   </div>
                 </div>
               </Panel>

@@ -34,6 +34,8 @@ export interface ClaimsPanelProps {
   onReveal: (file: string, line: number) => void;
   policyLine: (file: string, line: number) => string | undefined;
   onSaveCase: (file: string, text: string, base: string | null) => Promise<string | undefined>;
+  /** Changes whenever the worker has been given a new set of files. */
+  revision: unknown;
 }
 
 export function ClaimsPanel(props: ClaimsPanelProps) {
@@ -46,13 +48,23 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
   const [info, setInfo] = useState<FormInfo | null>(null);
   const [caseName, setCaseName] = useState('');
   const [saved, setSaved] = useState('');
-  const shownFor = useRef<string | null>(null);
+  /** Which payer folder the claim in the box belongs to, and whether it is only a starter. */
+  const shownFor = useRef<{ folder: string; starter: boolean } | null>(null);
+  /** The claim last in the box for each payer folder: going to a base ruleset and back keeps it. */
+  const byFolder = useRef(new Map<string, string>());
+  const claimRef = useRef('');
+  claimRef.current = claim;
 
   // Another payer's folder: its own first sample (never the previous payer's claim).
   useEffect(() => {
-    if (shownFor.current === folder) return;
-    shownFor.current = folder;
-    setClaim(samples[0]?.json ?? (props.payer ? starterClaim(props.payer) : ''));
+    if (!props.path) return;
+    const cur = shownFor.current;
+    if (cur?.folder === folder && !(cur.starter && samples.length)) return;
+    if (!samples[0] && !props.payer) return;
+    if (cur && cur.folder !== folder && claimRef.current) byFolder.current.set(cur.folder, claimRef.current);
+    const kept = byFolder.current.get(folder);
+    shownFor.current = { folder, starter: !kept && !samples[0] };
+    setClaim(kept ?? samples[0]?.json ?? starterClaim(props.payer!));
     setReports([]);
     setError('');
     setSaved('');
@@ -61,7 +73,7 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
   useEffect(() => {
     if (!props.path) return;
     void ask<FormInfo>({ type: 'formInfo', path: props.path, text: props.getText() }).then(setInfo);
-  }, [props.path, props.files]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.path, props.revision]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const run = async (text = claim) => {
     if (!props.path || !text.trim()) return;
