@@ -3,7 +3,9 @@
 // run to millions of lines, every problem must name its line, and the importers read fields as
 // ranges; none of the formats puts a line break inside a quoted value, so a record is a line and a
 // quoted line break is reported as a problem. The text may come in pieces (a 150 MB file decoded
-// 64 KB at a time): `text` is then the current piece, which always holds the whole current line.
+// 64 KB at a time): `text` is then the current piece, or for a line a piece boundary splits, a
+// string of that line alone; either way it holds the whole current line. Pieces are searched as
+// decoded (flat strings: joining two would make every later character read go through the join).
 // Browser-safe.
 
 export class DelimitedReader {
@@ -17,10 +19,15 @@ export class DelimitedReader {
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private quoted = new Uint8Array(64);
+  /** Where the next delimiter at or after the last search's start is in `text` (-1: none; -2: not searched). */
+  private nextDelimiter = -2;
+  /** The piece to go on with after a line the boundary split, and where in it. */
+  private rest: string | undefined;
+  private restPos = 0;
   /** Set when the current line has a malformed quoted field; a message for the user. */
   problem: string | undefined;
 
-  /** The text the current line is in (the whole text, or the current piece). */
+  /** The text the current line is in (the whole text, the current piece, or a line split by a piece boundary). */
   text: string;
 
   /**
@@ -37,21 +44,42 @@ export class DelimitedReader {
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
   }
 
+  private setText(text: string, pos: number): void {
+    this.text = text;
+    this.pos = pos;
+    this.nextDelimiter = -2;
+  }
+
   /** Moves to the next line; false at the end of the text. A final empty line is not a line. */
   next(): boolean {
+    if (this.rest !== undefined && this.pos >= this.text.length) {
+      this.setText(this.rest, this.restPos);
+      this.rest = undefined;
+    }
     let t = this.text;
     let end = t.indexOf('\n', this.pos);
-    // The rest of the piece is a partial line: carry it into the next piece.
-    while (end < 0 && this.more) {
-      const piece = this.more();
-      if (piece === undefined) {
-        this.more = undefined;
+    if (end < 0 && this.more) {
+      // The piece ends inside a line: that line becomes a string of its own, then the next piece goes on.
+      let carry = t.slice(this.pos);
+      for (;;) {
+        const piece = this.more();
+        if (piece === undefined) {
+          this.more = undefined;
+          this.setText(carry, 0);
+          break;
+        }
+        const nl = piece.indexOf('\n');
+        if (nl < 0) {
+          carry += piece;
+          continue;
+        }
+        this.setText(carry + piece.slice(0, nl + 1), 0);
+        this.rest = piece;
+        this.restPos = nl + 1;
+        end = this.text.length - 1;
         break;
       }
-      const carried = t.length - this.pos;
-      t = this.text = t.slice(this.pos) + piece;
-      this.pos = 0;
-      end = t.indexOf('\n', carried);
+      t = this.text;
     }
     if (this.pos >= t.length) return false;
     const next = end < 0 ? t.length : end + 1;
@@ -63,6 +91,17 @@ export class DelimitedReader {
     this.line++;
     this.split();
     return true;
+  }
+
+  /**
+   * The first delimiter at or after `i` (-1 when none): one search serves every line up to the
+   * delimiter it finds, so lines without delimiters (fixed-width files) do not search the text to
+   * its end again and again.
+   */
+  private delimiterFrom(i: number): number {
+    if (this.nextDelimiter === -1 || this.nextDelimiter >= i) return this.nextDelimiter;
+    this.nextDelimiter = this.text.indexOf(this.delimiter, i);
+    return this.nextDelimiter;
   }
 
   /** The current line's raw text. */
@@ -159,10 +198,8 @@ export class DelimitedReader {
           while (i < end && t.charCodeAt(i) !== d) i++;
         }
       } else {
-        // Scan only to the line's end: indexOf would search the rest of the file when a line
-        // has no more delimiters (quadratic for single-field lines such as fixed-width files).
-        let j = i;
-        while (j < end && t.charCodeAt(j) !== d) j++;
+        let j = this.delimiterFrom(i);
+        if (j < 0 || j > end) j = end;
         this.starts[n] = i;
         this.ends[n] = j;
         this.quoted[n] = 0;
