@@ -3,6 +3,7 @@
 // Exit 0 only when every case passes.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tablesFor } from '../workspace/tables.ts';
 import { Evaluator } from '../engine/index.ts';
 import { runCases, type CaseFileInput, type HarnessResult } from '../engine/harness.ts';
 import { peekHeader } from '../dsl/index.ts';
@@ -32,14 +33,15 @@ function folderRuleset(file: string): string | undefined {
 export async function runTests(path: string, err: (s: string) => void): Promise<HarnessResult> {
   const isDir = statSync(path).isDirectory();
   const rulesetRoot = isDir ? path : dirname(path);
-  const rulesets = loadRulesets(rulesetFiles(rulesetRoot).length ? rulesetRoot : dirname(rulesetRoot), err);
+  const root = rulesetFiles(rulesetRoot).length ? rulesetRoot : dirname(rulesetRoot);
+  const rulesets = loadRulesets(root, err);
   const files: CaseFileInput[] = caseFiles(path).map((f) => {
     const input: CaseFileInput = { name: displayPath(f), text: readFileSync(f, 'utf8') };
     const id = folderRuleset(f);
     if (id) input.defaultRuleset = id;
     return input;
   });
-  return runCases(files, new Evaluator(rulesets));
+  return runCases(files, new Evaluator(rulesets, { tables: tablesFor(root) }));
 }
 
 /** Ruleset versions no case ran under: a version with no cases is untested, and `test` fails. */

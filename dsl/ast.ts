@@ -119,6 +119,8 @@ export interface Clauses {
   effective?: Window;
   cite?: Text;
   fix?: Text;
+  /** On a domain statement: the condition that narrows where it applies. */
+  when?: Expr;
 }
 
 export interface Statement {

@@ -318,6 +318,12 @@ function statement(n: CstNode): A.Statement {
   const clauses: A.Clauses = {};
   const dupes: Span[] = [];
   for (const s of subs(n, 'suffix')) addClause(clauses, dupes, s);
+  const when = sub(n, 'expr');
+  if (when) {
+    const w = expr(when);
+    if (subs(n, 'expr').length > 1) dupes.push(expr(subs(n, 'expr')[1]!).span);
+    clauses.when = w;
+  }
   const st: A.Statement = { kind: 'Statement', override: !!tok(n, 'KwOverride'), body: body(needSub(n, 'body')), clauses, span: nodeSpan(n) };
   const id = sub(n, 'ruleId');
   if (id) st.id = ruleId(id);

@@ -138,7 +138,8 @@ class RulesParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  // statement: "override"? (ruleId ":")? body suffix*
+  // statement: "override"? (ruleId ":")? body (suffix | "when" expr)*
+  //   (`when` narrows a statement to the claims or lines its condition holds for)
   private statement = this.RULE('statement', () => {
     this.OPTION(() => this.CONSUME(Kw.override));
     this.OPTION2(() => {
@@ -146,7 +147,17 @@ class RulesParser extends CstParser {
       this.CONSUME(T.Colon);
     });
     this.SUBRULE(this.body);
-    this.MANY(() => this.SUBRULE(this.suffix));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.suffix) },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.when);
+            this.SUBRULE(this.expr);
+          },
+        },
+      ]),
+    );
   });
 
   // suffix: severity | window | "cite" StringLit | "fix" StringLit

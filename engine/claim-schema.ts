@@ -132,6 +132,10 @@ export const ClaimSchema = z.object({
         type: 'text',
         doc: 'the benefit the visit counts against: rehabilitative or habilitative',
       }),
+      state: field(
+        z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.string().regex(/^[A-Z]{2}$/, { message: 'must be a two-letter state code' })).optional(),
+        { type: 'text', doc: "the state of the member's plan (two letters), for programs that start state by state" },
+      ),
     })
     .optional(),
   submittedOn: field(date.optional(), {

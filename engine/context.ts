@@ -76,8 +76,12 @@ export function makeContext(p: Prepared, claim: Claim): ClaimContext {
   return { p, claim, days, claimDay, units, memo: new Map() };
 }
 
-/** The release of a reference table for a day; records it for the report. */
-export function tableRelease(ctx: ClaimContext, table: string, day: number): TableRelease | undefined {
+/**
+ * The release of a reference table for a day; records it for the report. `usedFor` is the date of
+ * service it serves when that differs from `day` (an older release standing in for codes a newer,
+ * partial one does not list).
+ */
+export function tableRelease(ctx: ClaimContext, table: string, day: number, usedFor = day): TableRelease | undefined {
   const r = ctx.p.tables.release(table, day);
   if (!r) return undefined;
   const key = `${table}@${r.info.release}`;
@@ -86,7 +90,9 @@ export function tableRelease(ctx: ClaimContext, table: string, day: number): Tab
   if (!u) used.set(key, (u = { table, release: r.info.release }));
   if (r.info.through && !u.note) {
     const through = parseDate(r.info.through);
-    if (through !== undefined && day > through) u.note = `the newest release loaded (${r.info.release}, through ${r.info.through}) is older than a date of service it was used for`;
+    if (through !== undefined && usedFor > through) {
+      u.note = usedFor === day ? `the newest release loaded (${r.info.release}, through ${r.info.through}) is older than a date of service it was used for` : `release ${r.info.release} (through ${r.info.through}) was used for codes a newer, partial release does not list`;
+    }
   }
   return r;
 }
@@ -235,7 +241,7 @@ export function evalCondition3(ctx: ClaimContext, c: Condition, line: number | u
     const b = resolveValue(ctx, c.value, line, outer);
     const need = (v: unknown, fact: string, params: Record<string, unknown> | undefined) => {
       if (v !== undefined) return false;
-      missing?.add(fact === 'field' ? String(params?.['field']) : fact === 'expr' ? describeExpr(params?.['expr'] as ExprData) : fact);
+      missing?.add(fact === 'field' ? String(params?.['field']) : fact === 'expr' ? describeExpr(ctx, params?.['expr'] as ExprData, line, outer) : fact);
       return true;
     };
     const ua = need(a, c.fact, c.params);
@@ -246,16 +252,17 @@ export function evalCondition3(ctx: ClaimContext, c: Condition, line: number | u
   return ctx.p.ops[c.operator as OperatorName](a, resolveValue(ctx, c.value, line, outer));
 }
 
-/** The fields an expression reads, for "could not check" messages. */
-function describeExpr(e: ExprData | undefined): string {
+/** The fields an expression needed and did not have, for "could not check" messages. */
+function describeExpr(ctx: ClaimContext, e: ExprData | undefined, line: number | undefined, outer: number | undefined): string {
   const fields = new Set<string>();
   const visit = (x: ExprData | undefined) => {
     if (!x) return;
-    if ('field' in x) fields.add(x.field);
-    else if ('arith' in x) {
+    if ('field' in x) {
+      if (readField(ctx, x.field, x.outer ? outer : line) === undefined) fields.add(x.field);
+    } else if ('arith' in x) {
       visit(x.left);
       visit(x.right);
-    } else if ('agg' in x) fields.add(x.over);
+    } else if ('agg' in x && evalExpr(ctx, x, line, outer) === undefined) fields.add(x.over);
   };
   visit(e);
   return [...fields].join(', ') || 'a value';

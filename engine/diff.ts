@@ -81,8 +81,14 @@ function show(v: unknown): string {
 function describeLeafChange(a: Extract<Condition, { fact: string }>, b: Extract<Condition, { fact: string }>): string[] {
   const out: string[] = [];
   const money = (x: unknown) => (typeof x === 'number' ? `$${(x / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}` : String(x));
-  if (a.fact === 'kxOver' && JSON.stringify(a.params) !== JSON.stringify(b.params)) out.push(`KX threshold ${money(a.params?.['threshold'])} → ${money(b.params?.['threshold'])}`);
-  else if (JSON.stringify(a.params) !== JSON.stringify(b.params)) out.push(`${a.name}: ${a.fact} ${JSON.stringify(a.params)} → ${JSON.stringify(b.params)}`);
+  const thresholds: Record<string, string> = { kxOver: 'KX threshold', kxNotNeeded: 'KX threshold', reviewThreshold: 'targeted review threshold', visitLimitOver: 'visit limit' };
+  const label = thresholds[a.fact];
+  if (label && JSON.stringify(a.params) !== JSON.stringify(b.params)) {
+    const key = a.fact === 'visitLimitOver' ? 'limit' : 'threshold';
+    const fmt = (x: unknown) => (key === 'limit' ? String(x) : money(x));
+    if (a.params?.[key] !== b.params?.[key]) out.push(`${label} ${fmt(a.params?.[key])} → ${fmt(b.params?.[key])}`);
+    if (a.params?.['fees'] !== b.params?.['fees']) out.push(`${a.name}: fee schedule ${show(a.params?.['fees'])} → ${show(b.params?.['fees'])}`);
+  } else if (JSON.stringify(a.params) !== JSON.stringify(b.params)) out.push(`${a.name}: ${a.fact} ${JSON.stringify(a.params)} → ${JSON.stringify(b.params)}`);
   if (a.operator !== b.operator) out.push(`${a.name}: operator ${a.operator} → ${b.operator}`);
   if (JSON.stringify(a.value) !== JSON.stringify(b.value)) {
     const what = a.operator === 'inWindows' || a.operator === 'notInWindows' ? 'dates' : 'value';
@@ -116,6 +122,8 @@ function compareRule(id: string, a: CompiledRule[], b: CompiledRule[], oldRs: Co
     else details.push(...describeLeafChange(ca, cb));
   }
   for (const name of lb.keys()) if (!la.has(name)) details.push(`condition ${name} added`);
+  // One change seen through several variants of a statement (KX required / not needed) is said once.
+  for (let i = details.length - 1; i >= 0; i--) if (details.indexOf(details[i]!) !== i) details.splice(i, 1);
   // Tables behind the rule (NCCI pairs, MUEs).
   const ta = JSON.stringify(oldRs.tables.ncci[id] ?? oldRs.tables.mue[id] ?? null);
   const tb = JSON.stringify(newRs.tables.ncci[id] ?? newRs.tables.mue[id] ?? null);

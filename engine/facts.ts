@@ -8,7 +8,7 @@ import { addDuration, evalExpr, readField, tableRelease, visitDays, yearOfDay, t
 import { dotlessDiagnosis } from './codes.ts';
 import { parseDate, utcDay } from './dates.ts';
 import { setHas, setMatcher, type FactName } from './operator-catalog.ts';
-import type { DiagnosisLookup, FeeLookup, MueLookup, NcciLookup, ProcedureCodeLookup } from './tables.ts';
+import type { DiagnosisLookup, FeeLookup, MueLookup, NcciLookup, ProcedureCodeLookup, TableRelease } from './tables.ts';
 
 type FactImpl = (ctx: ClaimContext, line: number | undefined, params: Record<string, unknown>, outer: number | undefined) => unknown;
 
@@ -25,6 +25,8 @@ export function kxBucket(claim: Claim, i: number): 'OT' | 'PT_SLP' | undefined {
 const FACILITY_POS: ReadonlySet<string> = new Set(['02', '19', '21', '22', '23', '24', '26', '31', '34', '41', '42', '51', '52', '53', '56', '61']);
 /** CQ/CO lines are paid at 85% from 2022 (SSA §1834(v)). */
 const ASSISTANT_PAID_FROM = parseDate('2022-01-01')!;
+/** From CY 2022 (86 FR 64996), a final unit the therapist furnished at least 8 minutes of is the therapist's. */
+const FINAL_UNIT_RULE_FROM = parseDate('2022-01-01')!;
 
 /** The empty list facts return when nothing matched (shared: never mutated). */
 const NONE: readonly string[] = Object.freeze([]);
@@ -129,6 +131,27 @@ function priorVisits(ctx: ClaimContext, line: number | undefined, p: Record<stri
   return base + countIn(dates, utcDay(year, 0, 1), day - 1);
 }
 
+/**
+ * The newest release of a table on or before `day` that covers what is asked (`covers`): a partial
+ * release (one that lists only some codes) defers to an older, complete one for the rest, and the
+ * report then says that release is older than the date of service.
+ */
+function releaseCovering(ctx: ClaimContext, table: string, day: number, covers: (lookup: TableRelease['lookup']) => boolean): TableRelease | undefined {
+  const first = ctx.p.tables.release(table, day);
+  if (!first) return undefined;
+  if (covers(first.lookup)) return tableRelease(ctx, table, day);
+  const older = ctx.p.tables
+    .releases(table)
+    .map((r) => parseDate(r.from)!)
+    .filter((from) => from < parseDate(first.info.from)!)
+    .sort((a, b) => b - a);
+  for (const from of older) {
+    const r = ctx.p.tables.release(table, from);
+    if (r && covers(r.lookup)) return tableRelease(ctx, table, from, day);
+  }
+  return undefined;
+}
+
 /** The bypass modifiers of an NCCI statement for a column 2 code. */
 function bypassFor(ctx: ClaimContext, cfg: NcciBypassData | undefined, column2: string): readonly string[] {
   if (!cfg) return NONE;
@@ -230,7 +253,8 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     const assistant = Math.min(a, l.minutes);
     const therapist = l.minutes - assistant;
     const rest = therapist % per;
-    const absorbed = rest >= Math.ceil(per / 2) ? Math.min(assistant, per - rest) : 0;
+    const finalUnitRule = ctx.days[line]! >= FINAL_UNIT_RULE_FROM;
+    const absorbed = finalUnitRule && rest >= Math.ceil(per / 2) ? Math.min(assistant, per - rest) : 0;
     return assistant - absorbed > share * per;
   },
   ncciBundled: (ctx, line, p) => {
@@ -241,19 +265,19 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     const day = ctx.days[line]!;
     let out: Set<string> | undefined;
     if (ref) {
-      const rel = tableRelease(ctx, ref.table, day);
-      if (!rel) return undefined;
-      const lookup = rel.lookup as NcciLookup;
       const bypass = bypassFor(ctx, ctx.p.rs.tables.ncciBypass?.[id], l.code);
       let unknown = false;
       for (let j = 0; j < ctx.claim.lines.length; j++) {
         const o = ctx.claim.lines[j]!;
         if (j === line || ctx.days[j] !== day || o.code === l.code) continue;
-        const edit = lookup.edit(o.code, l.code, day);
-        if (!edit) {
-          if (lookup.covers && !lookup.covers(o.code, l.code)) unknown = true;
+        // The newest release that lists this pair (a partial release defers to an older full one).
+        const rel = releaseCovering(ctx, ref.table, day, (lk) => !(lk as NcciLookup).covers || (lk as NcciLookup).covers!(o.code, l.code));
+        if (!rel) {
+          unknown = true;
           continue;
         }
+        const edit = (rel.lookup as NcciLookup).edit(o.code, l.code, day);
+        if (!edit) continue;
         if (edit.modifierIndicator === 1 && l.modifiers.some((m) => bypass.includes(m))) continue;
         (out ??= new Set()).add(o.code);
       }
@@ -279,11 +303,10 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     let max: number;
     let perLine: boolean;
     if (ref) {
-      const rel = tableRelease(ctx, ref.table, ctx.days[line]!);
+      const rel = releaseCovering(ctx, ref.table, ctx.days[line]!, (lk) => !(lk as MueLookup).covers || (lk as MueLookup).covers!(l.code));
       if (!rel) return undefined;
-      const lookup = rel.lookup as MueLookup;
-      const row = lookup.mue(l.code, ctx.days[line]!);
-      if (!row) return lookup.covers && !lookup.covers(l.code) ? undefined : 0;
+      const row = (rel.lookup as MueLookup).mue(l.code, ctx.days[line]!);
+      if (!row) return 0;
       max = row.value;
       perLine = row.mai === 1;
     } else {

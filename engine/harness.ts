@@ -4,7 +4,8 @@
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import type { Evaluator } from './index.ts';
-import type { ClaimReport, Finding, Report } from './report.ts';
+import type { Finding, Report } from './report.ts';
+import type { CompiledRuleset } from './compiled.ts';
 
 const FindingExpect = z
   .object({
@@ -28,6 +29,8 @@ export const CaseSchema = z
         findings: z.array(FindingExpect).optional(),
         notFired: z.array(z.string()).optional(),
         units: z.array(z.number().int().min(0).nullable()).optional(),
+        /** Checks the report must say it could not make (rule id, and the line when given). */
+        notChecked: z.array(z.object({ rule: z.string(), line: z.number().int().min(1).optional() }).strict()).optional(),
         errors: z.array(z.object({ path: z.string() }).strict()).optional(),
       })
       .strict(),
@@ -125,6 +128,10 @@ export function compareExpect(report: Report, exp: CaseExpect): string[] {
     const hit = report.findings.find((f) => f.rule === rule);
     if (hit) out.push(`+ ${rule} fired but should not: ${describeFinding(hit)}: ${hit.message}`);
   }
+  for (const n of exp.notChecked ?? []) {
+    const hit = (report.notChecked ?? []).some((a) => a.rule === n.rule && (n.line === undefined || a.line === n.line || (a.lines ?? []).includes(n.line)));
+    if (!hit) out.push(`- expected "not checked" not reported: ${n.rule}${n.line !== undefined ? ` line ${n.line}` : ''}`);
+  }
   if (exp.units) {
     exp.units.forEach((u, i) => {
       const l = report.lines[i];
@@ -153,9 +160,12 @@ export async function runCases(files: readonly CaseFileInput[], evaluator: Evalu
     for (const r of rs.rules) ids.add(r.event.params.rule);
     ruleIds.set(rs.ruleset.id, ids);
   }
-  const fired = new Map<string, Set<string>>();
-  const shownNot = new Map<string, Set<string>>();
-  const key = (r: ClaimReport) => `${r.ruleset!.id}@${r.ruleset!.version}`;
+  // Coverage is counted per rule definition (the file and id it was written with): a rule a base
+  // defines once is covered by a case under any version that inherits it.
+  const fired = new Set<string>();
+  const shownNot = new Set<string>();
+  const defOf = (rs: CompiledRuleset, rule: string) => `${rs.origins[rule]?.file ?? rs.ruleset.id}\u0000${rule}`;
+  const byVersion = new Map(rulesets.map((rs) => [`${rs.ruleset.id}@${rs.ruleset.version}`, rs]));
 
   for (const file of files) {
     const lc = new LineCounter();
@@ -211,16 +221,15 @@ export async function runCases(files: readonly CaseFileInput[], evaluator: Evalu
       const report = evaluator.evaluateSync(claim, { explain: true });
       const diff = compareExpect(report, cs.expect);
       if (report.status !== 'invalid' && report.ruleset) {
-        const k = key(report);
-        const f = fired.get(k) ?? new Set<string>();
-        for (const x of report.findings) f.add(x.rule);
-        fired.set(k, f);
+        for (const x of report.findings) if (x.source) fired.add(`${x.source.file}\u0000${x.rule}`);
         if (diff.length === 0) {
-          const n = shownNot.get(k) ?? new Set<string>();
-          for (const r of cs.expect.notFired ?? []) n.add(r);
+          const used = [report.ruleset, ...(report.versions ?? [])].map((v) => byVersion.get(`${v.id}@${v.version}`)).filter((v): v is CompiledRuleset => !!v);
+          for (const r of cs.expect.notFired ?? []) for (const rs of used) shownNot.add(defOf(rs, r));
           // A near miss also shows a rule not firing: some of its conditions held, not all.
-          for (const t of report.explain ?? []) if (!t.fired && t.conditions.some((x) => x.result)) n.add(t.rule.split(':')[0]!);
-          shownNot.set(k, n);
+          for (const t of report.explain ?? []) {
+            const file = t.conditions.find((x) => x.source)?.source?.file;
+            if (!t.fired && file && t.conditions.some((x) => x.result)) shownNot.add(`${file}\u0000${t.rule.split(':')[0]!}`);
+          }
         }
         delete (report as { explain?: unknown }).explain;
       }
@@ -228,14 +237,13 @@ export async function runCases(files: readonly CaseFileInput[], evaluator: Evalu
     }
   }
   const coverage: RuleCoverage[] = rulesets.map((rs) => {
-    const k = `${rs.ruleset.id}@${rs.ruleset.version}`;
     const rules = [...new Set(rs.rules.map((r) => r.event.params.rule))].sort();
     return {
       ruleset: rs.ruleset.id,
       version: rs.ruleset.version,
       rules,
-      neverFired: rules.filter((r) => !fired.get(k)?.has(r)),
-      neverShownNotFiring: rules.filter((r) => !shownNot.get(k)?.has(r)),
+      neverFired: rules.filter((r) => !fired.has(defOf(rs, r))),
+      neverShownNotFiring: rules.filter((r) => !shownNot.has(defOf(rs, r))),
     };
   });
   const passed = results.filter((r) => r.status === 'pass').length;

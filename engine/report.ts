@@ -184,6 +184,8 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
       return l?.code ?? '';
     case 'units':
       return String(l?.units ?? '');
+    case 'unitsBilled':
+      return l?.units === undefined ? 'no units' : `${l.units} unit${l.units === 1 ? '' : 's'}`;
     case 'line':
       return line === undefined ? '' : String(line + 1);
     case 'date':

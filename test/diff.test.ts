@@ -56,7 +56,7 @@ describe('diff', () => {
     const rs = shippedRulesets().filter((r) => r.ruleset.id === 'medicare-part-b');
     const y2025 = rs.find((r) => r.ruleset.version === '2025.1')!;
     const y2026 = rs.find((r) => r.ruleset.version === '2026.1')!;
-    const claim = (id: string, ot: number) => ({ id, payer: 'medicare-part-b', provider: { discipline: 'OT' }, dateOfService: '2026-01-15', diagnoses: ['I69.351'], history: { therapyAllowedThisYear: { OT: ot } }, lines: [{ code: '97530', modifiers: ['GO'], units: 1, minutes: 15, diagnosisPointers: [1], charge: 50 }] });
+    const claim = (id: string, ot: number) => ({ id, payer: 'medicare-part-b', provider: { discipline: 'OT' }, dateOfService: '2026-01-15', diagnoses: ['I69.351'], history: { therapyAllowedThisYear: { OT: ot } }, lines: [{ code: '97530', modifiers: ['GO'], units: 1, minutes: 15, diagnosisPointers: [1], allowed: 50 }] });
     const d = await diffRulesets(y2025, y2026, [claim('BETWEEN', 2400), claim('UNDER', 100), 'not a claim']);
     expect(d.claims!.total).toBe(3);
     expect(d.claims!.changed).toHaveLength(1);

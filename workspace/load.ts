@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { analyze, checkVersionOverlaps } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
 import { COMPILED_FORMAT, type CompiledRuleset } from '../engine/compiled.ts';
+import { tablesFor } from './tables.ts';
 import { RulesetLoader, UsageError, displayPath, newestMtime, projectRoot, readSource, rulesetFiles } from './files.ts';
 
 const CACHE_DIR = join(projectRoot(), 'node_modules', '.cache', 'payer-rules', 'compiled');
@@ -27,7 +28,10 @@ export function loadRulesets(path: string, err: (s: string) => void): CompiledRu
     for (const d of overlaps) err(renderDiagnostic(d, byName.get(d.file) ?? sources[0]!, byName));
     throw new UsageError(`the rulesets in ${displayPath(path)} do not pass \`payer-rules check\` (${overlaps.length} error${overlaps.length === 1 ? '' : 's'} above); fix them first`);
   }
-  const hash = createHash('sha256').update(COMPILED_FORMAT);
+  // The reference tables the rulesets may name: their ids and kinds are checked, so they are part
+  // of what the compiled output depends on.
+  const tables = tablesFor(path).tables();
+  const hash = createHash('sha256').update(COMPILED_FORMAT).update(JSON.stringify(tables));
   for (const f of [...sources, ...loader.files().values()].sort((a, b) => (a.name < b.name ? -1 : 1))) hash.update(`\u0000${f.name}\u0000${f.text}`);
   // The compiler's own sources are part of the key: a changed compiler recompiles.
   for (const src of ['dsl', 'engine']) hash.update(String(newestMtime(join(projectRoot(), src))));
@@ -42,7 +46,7 @@ export function loadRulesets(path: string, err: (s: string) => void): CompiledRu
   const out: CompiledRuleset[] = [];
   let broken = 0;
   for (const src of sources) {
-    const res = analyze(src, { loadRuleset: loader.load });
+    const res = analyze(src, { loadRuleset: loader.load, tables });
     if (!res.compiled) {
       for (const d of res.diagnostics.filter((x) => x.severity === 'error')) err(renderDiagnostic(d, src, loader.files()));
       broken++;

@@ -239,6 +239,8 @@ function resolveBase(s: State): void {
     return;
   }
   s.base = res.checked;
+  // The compiler reads the types of inherited rules' expressions from this ruleset's map.
+  for (const [k, v] of s.base.types) s.types.set(k, v);
   for (const [k, v] of s.base.codeSets) s.sets.set(k, v);
   for (const r of s.base.rules) s.rules.set(r.id, r);
   s.settings = { ...s.base.settings };
@@ -357,6 +359,14 @@ function checkStatements(s: State): void {
       }
       if (st.override && !info.isRule) s.bag.add('PR2020', st.span, 'settings replace inherited ones without `override`', { help: 'remove `override`' });
       checkBody(s, block, st);
+      let perLine = false;
+      if (st.clauses.when) {
+        const ctx: ExprContext = { bag: s.bag, sets: s.sets, types: s.types, usedSets: s.usedSets, inLines: false, perLine: false };
+        checkCondition(ctx, st.clauses.when);
+        perLine = ctx.perLine;
+        if (!info.isRule) s.bag.add('PR2019', st.clauses.when.span, `${info.words} is a setting, so it takes no \`when\``);
+        else if (perLine && CLAIM_SCOPED.has(st.body.kind)) s.bag.add('PR2038', st.clauses.when.span, `${info.words} is checked once per claim, so its \`when\` cannot read \`line.\` fields`);
+      }
       if (!info.isRule && st.body.kind !== 'UnitPair') {
         const key = st.body.kind === 'UnitCodes' ? (st.body.timed ? 'timed codes' : 'untimed codes') : SETTING_KEY[st.body.kind]!;
         const prev = ownSettings.get(key);

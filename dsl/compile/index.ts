@@ -21,8 +21,8 @@ const DISCIPLINE_OF: Record<string, string> = { GP: 'PT', GO: 'OT', GN: 'SLP' };
 
 /** Default message templates of the built-in finding kinds; `{…}` are filled in by the engine. */
 const MESSAGES: Record<FindingKind, string> = {
-  'units-exceed-time': '{code} billed {units} units; the minutes support at most {unitsAllowed}',
-  'units-below-time': '{code} billed {units} units; the minutes support {unitsExpected}',
+  'units-exceed-time': '{code} billed {unitsBilled}; the minutes support at most {unitsAllowed}',
+  'units-below-time': '{code} billed {unitsBilled}; the minutes support {unitsExpected}',
   'missing-modifier': '{code} needs {modifiers}',
   'wrong-discipline-modifier': '{code} needs {modifier}, not another discipline\'s modifier',
   'kx-required': '{code} is past the yearly therapy threshold and needs KX',
@@ -40,7 +40,7 @@ const MESSAGES: Record<FindingKind, string> = {
   'too-many-pointers': 'a line points at more than 4 diagnoses',
   'dx-pointer-invalid': 'a diagnosis pointer points at no diagnosis on the claim',
   'no-ruleset': 'no version of the payer\'s ruleset covers the date of service',
-  'units-unverifiable': '{code} has no treatment minutes, so its {units} units could not be checked',
+  'units-unverifiable': '{code} has no treatment minutes, so its {unitsBilled} could not be checked',
   'addon-without-primary': '{code} is an add-on code, and its primary code is not billed on the same date',
   'discipline-mismatch': 'the discipline modifier of {code} does not match who rendered it',
   'kx-not-needed': '{code} carries KX, and the year\'s therapy is {kxTotal} through this line, not above {threshold}',
@@ -170,9 +170,12 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<str
     return;
   }
   const b = node.body;
+  const when = node.clauses.when;
   const variantRule = (variant: string | undefined, kind: FindingKind, conds: () => Condition[], extra: Partial<FindingEventParams> = {}) => {
     withVariant(variant);
-    const all = [...effectiveCondition(c, dos), ...conds()];
+    // The statement's own conditions first, then its `when`: a claim it does not apply to never
+    // reaches a value the `when` would need.
+    const all = [...effectiveCondition(c, dos), ...conds(), ...(when ? [condition(c, when)] : [])];
     out.push(makeRule(c, variant, all, event(c, kind, extra), node.span));
   };
   const places = { set: '#places' };

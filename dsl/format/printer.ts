@@ -115,8 +115,9 @@ function window(w: A.Window): string {
   return `effective ${w.from.text}` + (w.through ? ` through ${w.through.text}` : '');
 }
 
-function clauses(c: A.Clauses): string {
+function clauses(c: A.Clauses, withWhen = true): string {
   const parts: string[] = [];
+  if (c.when && withWhen) parts.push(`when ${expr(c.when)}`);
   if (c.severity) parts.push(c.severity.value);
   if (c.effective) parts.push(window(c.effective));
   if (c.fix) parts.push(`fix ${quote(c.fix.value)}`);
@@ -198,11 +199,15 @@ export function expr(e: A.Expr): string {
 }
 
 /** Breaks a long condition at its top-level `and`/`or`. */
-function whenLines(e: A.Expr, indent: string): string[] {
-  const flat = `${indent}when ${expr(e)}`;
+function conditionLines(keyword: string, e: A.Expr, indent: string): string[] {
+  const flat = `${indent}${keyword} ${expr(e)}`;
   if (flat.length <= WIDTH || e.kind !== 'Logical') return [flat];
   const parts = e.operands.map((o) => paren(o, PREC[e.op]! + 1));
-  return [`${indent}when ${parts[0]}`, ...parts.slice(1).map((p) => `${indent}  ${e.op} ${p}`)];
+  return [`${indent}${keyword} ${parts[0]}`, ...parts.slice(1).map((p) => `${indent}  ${e.op} ${p}`)];
+}
+
+function whenLines(e: A.Expr, indent: string): string[] {
+  return conditionLines('when', e, indent);
 }
 
 // ---- statements ----
@@ -301,9 +306,12 @@ function statement(p: Printer, st: A.Statement, indent: string): void {
   };
   const l = lists[b.kind];
   const bodyLines = l ? wrap(head + l[0], l[1].map(element), indent + '    ') : [head + bodyText(b)];
-  const cl = clauses(st.clauses).trim();
-  for (const [i, line] of bodyLines.entries()) p.line(line, i === bodyLines.length - 1 && !cl ? st.span.end : undefined);
-  if (cl) p.line(`${indent}    ${cl}`, st.span.end);
+  // A `when` goes on a line of its own (broken at its `and`/`or` when long), the other clauses after.
+  const whenLines = st.clauses.when ? conditionLines('when', st.clauses.when, indent + '    ') : [];
+  const cl = clauses(st.clauses, false).trim();
+  const tail = [...whenLines, ...(cl ? [`${indent}    ${cl}`] : [])];
+  for (const [i, line] of bodyLines.entries()) p.line(line, i === bodyLines.length - 1 && !tail.length ? st.span.end : undefined);
+  for (const [i, line] of tail.entries()) p.line(line, i === tail.length - 1 ? st.span.end : undefined);
 }
 
 function item(p: Printer, it: A.Item): void {
