@@ -5,9 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Evaluator } from '../engine/index.ts';
 import { FIXTURES } from './golden.ts';
-import { ROOT, shippedRulesets, walk } from './support.ts';
+import { ROOT, shippedRulesets, shippedTables, walk } from './support.ts';
 
-const evaluator = new Evaluator(shippedRulesets());
+const evaluator = new Evaluator(shippedRulesets(), { tables: shippedTables() });
 const dir = join(FIXTURES, 'reports');
 
 describe('golden reports', () => {

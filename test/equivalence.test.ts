@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Evaluator } from '../engine/index.ts';
 import { generateClaim, rng } from '../bench/generate.ts';
-import { shippedRulesets } from './support.ts';
+import { shippedRulesets, shippedTables } from './support.ts';
 
 const CLAIMS = Number(process.env['FUZZ_CLAIMS'] ?? 2000);
 const rulesets = shippedRulesets();
-const evaluator = new Evaluator(rulesets);
+const evaluator = new Evaluator(rulesets, { tables: shippedTables() });
 const payers = [...new Set(rulesets.map((r) => r.ruleset.id))];
 
 describe('runtime equivalence', () => {
