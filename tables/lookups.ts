@@ -95,9 +95,9 @@ const day = (v: number): number | undefined => (v === NO_DAY ? undefined : v);
 
 /** Shares one frozen object per distinct value (a release has few distinct edits or MUE rows). */
 class Interner<T> {
-  private map = new Map<string | number, number>();
+  private map = new Map<string, number>();
   readonly items: T[] = [];
-  id(key: string | number, make: () => T): number {
+  id(key: string, make: () => T): number {
     let id = this.map.get(key);
     if (id === undefined) {
       id = this.items.length;
@@ -113,9 +113,6 @@ export interface NcciEditRow extends NcciEdit {
   rationale: string;
 }
 
-/** A day as 17 bits for interning keys: blank → 0, 1900 … 2150 → 14,433 … 105,700 (later days use a string key). */
-const dayKey = (v: number) => (v === NO_DAY ? 0 : v + 40_000);
-
 export class NcciIndex implements NcciLookup {
   private readonly c1: CodeColumn; // distinct column-1 codes, sorted
   private readonly start: Int32Array; // rows of c1 code k are start[k] .. start[k+1]
@@ -123,8 +120,11 @@ export class NcciIndex implements NcciLookup {
   private readonly eff: Int32Array;
   private readonly del: Int32Array;
   private readonly mi: Uint8Array;
+  private readonly rat: ArrayLike<number>;
+  private readonly ratDict: readonly string[];
+  /** Per row, 1 + the index of its shared edit in `edits`; 0 until the row is first returned. */
   private readonly editOf: Uint32Array;
-  private readonly edits: NcciEditRow[];
+  private readonly edits = new Interner<NcciEditRow>();
 
   constructor(
     rows: Rows,
@@ -132,7 +132,7 @@ export class NcciIndex implements NcciLookup {
   ) {
     const s = rows.sorted();
     const n = s.length;
-    const [c1, c2, , eff, del, mi, rat] = [0, 1, 2, 3, 4, 5, 6].map((c) => s.data[c]!.values) as [Float64Array, Float64Array, unknown, Int32Array, Int32Array, Int32Array, Uint32Array];
+    const [c1, c2, , eff, del, mi] = [0, 1, 2, 3, 4, 5].map((c) => s.data[c]!.values) as [Float64Array, Float64Array, unknown, Int32Array, Int32Array, Int32Array];
     const keys: number[] = [];
     const starts: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -148,30 +148,26 @@ export class NcciIndex implements NcciLookup {
     this.eff = eff;
     this.del = del;
     this.mi = new Uint8Array(mi);
-    // One frozen edit per distinct (effective, deletion, indicator, rationale), keyed by a number
-    // (days 17 bits each, indicator 4, rationale index 15: 53 bits) rather than a string per row;
-    // consecutive rows mostly share it, so the map is asked only when the key changes.
-    const interner = new Interner<NcciEditRow>();
-    const ratDict = (s.data[6] as { dict: string[] }).dict;
-    const numeric = ratDict.length <= 32_768;
+    const rat = s.data[6] as { values: ArrayLike<number>; dict: string[] };
+    this.rat = rat.values;
+    this.ratDict = rat.dict;
+    // The edit objects are made as rows are first returned, not for 2.6 million rows up front (a
+    // table is ready sooner, and an array of zeros costs no memory until written).
     this.editOf = new Uint32Array(n);
-    let prevKey = -1;
-    let prevId = 0;
-    for (let i = 0; i < n; i++) {
-      const e = eff[i]!;
-      const d = del[i]!;
-      const m = mi[i]!;
-      const r = rat[i]!;
-      const ek = dayKey(e);
-      const dk = dayKey(d);
-      const key = numeric && ek < 131_072 && dk < 131_072 ? ((ek * 131_072 + dk) * 16 + m) * 32_768 + r : `${e} ${d} ${m} ${r}`;
-      if (key !== prevKey) {
-        prevId = interner.id(key, () => ({ effective: day(e), deleted: day(d), modifierIndicator: m as ModifierIndicator, rationale: ratDict[r]! }));
-        prevKey = typeof key === 'number' ? key : -1;
-      }
-      this.editOf[i] = prevId;
+  }
+
+  /** The shared frozen edit of row `i` (made once per distinct effective, deletion, indicator and rationale). */
+  private editAt(i: number): NcciEdit {
+    let id = this.editOf[i]!;
+    if (id === 0) {
+      const e = this.eff[i]!;
+      const d = this.del[i]!;
+      const m = this.mi[i]!;
+      const r = this.rat[i]!;
+      id = 1 + this.edits.id(`${e} ${d} ${m} ${r}`, () => ({ effective: day(e), deleted: day(d), modifierIndicator: m as ModifierIndicator, rationale: this.ratDict[r]! }));
+      this.editOf[i] = id;
     }
-    this.edits = interner.items;
+    return this.edits.items[id - 1]!;
   }
 
   /**
@@ -202,7 +198,7 @@ export class NcciIndex implements NcciLookup {
       }
     }
     if (best < 0 || this.mi[best] === 9) return undefined;
-    return this.edits[this.editOf[best]!];
+    return this.editAt(best);
   }
 
   /** Whether the release lists every edit for this pair (outside its scope, "no edit" means "not known"). */
