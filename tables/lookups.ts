@@ -1,6 +1,7 @@
 // The engine's lookups (engine/tables.ts) over a release's rows: sorted typed arrays searched by
 // the two halves of a code (tables/codes.ts says why halves), returning shared frozen objects or
-// numbers, so a lookup never allocates (test/tables-core.test.ts measures it). Browser-safe.
+// numbers, so a lookup does not allocate (test/tables-scale.test.ts measures it; an NCCI edit
+// object is made the first time its row is returned, once). Browser-safe.
 import type { DiagnosisLookup, FeeLookup, ModifierIndicator, MueLookup, MueRow, NcciEdit, NcciLookup, ProcedureCodeLookup, ProcedureCodeRow, TableKind, TableLookups } from '../engine/tables.ts';
 import { CodeRanges, NO_DAY, codeHi, codeLo, hiOf, loOf } from './codes.ts';
 import type { Rows } from './rows.ts';

@@ -37,12 +37,8 @@ function halves(values: Float64Array): Int32Array[] {
   return anyLo ? [hi, lo] : [hi];
 }
 
-/** The permutation that puts `rows` in order on `cols` (the leading code columns by radix), stable. */
-export function orderRows(rows: Rows, cols: readonly number[]): Uint32Array {
-  const n = rows.length;
-  let lead = 0;
-  while (lead < cols.length && rows.columns[cols[lead]!]!.type === 'code') lead++;
-  const keys = cols.slice(0, lead).flatMap((c) => halves(rows.data[c]!.values as Float64Array));
+/** The stable permutation that orders `n` rows by `keys` (non-negative integers, most significant first). */
+function radixOrder(n: number, keys: readonly Int32Array[]): Uint32Array {
   let perm = new Uint32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   let tmp = new Uint32Array(n);
@@ -56,6 +52,21 @@ export function orderRows(rows: Rows, cols: readonly number[]): Uint32Array {
       [perm, tmp] = [tmp, perm];
     }
   }
+  return perm;
+}
+
+/** Row indexes in the order of one code column (ties in row order): code search over either NCCI column. */
+export function orderByCode(values: Float64Array): Uint32Array {
+  return radixOrder(values.length, halves(values));
+}
+
+/** The permutation that puts `rows` in order on `cols` (the leading code columns by radix), stable. */
+export function orderRows(rows: Rows, cols: readonly number[]): Uint32Array {
+  const n = rows.length;
+  let lead = 0;
+  while (lead < cols.length && rows.columns[cols[lead]!]!.type === 'code') lead++;
+  const keys = cols.slice(0, lead).flatMap((c) => halves(rows.data[c]!.values as Float64Array));
+  const perm = radixOrder(n, keys);
   // Runs of equal leading codes: ordered on the remaining columns (stable: input order breaks ties).
   const rest = cols.slice(lead);
   const same = (a: number, b: number) => {

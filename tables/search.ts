@@ -4,6 +4,7 @@
 import type { TableKind } from '../engine/tables.ts';
 import { NO_CODE, packCode } from './codes.ts';
 import { KIND_FORMATS } from './kinds.ts';
+import { orderByCode } from './order.ts';
 import type { ReleaseInfo, TableSet } from './provider.ts';
 import type { Rows } from './rows.ts';
 
@@ -34,10 +35,7 @@ function orderBy(rows: Rows, c: number): Uint32Array {
   if (!m) byColumn.set(rows, (m = new Map()));
   let order = m.get(c);
   if (!order) {
-    const v = rows.data[c]!.values;
-    order = new Uint32Array(rows.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    order.sort((x, y) => v[x]! - v[y]! || x - y);
+    order = orderByCode(rows.data[c]!.values as Float64Array);
     m.set(c, order);
   }
   return order;
