@@ -95,9 +95,9 @@ export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics
     // No serializer lets a body, a header or an error message (which can quote input) into the log.
     logger: {
       level: opts.logLevel,
-      // Standard output, buffered: one write per few kilobytes instead of one per request (flushed
-      // every second and on close, see server/index.ts).
-      stream: opts.logStream ?? destination({ dest: 1, sync: false, minLength: 4096 }),
+      // Standard output, written asynchronously: lines logged while a write is in flight go out
+      // together in the next one (flushed on close, see server/index.ts).
+      stream: opts.logStream ?? destination({ dest: 1, sync: false }),
       serializers: { req: () => ({}), res: () => ({}), err: (e: FastifyError) => ({ type: e?.name ?? 'Error', code: e?.code, statusCode: e?.statusCode, message: '(not logged)', stack: '' }) },
     },
     // Fastify's own per-request lines are off: the onResponse hook below writes one line instead.

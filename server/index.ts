@@ -93,8 +93,6 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const reloadOnHangup = () => void store.reload('SIGHUP');
   process.on('SIGHUP', reloadOnHangup);
   const flush = () => (app.log as { flush?: () => void }).flush?.();
-  const flusher = setInterval(flush, 1000);
-  flusher.unref();
   const port = (app.server.address() as { port: number }).port;
   return {
     app,
@@ -104,7 +102,6 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     port,
     async close() {
       process.off('SIGHUP', reloadOnHangup);
-      clearInterval(flusher);
       await app.close();
       await store.close();
       flush();
