@@ -94,7 +94,6 @@ async function importOne(kind: 'ncci-ptp' | 'icd10cm', file: string, ...flags: s
   return ms;
 }
 const ptpImport = await importOne('ncci-ptp', ptpFile, '--release', '2026-10-01', '--from', '2026-10-01');
-const importRss = process.resourceUsage().maxRSS * 1024;
 const ptpNextImport = await importOne('ncci-ptp', ptpNext, '--release', '2027-01-01', '--from', '2027-01-01');
 const icdImport = await importOne('icd10cm', icdFile);
 
@@ -150,7 +149,6 @@ console.log('|---|---|---|');
 console.log(`| import ${PTP_ROWS.toLocaleString('en-US')} PTP edits (official text → validated, sorted, gzip CSV + manifest + cache) | ${s(ptpImport)} | under 20 s |`);
 console.log(`| floor: node reads and splits the same PTP file | ${s(floor)} | — |`);
 console.log(`| import ÷ floor | ${(ptpImport / floor).toFixed(1)}× | — |`);
-console.log(`| peak memory (RSS) after that import | ${Math.round(importRss / 2 ** 20)} MB | — |`);
 console.log(`| import the next quarter over it (~1% of edits changed; the change report against 2.6 M rows included) | ${s(ptpNextImport)} | under 20 s |`);
 console.log(`| import ${ICD_CODES.toLocaleString('en-US')} ICD-10-CM codes (order file) | ${s(icdImport)} | — |`);
 console.log(`| both tables ready to evaluate from the cached form | ${s(ready)} | under 1.5 s |`);

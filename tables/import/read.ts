@@ -19,7 +19,7 @@ export interface InputText {
   name: string;
   /** The start of the text (64 KB at most): what formats are recognized by. */
   head: string;
-  /** The number of lines (an importer reserves room for as many rows). */
+  /** The number of lines, or for a file over a megabyte an estimate on the high side (an importer reserves room for as many rows). */
   lines: number;
   /** A reader over the whole text, line by line (decoded as it goes). */
   reader(delimiter: string): DelimitedReader;
