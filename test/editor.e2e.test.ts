@@ -72,10 +72,17 @@ const typeLines = async (lines: string[]) => {
   }
 };
 const undoAll = async () => {
-  await page.locator('.monaco-editor textarea').first().focus();
-  for (let i = 0; i < 60 && (await page.getByTestId('current-file').innerText()).includes('●'); i++) {
+  await page.keyboard.press('Escape');
+  await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  for (let i = 0; i < 80 && (await page.getByTestId('current-file').innerText()).includes('●'); i++) {
     await page.keyboard.press('Control+Z');
-    await page.waitForTimeout(30);
+    await page.waitForTimeout(20);
+  }
+  if ((await page.getByTestId('current-file').innerText()).includes('●')) {
+    // Undo could not get back (a test failed midway): drop the drafts and reload the file from disk.
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.getByTestId('problem-count').and(page.locator('[data-analyzed=yes]')).waitFor({ timeout: 30_000 });
   }
   await expect.poll(() => page.getByTestId('current-file').innerText()).not.toContain('●');
 };
@@ -173,12 +180,19 @@ describe('studio in a real browser', () => {
     const set = chain.map((p) => /^codes ([a-z][a-z0-9-]{4,}) =/m.exec(readFileSync(p, 'utf8'))?.[1]).find((x) => x && !FILE.includes(x))!;
     const typo = set.slice(0, -2) + set.slice(-1);
     await page.getByTestId('tab-problems').click();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
     await page.keyboard.type(`\ncodes typo = ${typo}`);
     await expect.poll(() => page.getByTestId('problems').innerText(), { timeout: 15_000 }).toContain(`did you mean \`${set}\`?`);
     await page.keyboard.press('Control+.');
     await page.locator('.action-widget').getByText(`Change to \`${set}\``).click();
     await expect.poll(() => editorText()).toContain(`codes typo = ${set}`);
-    await page.locator('.monaco-editor .view-lines').getByText(set, { exact: true }).last().hover();
+    // Hover from the keyboard (Ctrl+K Ctrl+I) with the cursor on the name.
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
     await expect.poll(async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n'), { timeout: 10_000 }).toContain(`code set ${set}`);
     } finally {
       await page.keyboard.press('Escape');
@@ -388,7 +402,7 @@ describe('studio in a real browser', () => {
     await page.keyboard.press('End');
     await page.keyboard.press('Shift+Home');
     await page.keyboard.type('version 2027.1 effective 2026-06-01 through 2027-12-31');
-    await page.getByTestId('tab-problems').click();
+    await page.getByTestId('tab-problems').click({ noWaitAfter: true });
     await expect.poll(() => page.getByTestId('problems').innerText(), { timeout: 15_000 }).toContain('PR2033');
     await undoAll();
   });

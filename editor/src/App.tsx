@@ -378,7 +378,7 @@ export function App() {
           {open?.path ?? 'no file'}
           {dirty ? ' ●' : ''}
         </span>
-        <span className={errors ? 'badge error' : 'badge ok'} data-testid="problem-count" aria-live="polite">
+        <span className={errors ? 'badge error' : 'badge ok'} data-testid="problem-count" data-analyzed={analysis ? 'yes' : 'no'} aria-live="polite">
           {errors} error{errors === 1 ? '' : 's'}, {warningsCount} warning{warningsCount === 1 ? '' : 's'}
         </span>
         <button onClick={() => setDialog('newFile')} data-testid="new-file">New file</button>
@@ -428,7 +428,7 @@ export function App() {
                     </button>
                   ))}
                 </div>
-                <div className="panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+                <div className="panel" role="tabpanel" tabIndex={0} id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
                   {tab === 'problems' && <ProblemsPanel diagnostics={diagnostics} warnings={warnings} onReveal={(d) => void revealSpan(d.file, d.span.start, d.span.end)} lineOf={(off) => editorRef.current?.getModel()?.getPositionAt(off)} />}
                   <div hidden={tab !== 'claims'}>
                     <ClaimsPanel

@@ -141,7 +141,7 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
       {rows.length > 0 && (
         <PanelGroup direction="vertical" className="batch-body">
           <Panel defaultSize={34} minSize={15}>
-            <div className="batch-summary">
+            <div className="batch-summary" tabIndex={0} aria-label="summary and charts">
               <div className="tiles" data-testid="batch-summary">
                 {(['errors', 'warnings', 'invalid', 'clean'] as const).map((s) => (
                   <button key={s} className={`tile ${s} ${status === s ? 'on' : ''}`} aria-pressed={status === s} onClick={() => setStatus(status === s ? '' : s)} data-testid={`tile-${s}`}>
@@ -213,7 +213,7 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
               </Panel>
               <PanelResizeHandle className="resize-v" />
               <Panel minSize={20}>
-                <div className="batch-detail" data-testid="batch-detail">
+                <div className="batch-detail" tabIndex={0} aria-label="the claim's findings" data-testid="batch-detail">
                   {detail ? <ReportView report={detail.report} onReveal={props.onReveal} policyLine={props.policyLine} /> : <p className="hint">Choose a claim to see its findings beside the policy lines that produced them.</p>}
                   {detail?.report.input?.length ? (
                     <ul className="problems">

@@ -90,7 +90,7 @@ export function DiffPanel(props: { path: string | null; files: FileEntry[]; file
       {error && <p className="error">{error}</p>}
       <div className="diff-layout">
         <div className="diff-text" ref={host} data-testid="diff-text" />
-        <div className="diff-changes" data-testid="diff-output">
+        <div className="diff-changes" tabIndex={0} aria-label="changes" data-testid="diff-output">
           {diff && (
             <>
               <h4>
