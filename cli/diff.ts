@@ -4,6 +4,7 @@
 // gives the same change report as `payer-rules import`; with --claims, the claims that change
 // outcome between the two releases (tables/impact.ts), evaluated with the rulesets beside the
 // table store that use the table.
+import { tablesFor } from '../workspace/tables.ts';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { analyze } from '../dsl/index.ts';
@@ -127,7 +128,7 @@ export async function diffCommand(flags: Record<string, string | true>, rest: st
   const a = loadOne(rest[0]!, io.err);
   const b = loadOne(rest[1]!, io.err);
   const claims = typeof flags['--claims'] === 'string' ? readClaims(flags['--claims']) : undefined;
-  const d = await diffRulesets(a, b, claims);
+  const d = await diffRulesets(a, b, claims, tablesFor(rest[1]!));
   io.out(format === 'json' ? JSON.stringify(d, null, 2) : renderDiff(d));
   return 0;
 }

@@ -51,8 +51,9 @@ function signals(): Promise<string> {
 }
 
 export async function workerCommand(args: string[], io: Io): Promise<number> {
-  const { flags, rest } = parseFlags(args, { ...COMMON, '--concurrency': 'value', '--lock-seconds': 'value', '--max-claim-crashes': 'value' });
+  const { flags, rest } = parseFlags(args, { ...COMMON, '--concurrency': 'value', '--lock-seconds': 'value', '--max-claim-crashes': 'value', '--tables': 'value' });
   if (rest.length) throw new UsageError('worker takes no files: it takes its work from the queue');
+  const tablesFrom = typeof flags['--tables'] === 'string' ? flags['--tables'] : undefined;
   const { redis, queue } = await redisOf(flags);
   const { DEFAULT_MAX_CLAIM_CRASHES, startWorker } = await import('../queue/worker.ts');
   const { shownUrl } = await keysModule();
@@ -62,6 +63,7 @@ export async function workerCommand(args: string[], io: Io): Promise<number> {
     concurrency: whole(flags, '--concurrency', 1, 1, 64),
     lockSeconds: whole(flags, '--lock-seconds', 30, 1, 3600),
     maxClaimCrashes: whole(flags, '--max-claim-crashes', DEFAULT_MAX_CLAIM_CRASHES, 1, 20),
+    ...(tablesFrom ? { tablesFrom } : {}),
     log: (line) => io.err(`payer-rules worker: ${line}`),
   });
   io.err(`payer-rules worker: taking chunks from queue \`${queue}\` at ${shownUrl(redis)} (pid ${process.pid}); Ctrl-C stops it`);

@@ -4,6 +4,7 @@
 import type { CodeSetData, CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
 import { compareCodes } from './codes.ts';
 import { Evaluator } from './index.ts';
+import type { TableProvider } from './tables.ts';
 import type { Finding, Report } from './report.ts';
 import { formatDate } from './dates.ts';
 
@@ -29,6 +30,10 @@ export interface ClaimImpact {
   removed: Finding[];
   /** Rule changes that explain the difference. */
   because: string[];
+  /** Rules the old ruleset could not check on this claim and the new one does. */
+  nowChecked?: string[];
+  /** Rules the new ruleset cannot check on this claim (it lacks what they need). */
+  noLongerChecked?: string[];
 }
 
 export interface RulesetDiff {
@@ -153,16 +158,26 @@ function tableChanges(a: CompiledRuleset, b: CompiledRuleset): string[] {
     else if (w !== v) out.push(`~ ${k}: ${v} → ${w}`);
   }
   for (const [k, v] of rb) if (!ra.has(k)) out.push(`+ ${k} ${v}`);
-  const ua = JSON.stringify(a.units ?? null);
-  const ub = JSON.stringify(b.units ?? null);
-  if (ua !== ub) out.push(`~ units: ${a.units?.method ?? 'none'} → ${b.units?.method ?? 'none'}`);
+  if ((a.units?.method ?? 'none') !== (b.units?.method ?? 'none')) out.push(`~ units: ${a.units?.method ?? 'none'} → ${b.units?.method ?? 'none'}`);
+  for (const k of ['minutesPerUnit', 'minimumMinutes'] as const) if (a.units && b.units && a.units[k] !== b.units[k]) out.push(`~ units: ${k} ${a.units[k]} → ${b.units[k]}`);
+  const pair = (p: NonNullable<CompiledRuleset['units']>['pairs'] extends (infer T)[] | undefined ? T : never) =>
+    `${p.primary} first ${p.first} min (at least ${p.firstMinimum}) + ${p.addon} each ${p.each} min`;
+  const pa = new Set((a.units?.pairs ?? []).map(pair));
+  const pb = new Set((b.units?.pairs ?? []).map(pair));
+  for (const p of pa) if (!pb.has(p)) out.push(`- units pair ${p}`);
+  for (const p of pb) if (!pa.has(p)) out.push(`+ units pair ${p}`);
+  const refs = (rs: CompiledRuleset) => new Map(Object.entries(rs.tables.refs ?? {}).map(([rule, r]) => [rule, `${r.table} (${r.kind})`]));
+  const refA = refs(a);
+  const refB = refs(b);
+  for (const [rule, t] of refB) if (refA.get(rule) !== t) out.push(`+ ${rule} uses reference table ${t}${refA.has(rule) ? ` (was ${refA.get(rule)})` : ''}`);
+  for (const [rule, t] of refA) if (!refB.has(rule)) out.push(`- ${rule} no longer uses reference table ${t}`);
   return out;
 }
 
 const fkey = (f: Finding) => `${f.rule}|${f.kind}|${f.line ?? ''}|${f.code ?? ''}|${f.modifier ?? ''}|${f.severity}`;
 
 /** Compares two compiled rulesets; with claims, evaluates each under both and reports changes. */
-export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRuleset, claims?: unknown[]): Promise<RulesetDiff> {
+export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRuleset, claims?: unknown[], tables?: TableProvider): Promise<RulesetDiff> {
   const header: string[] = [];
   if (oldRs.ruleset.id !== newRs.ruleset.id) header.push(`ruleset id ${oldRs.ruleset.id} → ${newRs.ruleset.id}`);
   if (oldRs.ruleset.version !== newRs.ruleset.version) header.push(`version ${oldRs.ruleset.version} → ${newRs.ruleset.version}`);
@@ -212,8 +227,9 @@ export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRulese
   };
   if (claims) {
     // Each claim is evaluated under exactly these two rulesets, whatever its payer and date.
-    const ea = new Evaluator([{ ...oldRs, ruleset: { ...oldRs.ruleset, effective: { from: '1900-01-01' } } }]);
-    const eb = new Evaluator([{ ...newRs, ruleset: { ...newRs.ruleset, effective: { from: '1900-01-01' } } }]);
+    const opts = tables ? { tables } : {};
+    const ea = new Evaluator([{ ...oldRs, ruleset: { ...oldRs.ruleset, effective: { from: '1900-01-01' } } }], opts);
+    const eb = new Evaluator([{ ...newRs, ruleset: { ...newRs.ruleset, effective: { from: '1900-01-01' } } }], opts);
     const changedRules = new Set(rules.map((r) => r.rule));
     const changed: ClaimImpact[] = [];
     for (const raw of claims) {
@@ -226,14 +242,23 @@ export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRulese
       const kb = new Map(fb.map((f) => [fkey(f), f]));
       const added = fb.filter((f) => !ka.has(fkey(f)));
       const removed = fa.filter((f) => !kb.has(fkey(f)));
-      if (ra.status === rb.status && added.length === 0 && removed.length === 0) continue;
-      const because = [...new Set([...added, ...removed].map((f) => f.rule))].filter((r) => changedRules.has(r)).map((r) => {
+      // Checks that could not be made under one ruleset and can under the other (or the reverse).
+      const nc = (r: typeof ra) => new Set(r.status === 'invalid' ? [] : (r.notChecked ?? []).map((n) => n.rule));
+      const na = nc(ra);
+      const nb = nc(rb);
+      const nowChecked = [...na].filter((r) => !nb.has(r)).sort();
+      const noLongerChecked = [...nb].filter((r) => !na.has(r)).sort();
+      if (ra.status === rb.status && added.length === 0 && removed.length === 0 && nowChecked.length === 0 && noLongerChecked.length === 0) continue;
+      const because = [...new Set([...added, ...removed].map((f) => f.rule).concat(nowChecked, noLongerChecked))].filter((r) => changedRules.has(r)).map((r) => {
         const rc = rules.find((x) => x.rule === r);
         const substantive = rc?.details.filter((x) => !x.startsWith('citation ')) ?? [];
         return rc ? `${r} ${rc.change}${substantive.length && rc.change === 'changed' ? `: ${substantive.join('; ')}` : ''}` : r;
       });
-      if (because.length === 0 && out.tables.length) because.push(`tables changed: ${out.tables.slice(0, 3).join('; ')}${out.tables.length > 3 ? '; …' : ''}`);
-      changed.push({ claimId: ra.claimId, oldStatus: ra.status, newStatus: rb.status, added, removed, because });
+      if (because.length === 0 && (added.length || removed.length) && out.tables.length) because.push(`tables changed: ${out.tables.slice(0, 3).join('; ')}${out.tables.length > 3 ? '; …' : ''}`);
+      const impact: ClaimImpact = { claimId: ra.claimId, oldStatus: ra.status, newStatus: rb.status, added, removed, because };
+      if (nowChecked.length) impact.nowChecked = nowChecked;
+      if (noLongerChecked.length) impact.noLongerChecked = noLongerChecked;
+      changed.push(impact);
     }
     out.claims = { total: claims.length, changed };
   }
@@ -261,11 +286,15 @@ export function renderDiff(d: RulesetDiff): string {
   if (d.tables.length === 0) out.push('  no row changed');
   for (const t of d.tables) out.push(`  ${t}`);
   if (d.claims) {
-    out.push('', `claims: ${d.claims.changed.length} of ${d.claims.total} change outcome`);
+    const outcome = d.claims.changed.filter((c) => c.oldStatus !== c.newStatus || c.added.length || c.removed.length).length;
+    const onlyChecks = d.claims.changed.length - outcome;
+    out.push('', `claims: ${outcome} of ${d.claims.total} change outcome${onlyChecks ? `; ${onlyChecks} more change only what could be checked` : ''}`);
     for (const c of d.claims.changed) {
       out.push(`  ${c.claimId ?? '(no id)'}: ${c.oldStatus} → ${c.newStatus}`);
       for (const f of c.added) out.push(`      + ${f.rule} ${f.kind}${f.line ? ` line ${f.line}` : ''}: ${f.message}`);
       for (const f of c.removed) out.push(`      - ${f.rule} ${f.kind}${f.line ? ` line ${f.line}` : ''}: ${f.message}`);
+      if (c.nowChecked?.length) out.push(`      now checked (the old ruleset could not check it on this claim): ${c.nowChecked.join(', ')}`);
+      if (c.noLongerChecked?.length) out.push(`      no longer checked (the new ruleset needs what the claim lacks): ${c.noLongerChecked.join(', ')}`);
       for (const b of c.because) out.push(`      because ${b}`);
     }
   }

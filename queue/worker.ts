@@ -18,6 +18,8 @@ import type { CompiledRuleset } from '../engine/compiled.ts';
 import { claimIdOf } from '../engine/validate.ts';
 import { evaluateLines, zeroCounts, type BatchLine, type BatchOut } from '../server/batch-eval.ts';
 import { hashIndex, makeEvaluator, type HashIndex } from '../server/evaluator.ts';
+import { join } from 'node:path';
+import { projectRoot } from '../workspace/files.ts';
 import { decodeChunk } from './chunks.ts';
 import { connect, keysFor, rulesetsKey } from './keys.ts';
 
@@ -35,6 +37,11 @@ export interface WorkerOptions {
   lockSeconds: number;
   /** Attempts a claim may start without finishing before it is reported invalid. */
   maxClaimCrashes: number;
+  /**
+   * The rulesets folder whose reference tables (its tables/ folder) the claims are checked against;
+   * default: this installation's own rulesets/. Tables are dated data every machine carries.
+   */
+  tablesFrom?: string;
   log: (line: string) => void;
 }
 
@@ -132,7 +139,7 @@ export async function startWorker(opts: WorkerOptions): Promise<{ close: () => P
       const text = await redis.get(rulesetsKey(queue, hash));
       if (!text) throw new UnrecoverableError('the rulesets of this run have expired');
       const rulesets = JSON.parse(text) as CompiledRuleset[];
-      hit = { ev: makeEvaluator(rulesets), hashes: hashIndex(rulesets) };
+      hit = { ev: makeEvaluator(rulesets, opts.tablesFrom ?? join(projectRoot(), 'rulesets')), hashes: hashIndex(rulesets) };
       if (evaluators.size >= 4) evaluators.delete(evaluators.keys().next().value!);
       evaluators.set(hash, hit);
     }

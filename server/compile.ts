@@ -6,6 +6,7 @@ import { analyze } from '../dsl/index.ts';
 import { lineColOf, type SourceFile } from '../dsl/source.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { RulesetLoader, UnreadableError, readSource, rulesetFiles } from '../workspace/files.ts';
+import { tablesFor } from '../workspace/tables.ts';
 
 export interface Problem {
   file: string;
@@ -56,7 +57,7 @@ export function compileFolder(dir: string): FolderResult {
   const sourcesHash = sourcesHashOf(sources);
   const rulesets: CompiledRuleset[] = [];
   for (const src of sources) {
-    const res = analyze(src, { loadRuleset: loader.load });
+    const res = analyze(src, { loadRuleset: loader.load, tables: tablesFor(dir).tables() });
     if (res.compiled) {
       rulesets.push(res.compiled);
       continue;

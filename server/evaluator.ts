@@ -2,11 +2,13 @@
 // the content hash each report carries. When the engine gains options (reference tables), they are
 // added here once.
 import { createHash } from 'node:crypto';
-import { Evaluator, type Report } from '../engine/index.ts';
+import { Evaluator, NO_TABLES, type Report } from '../engine/index.ts';
+import { tablesFor } from '../workspace/tables.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 
-export function makeEvaluator(rulesets: readonly CompiledRuleset[]): Evaluator {
-  return new Evaluator(rulesets);
+/** The evaluator for a set, with the reference tables beside `tablesFrom` (a rulesets folder). */
+export function makeEvaluator(rulesets: readonly CompiledRuleset[], tablesFrom?: string): Evaluator {
+  return new Evaluator(rulesets, { tables: tablesFrom ? tablesFor(tablesFrom) : NO_TABLES });
 }
 
 /**

@@ -43,8 +43,9 @@ export class Generation {
     readonly rulesets: CompiledRuleset[],
     readonly sourcesHash: string,
     private readonly threads: { size: number; script: URL | undefined },
+    private readonly tablesFrom?: string,
   ) {
-    this.evaluator = makeEvaluator(rulesets);
+    this.evaluator = makeEvaluator(rulesets, tablesFrom);
     this.hashes = hashIndex(rulesets);
     this.info = rulesets.map((rs) => {
       const r = rs.ruleset;
@@ -57,7 +58,7 @@ export class Generation {
   /** Batch threads for this set (started on first use); undefined when batches run on the main thread. */
   batchPool(): ThreadPool<BatchRequest, BatchOut> | undefined {
     if (this.threads.size <= 0 || !this.threads.script) return undefined;
-    this.pool ??= new ThreadPool<BatchRequest, BatchOut>(this.threads.script, { role: 'batch', rulesets: this.rulesets } satisfies ThreadData, this.threads.size);
+    this.pool ??= new ThreadPool<BatchRequest, BatchOut>(this.threads.script, { role: 'batch', rulesets: this.rulesets, ...(this.tablesFrom ? { tablesFrom: this.tablesFrom } : {}) } satisfies ThreadData, this.threads.size);
     return this.pool;
   }
 
@@ -159,7 +160,7 @@ export class RulesetStore {
       this.opts.onReload?.('failed', this.current);
       return 'failed';
     }
-    const next = new Generation(++this.count, res.rulesets, res.sourcesHash, { size: this.opts.batchThreads, script: this.opts.script });
+    const next = new Generation(++this.count, res.rulesets, res.sourcesHash, { size: this.opts.batchThreads, script: this.opts.script }, this.opts.dir);
     const prev = this.current;
     // INVARIANT: the only write of `current`; requests read it once and keep what they read.
     this.current = next;

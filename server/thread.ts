@@ -7,7 +7,7 @@ import { evaluateLines, type BatchLine } from './batch-eval.ts';
 import { compileFolder, readFolder, sourcesHashOf } from './compile.ts';
 import { hashIndex, makeEvaluator } from './evaluator.ts';
 
-export type ThreadData = { role: 'batch'; rulesets: CompiledRuleset[] } | { role: 'compile' };
+export type ThreadData = { role: 'batch'; rulesets: CompiledRuleset[]; tablesFrom?: string } | { role: 'compile' };
 export interface BatchRequest {
   lines: BatchLine[];
   explain: boolean;
@@ -22,7 +22,7 @@ const data = workerData as ThreadData;
 const port = parentPort!;
 
 if (data.role === 'batch') {
-  const ev = makeEvaluator(data.rulesets);
+  const ev = makeEvaluator(data.rulesets, data.tablesFrom);
   const hashes = hashIndex(data.rulesets);
   port.on('message', async (m: { id: number; req: BatchRequest }) => {
     try {

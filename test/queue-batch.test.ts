@@ -74,7 +74,7 @@ function claimsFile(name: string, n: number): { path: string; lines: string[] } 
 async function expected(lines: string[]): Promise<string> {
   const rulesets = shippedRulesets();
   const jobs = lines.map((text, i) => ({ lineNo: i + 1, text })).filter((j) => j.text.trim() !== '');
-  return unhashed(new ReportSequence().take(await evaluateLines(makeEvaluator(rulesets), hashIndex(rulesets), jobs, false)).toString('utf8'));
+  return unhashed(new ReportSequence().take(await evaluateLines(makeEvaluator(rulesets, join(ROOT, 'rulesets')), hashIndex(rulesets), jobs, false)).toString('utf8'));
 }
 
 function unhashed(ndjson: string): string {

@@ -13,7 +13,7 @@ import { evaluateBatch } from '../cli/eval-core.ts';
 import { parseApiKeys } from '../server/api-keys.ts';
 import { startService } from '../server/index.ts';
 import { generateClaim, rng } from '../bench/generate.ts';
-import { ROOT, shippedRulesets } from './support.ts';
+import { ROOT, shippedRulesets, shippedTables } from './support.ts';
 import { postBatch, postClaim, sampleClaims, send, startTestService, type TestService } from './server-helpers.ts';
 
 const [clean, problems] = sampleClaims() as [Record<string, unknown>, Record<string, unknown>];
@@ -44,7 +44,7 @@ describe('without API keys (this machine only)', () => {
     expect(res.status).toBe(200);
     const report = res.json();
     expect(report.explain.length).toBeGreaterThan(0);
-    const direct = new Evaluator(shippedRulesets()).evaluateSync(problems, { explain: true });
+    const direct = new Evaluator(shippedRulesets(), { tables: shippedTables() }).evaluateSync(problems, { explain: true });
     expect(direct.status).toBe('errors');
     expect(report.findings).toEqual((direct as { findings: unknown }).findings);
   });
@@ -152,7 +152,7 @@ describe('without API keys (this machine only)', () => {
     expect(out.length).toBe(703);
     // What the command line's core writes for the same input (the service adds the content hash).
     const jobs = lines.map((text, i) => ({ lineNo: i + 1, text })).filter((j) => j.text.trim() !== '');
-    const cli = await evaluateBatch(new Evaluator(shippedRulesets()), jobs, 'compiled', false, 'ndjson');
+    const cli = await evaluateBatch(new Evaluator(shippedRulesets(), { tables: shippedTables() }), jobs, 'compiled', false, 'ndjson');
     const expected = new TextDecoder().decode(cli.bytes).split('\n').map((l) => JSON.parse(l));
     const withoutHash = (x: { ruleset?: { hash?: string } | null }) => {
       if (x.ruleset) delete x.ruleset.hash;
