@@ -4,9 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { evaluateBatch, type Format, type LineJob, type RawLines } from './eval-core.ts';
+import { tablesFor } from '../workspace/tables.ts';
 
-const data = workerData as { rulesets: CompiledRuleset[]; runtime: RuntimeName; explain: boolean; format: Format; asOf?: string };
-const ev = new Evaluator(data.rulesets);
+const data = workerData as { rulesets: CompiledRuleset[]; tablesPath: string; runtime: RuntimeName; explain: boolean; format: Format; asOf?: string };
+const ev = new Evaluator(data.rulesets, { tables: tablesFor(data.tablesPath) });
 
 parentPort!.on('message', async (msg: { id: number; jobs: LineJob[] | RawLines }) => {
   try {

@@ -12,6 +12,7 @@ import { asInputErrors, readClaims, unusedSupplements, type InputFormat, type Re
 import { HTML_MAX_ROWS, Summary, csvStart, renderHtml, renderSummaryText, type ClaimFacts, type InputNote } from '../writers/index.ts';
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
+import { tablesFor } from '../workspace/tables.ts';
 export { loadRulesets } from '../workspace/load.ts';
 import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, isRawLines, type BatchResult, type Format, type LineJob, type RawLines } from './eval-core.ts';
 import { asOfFrom, formatOf, head, ndjsonBatches, readText, streamText, supplementsFrom } from './input.ts';
@@ -44,9 +45,10 @@ function inProcess(ev: Evaluator, runtime: RuntimeName, explain: boolean, format
   return { run: (jobs) => evaluateBatch(ev, jobs, runtime, explain, format, asOf ? { asOf } : {}), close: async () => {} };
 }
 
-function workerPool(n: number, rulesets: CompiledRuleset[], runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined): Processor {
+function workerPool(n: number, rulesets: CompiledRuleset[], tablesPath: string, runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined): Processor {
   const url = new URL('./eval-worker.mjs', import.meta.url);
-  const workers = Array.from({ length: n }, () => new Worker(url, { workerData: { rulesets, runtime, explain, format, asOf } }));
+  // Each worker opens the reference tables itself (from the rulesets path): they are read on first use.
+  const workers = Array.from({ length: n }, () => new Worker(url, { workerData: { rulesets, tablesPath, runtime, explain, format, asOf } }));
   const pending = new Map<number, { resolve: (v: BatchResult) => void; reject: (e: Error) => void }>();
   for (const w of workers) {
     w.on('message', (m: Partial<BatchResult> & { id: number; error?: string }) => {
@@ -154,7 +156,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   const format: Format = output === 'summary' || output === 'html' ? 'facts' : (output as Format);
 
   const rulesets = loadRulesets(rulesetPath, io.err);
-  const evaluator = new Evaluator(rulesets);
+  const evaluator = new Evaluator(rulesets, { tables: tablesFor(rulesetPath) });
   const write = io.write ?? stdoutWrite;
 
   let failed = false;
@@ -218,7 +220,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   const streaming = inFormat === 'ndjson' && !hasSupplements;
   const nWorkers = workersFlag ? Number(workersFlag) : availableParallelism();
   const useWorkers = nWorkers > 1 && (workersFlag !== undefined || size > WORKER_THRESHOLD_BYTES);
-  const proc = useWorkers ? workerPool(nWorkers, rulesets, runtime, explain, format, asOf) : inProcess(evaluator, runtime, explain, format, asOf);
+  const proc = useWorkers ? workerPool(nWorkers, rulesets, rulesetPath, runtime, explain, format, asOf) : inProcess(evaluator, runtime, explain, format, asOf);
   const inflight: Promise<BatchResult>[] = [];
   const maxInflight = useWorkers ? nWorkers * 4 : 1;
   const submit = async (jobs: LineJob[] | RawLines) => {

@@ -9,6 +9,7 @@ import { diffCommand } from './diff.ts';
 import { renderResults, runTests, versionsWithoutCases } from './test-cmd.ts';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
 import { RulesetLoader, UnreadableError, UsageError, onSkipped, readSource, rulesetFiles, writeFileAtomic } from '../workspace/files.ts';
+import { tablesFor } from '../workspace/tables.ts';
 import { parseFlags, stdio, type Io } from './args.ts';
 import { convertCommand } from './convert.ts';
 import { importCommand } from './import.ts';
@@ -55,7 +56,8 @@ function checkCommand(args: string[], io: Io): number {
     const src = readSource(p);
     sources.push(src);
     loader.scanAround(p);
-    const res = check(src, { loadRuleset: loader.load });
+    // Reference tables beside the rulesets (rulesets/tables/): table names are checked against them.
+    const res = check(src, { loadRuleset: loader.load, tables: tablesFor(p).tables() });
     const related = loader.files();
     related.set(src.name, src);
     for (const d of res.diagnostics) io.out(renderDiagnostic(d, src, related) + '\n');
@@ -112,7 +114,7 @@ function compileCommand(args: string[], io: Io): number {
   const src: SourceFile = readSource(p);
   const loader = new RulesetLoader();
   loader.scanAround(p);
-  const res = analyze(src, { loadRuleset: loader.load });
+  const res = analyze(src, { loadRuleset: loader.load, tables: tablesFor(p).tables() });
   const related = loader.files();
   for (const d of res.diagnostics) io.err(renderDiagnostic(d, src, related) + '\n');
   if (!res.compiled) {
