@@ -70,3 +70,22 @@ describe('shipped rulesets compile', () => {
     });
   }
 });
+
+describe('inherited rules', () => {
+  // A rule written in a base ruleset compiles under a derived one with the literal types the base
+  // wrote: `line.code = 97014` compares the code as text "97014", never the number 97014 (codes
+  // are text in claims, so a number would never match and the rule would pass every claim).
+  it('keep code literals as text when compiled under an extending ruleset', () => {
+    const base = shipped.find((f) => f.name === 'cms-outpatient-therapy/2020.payer')!;
+    const derived = shipped.find((f) => f.name === 'medicare-part-b/2026.payer')!;
+    const values = (rs: CompiledRuleset): unknown[] => {
+      const rule = rs.rules.find((r) => r.name.includes('E-STIM-UNATTENDED'));
+      expect(rule, 'E-STIM-UNATTENDED compiled').toBeDefined();
+      return leaves(rule!.conditions).filter((l) => (l.params as { field?: string } | undefined)?.field === 'line.code').map((l) => l.value);
+    };
+    const fromBase = values(compiledOf(base.name, base.text));
+    const fromDerived = values(compiledOf(derived.name, derived.text));
+    expect(fromBase).toContain('97014');
+    expect(fromDerived).toEqual(fromBase);
+  });
+});
