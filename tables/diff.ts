@@ -77,8 +77,17 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
   let i = 0;
   let j = 0;
   const na = a?.length ?? 0;
+  // Typed-array fast paths for the millions of unchanged rows of a national table: keys of codes
+  // compared as numbers, and whole rows compared column array by column array.
+  const codeKey = keyCols.every((c) => b.columns[c]!.type === 'code');
+  const keysA = keyCols.map((c) => a!.data[c]!.values as Float64Array);
+  const keysB = keyCols.map((c) => b.data[c]!.values as Float64Array);
+  const cmpKey = (i: number, j: number) => (codeKey ? keyCmp(keysA, i, keysB, j) : a!.compareOn(keyCols, i, b, j));
+  const sameKeyA = (i: number, i2: number) => (codeKey ? keyCmp(keysA, i, keysA, i2) === 0 : a!.compareOn(keyCols, i, a!, i2) === 0);
+  const sameKeyB = (j: number, j2: number) => (codeKey ? keyCmp(keysB, j, keysB, j2) === 0 : b.compareOn(keyCols, j, b, j2) === 0);
+  const equal = rowsEqual(a!, b);
   while (i < na || j < b.length) {
-    const cmp = i >= na ? 1 : j >= b.length ? -1 : a!.compareOn(keyCols, i, b, j);
+    const cmp = i >= na ? 1 : j >= b.length ? -1 : cmpKey(i, j);
     if (cmp < 0) {
       push({ change: 'deleted', key: keyOf(a!, i), old: rec(a!, i) });
       i++;
@@ -91,15 +100,21 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
     }
     // One key on both sides: the group of rows with it on each side.
     let i2 = i + 1;
-    while (i2 < na && a!.compareOn(keyCols, i, a!, i2) === 0) i2++;
+    while (i2 < na && sameKeyA(i, i2)) i2++;
     let j2 = j + 1;
-    while (j2 < b.length && b.compareOn(keyCols, j, b, j2) === 0) j2++;
+    while (j2 < b.length && sameKeyB(j, j2)) j2++;
+    if (i2 === i + 1 && j2 === j + 1 && equal(i, j)) {
+      out.unchanged++;
+      i = i2;
+      j = j2;
+      continue;
+    }
     const leftA: number[] = [];
     const leftB: number[] = [];
     let x = i;
     let y = j;
     while (x < i2 || y < j2) {
-      const c = x >= i2 ? 1 : y >= j2 ? -1 : a!.compareOn(allCols, x, b, y);
+      const c = x >= i2 ? 1 : y >= j2 ? -1 : equal(x, y) ? 0 : a!.compareOn(allCols, x, b, y);
       if (c === 0) {
         out.unchanged++;
         x++;
@@ -128,6 +143,53 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
     j = j2;
   }
   return out;
+}
+
+/** Compares keys of code columns (packed numbers) of row `i` of one side and row `j` of the other. */
+function keyCmp(ka: readonly Float64Array[], i: number, kb: readonly Float64Array[], j: number): number {
+  for (let k = 0; k < ka.length; k++) {
+    const x = ka[k]![i]!;
+    const y = kb[k]![j]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Whether row `i` of `a` and row `j` of `b` hold the same values (text through each side's dictionary). */
+function rowsEqual(a: Rows, b: Rows): (i: number, j: number) => boolean {
+  const fa: Float64Array[] = [];
+  const fb: Float64Array[] = [];
+  const ia: Int32Array[] = [];
+  const ib: Int32Array[] = [];
+  const ta: Uint32Array[] = [];
+  const tb: Uint32Array[] = [];
+  const toA: Int32Array[] = [];
+  a.data.forEach((d, c) => {
+    const e = b.data[c]!;
+    if (d.type === 'text' && e.type === 'text') {
+      // b's dictionary index → a's (-1 when a never has that value).
+      const index = new Map(d.dict.map((s, k) => [s, k]));
+      ta.push(d.values);
+      tb.push(e.values);
+      toA.push(Int32Array.from(e.dict, (s) => index.get(s) ?? -1));
+    } else if ((d.type === 'code' || d.type === 'decimal') && e.type === d.type) {
+      fa.push(d.values);
+      fb.push(e.values);
+    } else if ((d.type === 'date' || d.type === 'int') && e.type === d.type) {
+      ia.push(d.values);
+      ib.push(e.values);
+    }
+  });
+  return (i, j) => {
+    for (let k = 0; k < fa.length; k++) {
+      const x = fa[k]![i]!;
+      const y = fb[k]![j]!;
+      if (x !== y && !(x !== x && y !== y)) return false; // NaN (a blank decimal) equals itself
+    }
+    for (let k = 0; k < ia.length; k++) if (ia[k]![i] !== ib[k]![j]) return false;
+    for (let k = 0; k < ta.length; k++) if (ta[k]![i] !== toA[k]![tb[k]![j]!]) return false;
+    return true;
+  };
 }
 
 const brief = (r: Record<string, string> | undefined) =>

@@ -173,6 +173,41 @@ describe('the stored release', () => {
     expect(loadTables(join(tmp, 'store')).releases(m.table).map((r) => r.rows)).toEqual([5]);
   });
 
+  it('the change report pairs rows as a multiset count says it should (property)', () => {
+    const row = fc
+      .tuple(fc.constantFrom('97110', '97530'), fc.constantFrom('97140', '99213'), fc.constantFrom('', '2020-01-01'), fc.constantFrom('', '2019-12-31'), fc.constantFrom('0', '1'), fc.constantFrom('', 'Mutually exclusive', 'Standards'))
+      .map(([c1, c2, eff, del, mi, rat]) => [c1, c2, '', eff, del, mi, rat].join(','));
+    // Rows repeated within a release are kept (the diff pairs whatever rows it is given).
+    const parse = (lines: string[]) => readNormalized('ncci-ptp', ['column1,column2,prior_1996,effective,deletion,modifier_indicator,rationale', ...lines].join('\n'), 'x').rows;
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 12 }), fc.array(row, { maxLength: 12 }), (la, lb) => {
+        const a = parse(la);
+        const b = parse(lb);
+        const d = diffReleases('t', 'ncci-ptp', { release: 'a', from: '2024-01-01', rows: a.length }, a, { release: 'b', from: '2024-04-01', rows: b.length }, b);
+        // Equal rows are unchanged (as a multiset); per code pair, the rows left on both sides pair
+        // up as modified, and the rest are deleted or added.
+        const rowsA = writeNormalized(a).split('\n').slice(1, -1);
+        const rowsB = writeNormalized(b).split('\n').slice(1, -1);
+        const unmatched = (xs: string[], ys: string[]) => {
+          const pool = [...ys];
+          return xs.filter((x) => {
+            const k = pool.indexOf(x);
+            if (k < 0) return true;
+            pool.splice(k, 1);
+            return false;
+          });
+        };
+        const pair = (r: string) => r.split(',').slice(0, 2).join(',');
+        const leftA = unmatched(rowsA, rowsB).map(pair);
+        const leftB = unmatched(rowsB, rowsA).map(pair);
+        const same = rowsA.length - leftA.length;
+        const modified = [...new Set(leftA)].reduce((n, k) => n + Math.min(leftA.filter((x) => x === k).length, leftB.filter((x) => x === k).length), 0);
+        expect([d.unchanged, d.modified, d.deleted, d.added]).toEqual([same, modified, leftA.length - modified, leftB.length - modified]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('the report for a first release counts its rows and lists none', () => {
     const rows = rowsOf('mue', 'code,value,mai,rationale\n97110,6,3,Clinical: Data\n97112,4,3,Clinical: Data\n');
     const d = diffReleases('t', 'mue', undefined, undefined, { release: 'r', from: '2024-07-01', rows: 2 }, rows);
