@@ -2,7 +2,8 @@
 // with the rulesets that use the table, once as if the old release were the table's only release
 // (whatever the date of service) and once with the new one; other tables are chosen by date as
 // usual. A claim is listed when its status, its findings (matched as engine/diff.ts matches them)
-// or what could not be checked differ, with the changed table rows that name the claim's codes.
+// or the rules that could not be checked differ, with the changed table rows that name the claim's
+// codes; the report is engine/diff.ts's claim impact.
 // What `payer-rules diff OLD-RELEASE NEW-RELEASE --claims` prints. Browser-safe.
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import type { ClaimImpact } from '../engine/diff.ts';
@@ -12,13 +13,6 @@ import type { TableProvider, TableRelease } from '../engine/tables.ts';
 import { renderChange, type RowChange, type TableDiff } from './diff.ts';
 import { KIND_FORMATS } from './kinds.ts';
 import { PinnedTable } from './provider.ts';
-
-export interface TableClaimImpact extends ClaimImpact {
-  /** Checks that ran under the old release and could not under the new one. */
-  notCheckedNow?: NotChecked[];
-  /** Checks that could not run under the old release and do under the new one. */
-  checkedNow?: NotChecked[];
-}
 
 export interface TableClaimsImpact {
   table: string;
@@ -31,7 +25,7 @@ export interface TableClaimsImpact {
   checked: number;
   /** Why the others were not: invalid claims, claims no ruleset version covers, and the rest (no line the table's rules look at). */
   notChecked: { invalid: number; noRuleset: number; tableNotNeeded: number };
-  changed: TableClaimImpact[];
+  changed: ClaimImpact[];
 }
 
 /** The compiled rulesets that name `table` in a rule. */
@@ -42,10 +36,10 @@ export function rulesetsUsing(rulesets: readonly CompiledRuleset[], table: strin
 // The same finding key as engine/diff.ts's claim impact: a finding that only words itself
 // differently (it names the release) is the same finding.
 const findingKey = (f: Finding) => `${f.rule}|${f.kind}|${f.line ?? ''}|${f.code ?? ''}|${f.modifier ?? ''}|${f.severity}`;
-const notCheckedKey = (n: NotChecked) => `${n.rule}|${n.line ?? ''}|${(n.lines ?? []).join(',')}|${n.reason}`;
 
 const findingsOf = (r: Report): Finding[] => (r.status === 'invalid' ? [] : r.findings);
-const notCheckedOf = (r: Report): NotChecked[] => (r.status === 'invalid' ? [] : ((r as ClaimReport).notChecked ?? []));
+/** The rules that could not be checked on a claim (as engine/diff.ts compares them: by rule). */
+const notCheckedOf = (r: Report): Set<string> => new Set(r.status === 'invalid' ? [] : ((r as ClaimReport).notChecked ?? []).map((n: NotChecked) => n.rule));
 const usedTable = (r: Report, table: string) => r.status !== 'invalid' && ((r as ClaimReport).tables ?? []).some((u) => u.table === table);
 
 function minus<T>(a: T[], b: T[], key: (x: T) => string): T[] {
@@ -98,27 +92,27 @@ export function claimsImpact(rulesets: readonly CompiledRuleset[], base: TablePr
     else out.notChecked.tableNotNeeded++;
     const added = minus(findingsOf(b), findingsOf(a), findingKey);
     const removed = minus(findingsOf(a), findingsOf(b), findingKey);
-    const notCheckedNow = minus(notCheckedOf(b), notCheckedOf(a), notCheckedKey);
-    const checkedNow = minus(notCheckedOf(a), notCheckedOf(b), notCheckedKey);
-    if (a.status === b.status && !added.length && !removed.length && !notCheckedNow.length && !checkedNow.length) continue;
+    const ncA = notCheckedOf(a);
+    const ncB = notCheckedOf(b);
+    const nowChecked = [...ncA].filter((r) => !ncB.has(r)).sort();
+    const noLongerChecked = [...ncB].filter((r) => !ncA.has(r)).sort();
+    if (a.status === b.status && !added.length && !removed.length && !nowChecked.length && !noLongerChecked.length) continue;
     const codes = claimCodes(raw);
     const because = new Set<string>();
     for (const f of [...added, ...removed]) for (const ch of changesFor(diff, codes, f.code)) because.add(renderChange(ch).trim());
     if (because.size === 0) for (const ch of changesFor(diff, codes, undefined)) because.add(renderChange(ch).trim());
     // A check lost or gained with no row to show for it: a partial release that does not list these codes.
-    for (const [rel, lost] of [[newRelease, notCheckedNow], [oldRelease, checkedNow]] as const) {
+    for (const [rel, lost] of [[newRelease, noLongerChecked], [oldRelease, nowChecked]] as const) {
       if (lost.length && rel.info.scope) because.add(`${rel.info.release} lists only some codes: ${rel.info.scope.note}`);
     }
     if (because.size === 0) because.add(`the release changed from ${out.old} to ${out.new} (no changed row names only this claim's codes)`);
-    const impact: TableClaimImpact = { claimId: a.claimId, oldStatus: a.status, newStatus: b.status, added, removed, because: [...because] };
-    if (notCheckedNow.length) impact.notCheckedNow = notCheckedNow;
-    if (checkedNow.length) impact.checkedNow = checkedNow;
+    const impact: ClaimImpact = { claimId: a.claimId, oldStatus: a.status, newStatus: b.status, added, removed, because: [...because] };
+    if (nowChecked.length) impact.nowChecked = nowChecked;
+    if (noLongerChecked.length) impact.noLongerChecked = noLongerChecked;
     out.changed.push(impact);
   }
   return out;
 }
-
-const where = (x: { line?: number; lines?: number[] }) => (x.line ? ` line ${x.line}` : x.lines?.length ? ` lines ${x.lines.join(', ')}` : '');
 
 /** The claim impact as text, in the shape `payer-rules diff` uses for rulesets. */
 export function renderClaimsImpact(c: TableClaimsImpact): string {
@@ -135,8 +129,10 @@ export function renderClaimsImpact(c: TableClaimsImpact): string {
     n.invalid && `${n.invalid} not valid claims`,
     n.tableNotNeeded && `${n.tableNotNeeded} with nothing the table's rules look at`,
   ].filter(Boolean);
+  const outcome = c.changed.filter((x) => x.oldStatus !== x.newStatus || x.added.length || x.removed.length).length;
+  const onlyChecks = c.changed.length - outcome;
   const lines = [
-    `claims: ${c.changed.length} of ${c.total} change outcome with ${c.table} ${c.new} in place of ${c.old}`,
+    `claims: ${outcome} of ${c.total} change outcome with ${c.table} ${c.new} in place of ${c.old}${onlyChecks ? `; ${onlyChecks} more change only what could be checked` : ''}`,
     `  evaluated with ${[...byId].map(([id, vs]) => `${id} ${vs.join(', ')}`).join('; ')}`,
     `  ${c.checked} of ${c.total} checked against the table${why.length ? `; not checked: ${why.join(', ')}` : ''}`,
   ];
@@ -144,8 +140,8 @@ export function renderClaimsImpact(c: TableClaimsImpact): string {
     lines.push(`  ${x.claimId ?? '(no id)'}: ${x.oldStatus} → ${x.newStatus}`);
     for (const f of x.added) lines.push(`      + ${f.rule} ${f.kind}${f.line ? ` line ${f.line}` : ''}: ${f.message}`);
     for (const f of x.removed) lines.push(`      - ${f.rule} ${f.kind}${f.line ? ` line ${f.line}` : ''}: ${f.message}`);
-    for (const n of x.notCheckedNow ?? []) lines.push(`      not checked now: ${n.rule}${where(n)}: ${n.reason}`);
-    for (const n of x.checkedNow ?? []) lines.push(`      checked now: ${n.rule}${where(n)} (before: ${n.reason})`);
+    if (x.nowChecked?.length) lines.push(`      now checked (${c.old} could not check it on this claim): ${x.nowChecked.join(', ')}`);
+    if (x.noLongerChecked?.length) lines.push(`      no longer checked (${c.new} cannot check it on this claim): ${x.noLongerChecked.join(', ')}`);
     for (const b of x.because) lines.push(`      because ${b}`);
   }
   return lines.join('\n');

@@ -8,7 +8,7 @@ export { Rows, RowsBuilder } from './rows.ts';
 export { readNormalized, writeNormalized, encodeNormalized, NormalizedEncoder, renderProblem, type Problem } from './normalized.ts';
 export { buildLookup, CodeColumn, ScopeMatcher, type Scope, type NcciEditRow } from './lookups.ts';
 export { TableSet, PinnedTable, MANIFEST_FORMAT, infoOf, releaseOf, type Manifest, type ReleaseEntry, type ReleaseInfo } from './provider.ts';
-export { claimsImpact, renderClaimsImpact, rulesetsUsing, type TableClaimsImpact, type TableClaimImpact } from './impact.ts';
+export { claimsImpact, renderClaimsImpact, rulesetsUsing, type TableClaimsImpact } from './impact.ts';
 export { diffReleases, renderTableDiff, type TableDiff, type RowChange } from './diff.ts';
 export { searchCode, type SearchHit, type SearchResult } from './search.ts';
 export { encodeRows, decodeRows } from './cache.ts';
