@@ -91,8 +91,12 @@ function stdoutWrite(s: string | Uint8Array): Promise<void> {
   });
 }
 
-/** Below this size a file is evaluated in-process: starting workers would cost more than it saves. */
-const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
+/**
+ * Without --workers, the first batches are evaluated in-process and the worker threads start only
+ * once the input proves to hold more claims than this many batches: a small batch (or a file that is
+ * large only because of one huge line) never pays for starting threads, nor for their memory.
+ */
+const IN_PROCESS_BATCHES = 8;
 const BATCH = 256;
 
 const note = (d: ReaderDiagnostic): InputNote => ({ severity: d.severity, code: d.code, message: d.message, where: d.where });
@@ -219,11 +223,18 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
 
   const streaming = inFormat === 'ndjson' && !hasSupplements;
   const nWorkers = workersFlag ? Number(workersFlag) : availableParallelism();
-  const useWorkers = nWorkers > 1 && (workersFlag !== undefined || size > WORKER_THRESHOLD_BYTES);
-  const proc = useWorkers ? workerPool(nWorkers, rulesets, rulesetPath, runtime, explain, format, asOf) : inProcess(evaluator, runtime, explain, format, asOf);
+  const pool = () => workerPool(nWorkers, rulesets, rulesetPath, runtime, explain, format, asOf);
+  const local = inProcess(evaluator, runtime, explain, format, asOf);
+  let proc = workersFlag !== undefined && nWorkers > 1 ? pool() : local;
   const inflight: Promise<BatchResult>[] = [];
-  const maxInflight = useWorkers ? nWorkers * 4 : 1;
+  let maxInflight = proc === local ? 1 : nWorkers * 4;
+  let batches = 0;
   const submit = async (jobs: LineJob[] | RawLines) => {
+    // Batches stay in input order whichever processor runs them: results are awaited in order.
+    if (proc === local && workersFlag === undefined && nWorkers > 1 && ++batches > IN_PROCESS_BATCHES) {
+      proc = pool();
+      maxInflight = nWorkers * 4;
+    }
     inflight.push(proc.run(jobs));
     // In order, with a bounded number of batches in flight (bounded memory).
     while (inflight.length >= maxInflight) {
@@ -273,6 +284,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
     }
   } finally {
     await proc.close();
+    if (proc !== local) await local.close();
   }
   for (const d of claimless) io.err(`payer-rules: ${d.at.file ? '' : `${input === '-' ? 'standard input' : displayPath(input)}: `}${d.where}: ${d.severity} ${d.code} ${d.message}`);
   if (count === 0) io.err(`payer-rules: no claims in ${input === '-' ? 'standard input' : displayPath(input)}`);
