@@ -315,21 +315,8 @@ describe('studio in a real browser', () => {
     await page.getByTestId('tab-problems').click();
     await expect.poll(count, { timeout: 15_000 }).toBe('0 errors, 0 warnings');
     await expect.poll(() => page.locator('.monaco-editor .view-lines span[class^="mtk"]').evaluateAll((els) => new Set(els.map((e) => e.className)).size), { timeout: 15_000 }).toBeGreaterThan(2);
+    // Issue 15, item 2: saving a valid case file reports no errors, and its cases run.
     await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.press('Backspace');
-    await typeLines(['  - name: typo', '    expct: { status: clean }']);
-    await expect.poll(() => page.getByTestId('problems').innerText(), { timeout: 15_000 }).toContain('PR5002');
-    await shot('case-file-problem');
-    await undoAll();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.press('Backspace');
-    await typeLines(['  - name: completion', '    x']);
-    await page.keyboard.press('Backspace');
-    await page.keyboard.press('Control+Space');
-    await expect.poll(() => page.locator('.suggest-widget.visible').innerText(), { timeout: 10_000 }).toContain('claimRef');
-    await page.keyboard.press('Escape');
-    await undoAll();
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('# saved from the studio\n');
     await page.keyboard.press('Control+S');
@@ -340,6 +327,27 @@ describe('studio in a real browser', () => {
     // Only this file's cases ran, against the saved rulesets (never "the ruleset has errors").
     expect(await page.locator('.tests').innerText()).not.toContain('has errors');
     for (const t of await page.getByTestId('case').allInnerTexts()) expect(t).toContain('units.cases.yaml');
+    // A new case file: a mistyped key is marked at the key, and completion offers the case's keys.
+    await page.getByTestId('new-file').click();
+    await page.getByTestId('new-file-kind').selectOption('cases');
+    await page.getByTestId('new-file-payer').fill('medicare-part-b');
+    await page.getByTestId('new-file-name').fill('scratch');
+    await page.getByTestId('new-file-create').click();
+    await expect.poll(() => page.getByTestId('current-file').innerText(), { timeout: 15_000 }).toContain('medicare-part-b/scratch.cases.yaml');
+    await page.getByTestId('tab-problems').click();
+    await expect.poll(count, { timeout: 15_000 }).toBe('0 errors, 0 warnings');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Backspace');
+    await typeLines(['  - name: typo', '    expct: { status: clean }']);
+    await expect.poll(() => page.getByTestId('problems').innerText(), { timeout: 15_000 }).toContain('PR5002');
+    await shot('case-file-problem');
+    await typeLines(['  - name: completion', '    x']);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Control+Space');
+    await expect.poll(() => page.locator('.suggest-widget.visible').innerText(), { timeout: 10_000 }).toContain('claimRef');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+S');
   });
 
   it('the test runner: failures first, grouped by version, filter, a click opens the case; coverage in the margin', async () => {
@@ -367,10 +375,18 @@ describe('studio in a real browser', () => {
     await first.locator('button').click();
     await expect.poll(() => page.getByTestId('current-file').innerText()).toContain('medicare-part-b/zz-failing.cases.yaml');
     await expect.poll(() => page.locator('.line-numbers.active-line-number').first().innerText()).toBe('2');
+    // A rule no case covers gets a dot in the margin of its line (the tests run on the unsaved buffer).
     await openFromTree(FILE);
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    // Monaco closes the brace itself.
+    await typeLines(['rule ZZ-UNTESTED "no case covers this" warning {', '  when count(claim.diagnoses) > 11', '  cite "e2e"']);
+    await expect.poll(() => editorText(), { timeout: 15_000 }).toMatch(/cite "e2e"\n\}/);
     await page.getByTestId('tab-tests').click();
     await page.getByTestId('run-tests').click();
-    await expect.poll(() => page.locator('.cov-never-fired, .cov-never-not').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('coverage').innerText(), { timeout: 30_000 }).toContain('ZZ-UNTESTED');
+    await expect.poll(() => page.locator('.cov-never-fired').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await undoAll();
   });
 
   it('the diff as a picture: text side by side, the change list, and the claims whose outcome changes', async () => {

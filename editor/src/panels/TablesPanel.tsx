@@ -49,7 +49,7 @@ export function TablesPanel(props: { initial?: string }) {
             <h4>
               {table} <span className="where">({hs[0]!.kind})</span>
             </h4>
-            <div className="scroll-x">
+            <div className="scroll-x" tabIndex={0} aria-label={`${table} rows`}>
               <table className="grid">
                 <thead>
                   <tr>
