@@ -33,6 +33,7 @@ async function bundled() {
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -52,3 +53,5 @@ try {
   ({ main } = await import('../cli/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));
+// For benchmarks: the process's peak memory (worker threads included) on stderr.
+if (process.env.PAYER_RULES_REPORT_RSS && process.argv[2] !== 'eval') process.stderr.write(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);

@@ -35,13 +35,27 @@ usage:
   payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
   payer-rules diff OLD NEW [--claims PATH] [--format json]
                                             rule, code-set and table changes; claims that change outcome
+  payer-rules import KIND FILE... [--release NAME] [--from DATE] [--through DATE] [--into DIR]
+                                            a CMS/CDC release file (ncci-ptp, mue, icd10cm,
+                                            procedure-codes, fee-schedule) → a dated reference table
+  payer-rules new-version RULESET VERSION [--effective DATE] [--through DATE] [--rulesets DIR]
+                                            start a ruleset's next version from its latest
   payer-rules studio [--port N] [--rulesets DIR]
                                             the web editor on 127.0.0.1 (PORT also sets the port)
+  payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE] [--workers N] ...
+                                            the evaluation service (HTTP); \`payer-rules serve\` alone lists every flag
+  payer-rules submit --rulesets DIR CLAIMS [-o FILE | --detach] [--redis URL]
+                                            queue a batch for workers; writes the reports in order
+  payer-rules worker [--redis URL] [--concurrency N] [--tables DIR]
+                                            evaluate queued batches until stopped
+  payer-rules results RUN [-o FILE] [--redis URL]
+                                            the reports of a run submitted with --detach
   payer-rules schema claim                  the claim input contract as JSON Schema
   payer-rules help                          this text
 
-exit codes: 0 success, 1 errors found (fmt --check: drift; eval: a claim with an error
-finding or an invalid claim; convert: a diagnostic error), 2 bad usage or unreadable input`;
+exit codes: 0 success, 1 errors found (fmt --check: drift; eval, submit, results: a claim with an
+error finding or an invalid claim; convert: a diagnostic error; test: a failing case), 2 bad usage,
+unreadable input or (queue commands) no Redis at the URL`;
 
 function checkCommand(args: string[], io: Io): number {
   const { rest } = parseFlags(args, {});

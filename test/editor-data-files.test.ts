@@ -41,7 +41,7 @@ describe('completion from the schemas', () => {
 
 describe('diagnostics', () => {
   it('every shipped case file and claims file is clean', () => {
-    for (const f of ['medicare-part-b/units.cases.yaml', 'medicare-part-b/modifiers.cases.yaml', 'uhc-medicare-advantage/prior-auth.cases.yaml', 'medicare-part-b/claims/sample.json']) {
+    for (const f of ['medicare-part-b/units.cases.yaml', 'medicare-part-b/modifiers.cases.yaml', 'uhc-medicare-advantage/2026.cases.yaml', 'nc-medicaid/prior-auth.cases.yaml', 'cms-outpatient-therapy/base.cases.yaml', 'medicare-part-b/claims/sample.json']) {
       expect(dataDiagnostics(f, readFileSync(`${ROOT}rulesets/${f}`, 'utf8')), f).toEqual([]);
     }
   });
