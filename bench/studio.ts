@@ -1,6 +1,6 @@
 // The studio's first load, in a real headless Chromium: from navigation to an interactive editor
 // (the ruleset's text on screen and a typed character in it), and to the first analysis (the
-// problem badge filled in by the worker). Each run is a fresh browser context (cold cache). The
+// problem badge filled in by the worker). Each run is a fresh browser (cold cache). The
 // floor is the same browser loading a one-line page from the same kind of server in the same run.
 // Run alone: node bin/run-ts.mjs bench/studio.ts   (STUDIO_BENCH_RUNS changes the count, default 5)
 import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -35,12 +35,14 @@ writeFileSync(join(floorDir, 'index.html'), '<!doctype html><html><head><title>f
 
 const studio = await serve(rulesets, join(ROOT, 'dist', 'editor'));
 const floor = await serve(rulesets, floorDir);
-const browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: [...chromium.args], headless: true });
+// A fresh browser per run (cold cache; this Chromium build runs single-process, so one context each).
+const launch = async () => playwright.launch({ executablePath: await chromium.executablePath(), args: [...chromium.args], headless: true });
 
 const interactive: number[] = [];
 const analyzed: number[] = [];
 const floors: number[] = [];
 for (let i = 0; i < RUNS + 1; i++) {
+  const browser = await launch();
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await ctx.newPage();
   const t0 = performance.now();
@@ -50,7 +52,7 @@ for (let i = 0; i < RUNS + 1; i++) {
 
   const t1 = performance.now();
   await page.goto(`${studio.url}?file=${encodeURIComponent(FILE)}`);
-  await page.waitForFunction(() => (document.querySelector('.monaco-editor .view-lines')?.textContent ?? '').includes('ruleset medicare-part-b'), undefined, { polling: 'raf', timeout: 60_000 });
+  await page.waitForFunction(() => (document.querySelector('.monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('ruleset medicare-part-b'), undefined, { polling: 'raf', timeout: 60_000 });
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+Home');
   await page.keyboard.type('#');
@@ -58,13 +60,12 @@ for (let i = 0; i < RUNS + 1; i++) {
   const ti = performance.now() - t1;
   await page.waitForSelector('[data-testid=problem-count][data-analyzed=yes]', { timeout: 60_000 });
   const ta = performance.now() - t1;
-  await ctx.close();
+  await browser.close();
   if (i === 0) continue; // the first run warms the server's caches and the browser's binary
   interactive.push(ti);
   analyzed.push(ta);
   floors.push(tf);
 }
-await browser.close();
 await studio.close();
 await floor.close();
 

@@ -1,6 +1,6 @@
 // The studio's layout and state: files, the editor, the panels, saving, the batch view. No
 // language logic here: analysis comes from the worker, positions from the Monaco model.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { Panel, PanelGroup, PanelResizeHandle } from 'react-resizable-panels';
 import './monaco-env.ts';
 import * as monaco from './monaco.ts';
@@ -15,12 +15,14 @@ import { ClaimsPanel } from './panels/ClaimsPanel.tsx';
 import { TestsPanel } from './panels/TestsPanel.tsx';
 import { DiffPanel } from './panels/DiffPanel.tsx';
 import { TablesPanel } from './panels/TablesPanel.tsx';
-import { BatchView } from './panels/BatchView.tsx';
 import { NewFileDialog, NewVersionDialog, ShortcutsDialog } from './dialogs.tsx';
 import { COMMANDS, commandForKey, type CommandId } from './commands.ts';
 import { applyTheme, type ThemeChoice } from './theme.ts';
 import { ConflictBar, type Conflict } from './ConflictBar.tsx';
 import { FileTree } from './FileTree.tsx';
+
+// The batch view (tables, charts) loads on first use: the first load stays small.
+const BatchView = lazy(() => import('./panels/BatchView.tsx').then((m) => ({ default: m.BatchView })));
 
 interface OpenFile {
   path: string;
@@ -257,14 +259,14 @@ export function App() {
     window.addEventListener('keydown', onKey);
     // A link or reload names its file: open it at once, and analyze again once every file is known.
     const wanted = new URLSearchParams(location.search).get('file');
-    if (wanted) void openFile(wanted);
-    void syncWorkerFiles((listed) => {
+    // The named file first; the other files (for the worker) once it is on screen.
+    void (wanted ? openFile(wanted) : Promise.resolve()).then(() => syncWorkerFiles((listed) => {
       if (wanted && listed.some((h) => h.path === wanted)) return;
       if (wanted && !/\.payer$/.test(wanted)) return;
       const first = firstFile(listed);
       if (first) void openFile(first);
       else setStatus('no rulesets yet: choose New file to start one');
-    }).then(() => void analyzeNow());
+    })).then(() => void analyzeNow());
     return () => {
       window.removeEventListener('keydown', onKey);
       ed.dispose();
@@ -403,7 +405,11 @@ export function App() {
         </Panel>
         <PanelResizeHandle className="resize-v" aria-label="resize the file list" />
         <Panel minSize={40} className="work">
-          {view === 'batch' && <BatchView files={files} rulesets={() => Object.fromEntries([...filesText.current].filter(([p]) => p.endsWith('.payer')))} onReveal={(f, l) => void revealLine(f, l)} policyLine={policyLine} />}
+          {view === 'batch' && (
+            <Suspense fallback={<p className="hint">loading the batch view…</p>}>
+              <BatchView files={files} rulesets={() => Object.fromEntries([...filesText.current].filter(([p]) => p.endsWith('.payer')))} onReveal={(f, l) => void revealLine(f, l)} policyLine={policyLine} />
+            </Suspense>
+          )}
           <div className="rules-view" hidden={view !== 'rules'}>
             <PanelGroup direction="vertical" autoSaveId="payer-rules:layout-v">
               <Panel defaultSize={60} minSize={15} className="editor-panel">
