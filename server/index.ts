@@ -89,7 +89,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     throw e;
   }
   await store.reload('start');
-  store.watch(opts.pollSeconds);
+  await store.watch(opts.pollSeconds);
   const reloadOnHangup = () => void store.reload('SIGHUP');
   process.on('SIGHUP', reloadOnHangup);
   const flush = () => (app.log as { flush?: () => void }).flush?.();

@@ -175,8 +175,12 @@ export class RulesetStore {
     return 'loaded';
   }
 
-  /** Watches the folder (and polls it every `pollSeconds` as a safety net for mounts that send no events). */
-  watch(pollSeconds: number): void {
+  /**
+   * Watches the folder (and polls it every `pollSeconds` as a safety net for mounts that send no
+   * events). Resolves once the watcher has scanned the folder: an edit made before that would be
+   * taken for part of the initial scan and missed.
+   */
+  watch(pollSeconds: number): Promise<void> {
     const kick = (why: string) => {
       clearTimeout(this.debounce);
       // Editors save in several steps (temp file, rename); wait for the folder to settle.
@@ -191,6 +195,14 @@ export class RulesetStore {
       this.poll = setInterval(() => void this.reload('periodic check'), pollSeconds * 1000);
       this.poll.unref();
     }
+    const watcher = this.watcher;
+    return new Promise<void>((resolve) => {
+      watcher.once('ready', () => resolve());
+      watcher.once('error', () => resolve());
+    }).then(() => {
+      // Anything that changed between the start-up compile and the end of the scan.
+      if (this.watcher === watcher) void this.reload('the folder changed during start-up');
+    });
   }
 
   async close(): Promise<void> {

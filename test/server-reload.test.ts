@@ -115,3 +115,22 @@ it('swaps a changed ruleset in under load with zero failed requests, and keeps s
   expect(metrics).toMatch(/payer_rules_ruleset_reloads_total\{outcome="failed"\} [1-9]/);
   expect(metrics).toMatch(/payer_rules_rulesets_stale 0/);
 });
+
+it('an edit saved the moment the service has started is picked up (the watcher is ready before start-up returns)', async () => {
+  const own = copyRulesets();
+  const service = await startTestService({ rulesetsDir: own, batchThreads: 1 });
+  try {
+    const file = join(own, 'medicare-part-b', '2026.payer');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('version 2026.1 effective', 'version 2026.2 effective'));
+    const end = Date.now() + 30_000;
+    let generation = 1;
+    while (generation !== 2 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      generation = (await send(service.url, { path: '/readyz' })).json().generation;
+    }
+    expect(generation).toBe(2);
+    expect((await send(service.url, { path: '/v1/rulesets' })).json().rulesets.map((r: { id: string; version: string }) => `${r.id}@${r.version}`)).toContain('medicare-part-b@2026.2');
+  } finally {
+    await service.close();
+  }
+}, 60_000);
