@@ -1,6 +1,7 @@
 // The diagnostic catalog: every code the language reports, once. Codes are stable forever and never
 // reused. PR1xxx lexing and syntax, PR2xxx names, types and values, PR3xxx warnings (lint),
-// PR4xxx compile. Messages follow one style: a lowercase fragment, no final period, user text in
+// PR4xxx compile, PR5xxx data files beside a ruleset (test-case files and claims files, checked by
+// the studio). Messages follow one style: a lowercase fragment, no final period, user text in
 // backticks, written for a compliance lead rather than a programmer.
 
 import type { Severity } from '../engine/severity.ts';
@@ -67,6 +68,11 @@ export const DIAGNOSTIC_CODES = {
   PR3006: { severity: 'warning', title: 'a diagnosis set that holds no code' },
 
   PR4001: { severity: 'error', title: 'the ruleset could not be compiled' },
+
+  PR5001: { severity: 'error', title: 'the file is not valid YAML or JSON' },
+  PR5002: { severity: 'error', title: 'a case file that does not match the case-file schema' },
+  PR5003: { severity: 'error', title: 'a case whose claimRef names no claim of the file' },
+  PR5004: { severity: 'error', title: 'a claim that fails the claim contract' },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
