@@ -93,6 +93,12 @@ export function readReleaseRows(path: string, m: Manifest): Rows {
   return rows;
 }
 
+/** Removes a release's cached rows (the benchmark's synthetic tables are not kept). */
+export function dropCached(m: Manifest): void {
+  const dir = cacheDir();
+  if (dir) rmSync(join(dir, `${m.sha256}.bin`), { force: true });
+}
+
 /** Caches rows just imported (the next load reads them as typed arrays). */
 export function cacheRows(m: Manifest, rows: Rows): void {
   const dir = cacheDir();
