@@ -6,7 +6,7 @@
 // table store that use the table.
 import { tablesFor } from '../workspace/tables.ts';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { analyze } from '../dsl/index.ts';
 import { renderDiagnostic } from '../dsl/render.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
@@ -50,12 +50,15 @@ function tableDiffCommand(a: { manifest: Manifest; path: string }, b: { manifest
       io.out(format === 'json' ? JSON.stringify(d, null, 2) : renderTableDiff(d, 1000));
       return 0;
     }
-    // The rulesets beside the store of the new release (`rulesets/` for `rulesets/tables`), or --ruleset.
-    const rulesetDir = typeof flags['--ruleset'] === 'string' ? flags['--ruleset'] : dirname(storeOf(b));
-    if (rulesetFiles(rulesetDir).length === 0) throw new UsageError(`--claims evaluates claims with the rulesets that use ${b.manifest.table}, and there are none in ${displayPath(rulesetDir)} (the folder that holds the table store ${displayPath(storeOf(b))})`);
+    // The rulesets whose `tables/` folder the new release is in (`rulesets/` for rulesets/tables),
+    // as the other commands find tables beside rulesets; or --ruleset.
+    const store = storeOf(b);
+    const rulesetDir = typeof flags['--ruleset'] === 'string' ? flags['--ruleset'] : basename(store) === 'tables' ? dirname(store) : undefined;
+    if (!rulesetDir) throw new UsageError(`--claims evaluates claims with the rulesets that use ${b.manifest.table}: a rulesets folder's tables/ holds them (rulesets/tables), and ${displayPath(store)} is not one`);
+    if (rulesetFiles(rulesetDir).length === 0) throw new UsageError(`--claims evaluates claims with the rulesets that use ${b.manifest.table}, and there are none in ${displayPath(rulesetDir)}`);
     const rulesets = loadRulesets(rulesetDir, io.err);
     const claims = readClaims(claimsPath);
-    const impact = claimsImpact(rulesets, loadTables(storeOf(b)), releaseOf({ manifest: a.manifest, rows: () => rowsA }), releaseOf({ manifest: b.manifest, rows: () => rowsB }), claims, d);
+    const impact = claimsImpact(rulesets, loadTables(store), releaseOf({ manifest: a.manifest, rows: () => rowsA }), releaseOf({ manifest: b.manifest, rows: () => rowsB }), claims, d);
     io.out(format === 'json' ? JSON.stringify({ ...d, claims: impact }, null, 2) : `${renderTableDiff(d, 1000)}\n\n${renderClaimsImpact(impact)}`);
   } catch (e) {
     if (e instanceof StoreError) throw new UnreadableError(e.message);

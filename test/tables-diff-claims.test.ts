@@ -55,7 +55,7 @@ beforeAll(async () => {
   writeFileSync(join(tmp, 'new.csv'), NEW.join('\n') + '\n');
   writeFileSync(join(tmp, 'claims.json'), JSON.stringify(CLAIMS));
   for (const [file, rel] of [['old.csv', '2026-10-01'], ['new.csv', '2027-01-01']] as const) {
-    for (const into of [store, join(lone, 'tables')]) expect((await run('import', 'ncci-ptp', join(tmp, file), '--release', rel, '--from', rel, '--into', into)).err).toBe('');
+    for (const into of [store, join(lone, 'tables'), join(lone, 'other')]) expect((await run('import', 'ncci-ptp', join(tmp, file), '--release', rel, '--from', rel, '--into', into)).err).toBe('');
   }
   expect((await run('import', 'ncci-ptp', join(tmp, 'old.csv'), '--table', 'cms-ncci-ptp-hospital', '--release', '2026-10-01', '--from', '2026-10-01', '--into', store)).err).toBe('');
 });
@@ -103,7 +103,8 @@ describe('diff of two table releases with --claims', () => {
 
   it.each([
     { note: 'releases of two tables', argv: () => ['diff', release('2026-10-01'), join(store, 'cms-ncci-ptp-hospital', '2026-10-01'), '--claims', join(tmp, 'claims.json')], err: 'two releases of one table' },
-    { note: 'no rulesets beside the store', argv: () => ['diff', join(lone, 'tables', 'cms-ncci-ptp-practitioner', '2026-10-01'), join(lone, 'tables', 'cms-ncci-ptp-practitioner', '2027-01-01'), '--claims', join(tmp, 'claims.json')], err: 'there are none in' },
+    { note: 'no rulesets around the store', argv: () => ['diff', join(lone, 'tables', 'cms-ncci-ptp-practitioner', '2026-10-01'), join(lone, 'tables', 'cms-ncci-ptp-practitioner', '2027-01-01'), '--claims', join(tmp, 'claims.json')], err: 'there are none in' },
+    { note: 'a store that is not a rulesets folder\'s tables/', argv: () => ['diff', join(lone, 'other', 'cms-ncci-ptp-practitioner', '2026-10-01'), join(lone, 'other', 'cms-ncci-ptp-practitioner', '2026-10-01'), '--claims', join(tmp, 'claims.json')], err: 'is not one' },
     { note: 'claims that cannot be read', argv: () => ['diff', release('2026-10-01'), release('2027-01-01'), '--claims', join(tmp, 'no-such-claims.json')], err: 'cannot read' },
   ])('exit 2: $note', async ({ argv, err }) => {
     const r = await run(...argv());
