@@ -1,7 +1,7 @@
 // `npm run bench`: timings a reader can trust (median of several runs, machine noted). Speed is
 // measured here, never asserted in tests.
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { analyze, format, rulesetLoader } from '../dsl/index.ts';
@@ -137,7 +137,39 @@ const rulesJre = perSec(jreSubsetLines, median(jreRuleTimes));
 rows.push([`rules only, compiled closures (${v2026.rules.length} rules, ${validated.length.toLocaleString('en-US')} valid claims)`, `${fmt(rulesCompiled)} lines/s`, '—']);
 rows.push([`rules only, json-rules-engine (same rules, ${jreSubset.length} claims)`, `${fmt(rulesJre)} lines/s`, '—']);
 rows.push(['compiled ÷ json-rules-engine, rules only', `${(rulesCompiled / rulesJre).toFixed(0)}×`, 'at least 100×']);
+// Multi-date claims: the same generator with every claim on one date, then every claim's lines
+// spread over up to five dates; cost per service line, compiled runtime, parse + evaluate + serialize.
+function datedCorpus(n: number, multiDate: number): string[] {
+  const r = rng(23);
+  return Array.from({ length: n }, (_, i) => JSON.stringify(generateClaim(r, i, ['medicare-part-b'], { multiDate })));
+}
+const single = datedCorpus(20_000, 0);
+const multi = datedCorpus(20_000, 1);
+const multiDates = multi.reduce((s, t) => s + new Set((JSON.parse(t) as { lines?: { dateOfService?: string }[] }).lines?.map((l) => l.dateOfService) ?? []).size, 0) / multi.length;
+const tSingle = time(() => { for (const c of single) JSON.stringify(ev.evaluateSync(JSON.parse(c))); }, 3);
+const tMulti = time(() => { for (const c of multi) JSON.stringify(ev.evaluateSync(JSON.parse(c))); }, 3);
+const singleRate = perSec(lineCount(single), tSingle.median);
+const multiRate = perSec(lineCount(multi), tMulti.median);
+rows.push([`compiled runtime, ${single.length.toLocaleString('en-US')} claims on one date of service each`, `${fmt(singleRate)} lines/s`, '—']);
+rows.push([`compiled runtime, ${multi.length.toLocaleString('en-US')} claims with lines on several dates (${multiDates.toFixed(1)} dates per claim on average)`, `${fmt(multiRate)} lines/s`, '—']);
+rows.push(['cost per line, multi-date ÷ single-date', `${(singleRate / multiRate).toFixed(2)}×`, 'at most 1.5×']);
 rows.push(['floor ÷ compiled (in-process)', `${(floorRate / compiledRate).toFixed(1)}×`, '—']);
+
+// ---- a 16 MB ruleset, checked and compiled by the command line (time and peak memory) ----
+const bigDir = mkdtempSync(join(tmpdir(), 'payer-rules-bench-big-'));
+let bigLines = 5000;
+let bigText = generateRuleset(bigLines);
+while (bigText.length < 16 * 2 ** 20) bigText = generateRuleset((bigLines = Math.ceil(bigLines * ((16.5 * 2 ** 20) / bigText.length))));
+const bigFile = join(bigDir, 'big.payer');
+writeFileSync(bigFile, bigText);
+const bigRuns = [0, 1, 2].map(() => {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/payer-rules.mjs'), 'compile', bigFile, '-o', join(bigDir, 'big.json')], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PAYER_RULES_REPORT_RSS: '1' } });
+  if (r.status !== 0) throw new Error(`compile of the 16 MB ruleset exited ${r.status}: ${r.stderr.toString().slice(0, 400)}`);
+  return { ms: performance.now() - t, rss: Number(/max RSS (\d+) MB/.exec(r.stderr.toString())?.[1] ?? NaN) };
+});
+rows.push([`payer-rules compile, generated ruleset of ${(bigText.length / 2 ** 20).toFixed(1)} MB (${bigLines.toLocaleString('en-US')} lines): check + compile + write`, `${(median(bigRuns.map((r) => r.ms)) / 1000).toFixed(1)} s, ${median(bigRuns.map((r) => r.rss))} MB peak`, 'under 10 s, under 1 GB']);
+rmSync(bigDir, { recursive: true, force: true });
 
 // ---- the command line, end to end, on a file ----
 const dir = mkdtempSync(join(tmpdir(), 'payer-rules-bench-'));
