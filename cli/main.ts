@@ -33,8 +33,9 @@ usage:
   payer-rules convert FILE... [--minutes F] [--overlay F] [--payers F] [--as-of DATE]
                                             the claims a file maps to, as NDJSON {"claim", "diagnostics"}
   payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
-  payer-rules diff OLD NEW [--claims PATH] [--format json]
-                                            rule, code-set and table changes; claims that change outcome
+  payer-rules diff OLD NEW [--claims PATH] [--ruleset DIR] [--format json]
+                                            two rulesets, or two releases of a table (TABLE@RELEASE
+                                            or release folders): what changed, claims that change outcome
   payer-rules import KIND FILE... [--release NAME] [--from DATE] [--through DATE] [--into DIR]
                                             a CMS/CDC release file (ncci-ptp, mue, icd10cm,
                                             procedure-codes, fee-schedule) → a dated reference table
@@ -169,7 +170,7 @@ async function testCmd(args: string[], io: Io): Promise<number> {
 }
 
 async function diffCmd(args: string[], io: Io): Promise<number> {
-  const { flags, rest } = parseFlags(args, { '--claims': 'value', '--format': 'value' });
+  const { flags, rest } = parseFlags(args, { '--claims': 'value', '--format': 'value', '--ruleset': 'value' });
   return diffCommand(flags, rest, io);
 }
 

@@ -174,7 +174,8 @@ function tableChanges(a: CompiledRuleset, b: CompiledRuleset): string[] {
   return out;
 }
 
-const fkey = (f: Finding) => `${f.rule}|${f.kind}|${f.line ?? ''}|${f.code ?? ''}|${f.modifier ?? ''}|${f.severity}`;
+/** What makes two findings the same finding when two reports are compared. */
+export const findingKey = (f: Finding) => `${f.rule}|${f.kind}|${f.line ?? ''}|${f.code ?? ''}|${f.modifier ?? ''}|${f.severity}`;
 
 /** Compares two compiled rulesets; with claims, evaluates each under both and reports changes. */
 export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRuleset, claims?: unknown[], tables?: TableProvider): Promise<RulesetDiff> {
@@ -238,10 +239,10 @@ export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRulese
       const rb = eb.evaluateSync(payerless);
       const fa = ra.status === 'invalid' ? [] : ra.findings;
       const fb = rb.status === 'invalid' ? [] : rb.findings;
-      const ka = new Map(fa.map((f) => [fkey(f), f]));
-      const kb = new Map(fb.map((f) => [fkey(f), f]));
-      const added = fb.filter((f) => !ka.has(fkey(f)));
-      const removed = fa.filter((f) => !kb.has(fkey(f)));
+      const ka = new Map(fa.map((f) => [findingKey(f), f]));
+      const kb = new Map(fb.map((f) => [findingKey(f), f]));
+      const added = fb.filter((f) => !ka.has(findingKey(f)));
+      const removed = fa.filter((f) => !kb.has(findingKey(f)));
       // Checks that could not be made under one ruleset and can under the other (or the reverse).
       const nc = (r: typeof ra) => new Set(r.status === 'invalid' ? [] : (r.notChecked ?? []).map((n) => n.rule));
       const na = nc(ra);

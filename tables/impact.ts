@@ -6,7 +6,7 @@
 // codes; the report is engine/diff.ts's claim impact.
 // What `payer-rules diff OLD-RELEASE NEW-RELEASE --claims` prints. Browser-safe.
 import type { CompiledRuleset } from '../engine/compiled.ts';
-import type { ClaimImpact } from '../engine/diff.ts';
+import { findingKey, type ClaimImpact } from '../engine/diff.ts';
 import { Evaluator } from '../engine/index.ts';
 import type { ClaimReport, Finding, NotChecked, Report } from '../engine/report.ts';
 import type { TableProvider, TableRelease } from '../engine/tables.ts';
@@ -33,9 +33,6 @@ export function rulesetsUsing(rulesets: readonly CompiledRuleset[], table: strin
   return rulesets.filter((rs) => Object.values(rs.tables.refs ?? {}).some((r) => r.table === table));
 }
 
-// The same finding key as engine/diff.ts's claim impact: a finding that only words itself
-// differently (it names the release) is the same finding.
-const findingKey = (f: Finding) => `${f.rule}|${f.kind}|${f.line ?? ''}|${f.code ?? ''}|${f.modifier ?? ''}|${f.severity}`;
 
 const findingsOf = (r: Report): Finding[] => (r.status === 'invalid' ? [] : r.findings);
 /** The rules that could not be checked on a claim (as engine/diff.ts compares them: by rule). */
