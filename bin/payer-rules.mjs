@@ -2,7 +2,7 @@
 // The `payer-rules` command. The sources are TypeScript. On first use (and whenever a source file
 // is newer) they are bundled with esbuild into node_modules/.cache/payer-rules/bin/, which starts
 // several times faster than compiling on load; if bundling is not possible, tsx runs the sources.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,12 +23,19 @@ function newest(dir) {
   return m;
 }
 
+function externals() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((n) => n !== 'chevrotain');
+  return names.flatMap((n) => [n, `${n}/*`]);
+}
+
 async function bundled() {
   const folders = SOURCE_FOLDERS.map((d) => join(root, d)).filter((d) => existsSync(d));
   const sources = Math.max(...folders.map((d) => newest(d)), statSync(join(root, 'package.json')).mtimeMs);
   if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return entry;
   const { build } = await import('esbuild');
-  await build({
+  const res = await build({
+    metafile: true,
     entryPoints: { main: join(root, 'cli/main.ts'), 'eval-worker': join(root, 'cli/eval-worker.ts') },
     outdir,
     outExtension: { '.js': '.mjs' },
@@ -37,10 +44,19 @@ async function bundled() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // Packages stay external (loaded from node_modules) except the parser library: chevrotain
+    // pulls in lodash-es, hundreds of small ES modules whose loading cost more than the command.
+    external: externals(),
     logLevel: 'silent',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // Chunks of earlier builds: removed once a day old (a long-running server started from an
+  // earlier build may still load one lazily).
+  const current = new Set(Object.keys(res.metafile.outputs).map((p) => p.split('/').pop()));
+  for (const n of readdirSync(outdir)) {
+    const p = join(outdir, n);
+    if (n.startsWith('chunk-') && !current.has(n) && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { force: true });
+  }
   return entry;
 }
 

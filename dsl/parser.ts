@@ -747,8 +747,15 @@ class RulesParser extends CstParser {
   });
 }
 
-/** The one parser instance; reset per call through `input` (Chevrotain's recommended use). */
-const parser = new RulesParser();
+/**
+ * The one parser instance, reset per call through `input` (Chevrotain's recommended use). Built on
+ * first use: the grammar analysis costs about half a second, which commands that never parse (eval
+ * with compiled rulesets cached, help) should not pay.
+ */
+let instance: RulesParser | undefined;
+function rulesParser(): RulesParser {
+  return (instance ??= new RulesParser());
+}
 
 export interface ParseOutput {
   cst: CstNode;
@@ -757,6 +764,7 @@ export interface ParseOutput {
 
 /** Parses a token stream into a CST. Never throws on bad input; errors come back as data. */
 export function parseTokens(tokens: IToken[], onItem?: (item: CstNode) => void): ParseOutput {
+  const parser = rulesParser();
   parser.input = tokens;
   parser.onItem = onItem;
   try {
@@ -771,7 +779,5 @@ export function parseTokens(tokens: IToken[], onItem?: (item: CstNode) => void):
 
 /** The grammar's productions, for tools (completion, CST typings). */
 export function grammarProductions() {
-  return parser.getGAstProductions();
+  return rulesParser().getGAstProductions();
 }
-
-export { parser as rulesParser };
