@@ -6,14 +6,15 @@
 // Routes and their inputs are one table of zod schemas.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { extname, join, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { extname, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { HttpError, MAX_BODY_BYTES, listTargets, readTarget, resolveTarget, versionOf, writeTarget } from './files.ts';
 import { NewVersionError } from './new-version.ts';
 import { createNewVersion } from './versions.ts';
-import { searchCode, type TableSet } from '../tables/index.ts';
-import { loadTables } from '../tables/store.ts';
+import { searchCode } from '../tables/index.ts';
+import { studioTables, type StudioTables } from './tables.ts';
+import { DiffBody, EvaluateBody, StudioChecks, TestsBody } from './evaluate.ts';
 
 export { MAX_BODY_BYTES, versionOf } from './files.ts';
 
@@ -45,7 +46,8 @@ const NewVersionBody = z.object({ ruleset: z.string().min(1), version: z.string(
 
 interface Ctx {
   root: string;
-  tables: () => TableSet | undefined;
+  tables: StudioTables;
+  checks: StudioChecks;
   url: URL;
   req: IncomingMessage;
   body: () => Promise<unknown>;
@@ -76,17 +78,21 @@ const ROUTES: Record<string, Handler> = {
     return [cur === undefined ? 201 : 200, { path: b.path, version: versionOf(b.text) }];
   },
   'GET /api/tables': ({ tables }) => {
-    const set = tables();
-    if (!set) return [200, { tables: [], note: 'no reference tables under the rulesets folder (tables/)' }];
+    const { set, status } = tables.current();
+    if (!set || !status.available) return [200, { tables: [], note: `reference tables unavailable: ${status.available ? '' : status.why}` }];
     return [200, { tables: set.tables().map((t) => ({ ...t, releases: set.releases(t.table) })) }];
   },
   'GET /api/tables/search': ({ tables, url }) => {
     const code = url.searchParams.get('code') ?? '';
     if (!/^[A-Za-z0-9.]{1,10}$/.test(code)) throw new HttpError(400, 'search for one code: letters, digits and dots, up to 10 characters');
-    const set = tables();
-    if (!set) return [200, { code, hits: [], note: 'no reference tables under the rulesets folder (tables/)' }];
+    const { set, status } = tables.current();
+    if (!set || !status.available) return [200, { code, hits: [], note: `reference tables unavailable: ${status.available ? '' : status.why}` }];
     return [200, searchCode(set, code, 200)];
   },
+  // Claims checked with the reference tables, as `payer-rules eval` / `test` / `diff` check them (evaluate.ts).
+  'POST /api/evaluate': async ({ checks, body }) => [200, await checks.evaluate(parseWith(EvaluateBody, await body(), 'send {jobs: [{lineNo, value}], buffers?}'))],
+  'POST /api/tests': async ({ checks, body }) => [200, await checks.tests(parseWith(TestsBody, await body(), 'send {path, text}'))],
+  'POST /api/diff': async ({ checks, body }) => [200, await checks.diff(parseWith(DiffBody, await body(), 'send {path, text, against}'))],
   'POST /api/new-version': async ({ root, body }) => {
     const b = parseWith(NewVersionBody, await body(), 'send {ruleset, version}');
     let plan;
@@ -180,22 +186,9 @@ export function createStudio(opts: StudioOptions): Studio {
   const staticRoot = resolve(opts.staticDir);
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const budget: Budget = { inFlight: 0, max: opts.maxBodiesInFlight ?? MAX_BODIES_IN_FLIGHT, timeoutMs: opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS };
-  // Reference tables load on first search (rows on first use), and again when a release is added.
-  let tableCache: { key: string; set: TableSet | undefined } | undefined;
-  const tables = (): TableSet | undefined => {
-    const dir = join(root, 'tables');
-    let key = '';
-    try {
-      key = readdirSync(dir)
-        .sort()
-        .map((t) => `${t}/${readdirSync(join(dir, t)).sort().join(',')}`)
-        .join('\u0000');
-    } catch {
-      return undefined;
-    }
-    if (tableCache?.key !== key) tableCache = { key, set: loadTables(dir) };
-    return tableCache.set;
-  };
+  // Reference tables load on first use (rows on first lookup), and again when a release changes.
+  const tables = studioTables(root);
+  const checks = new StudioChecks(root, tables);
   const portOf = () => {
     const a = server.address();
     return typeof a === 'object' && a ? a.port : opts.port;
@@ -250,7 +243,7 @@ export function createStudio(opts: StudioOptions): Studio {
       if (known.length) throw new HttpError(405, `use ${known.map((k) => k.split(' ')[0]).join(' or ')}`);
       throw new HttpError(404, 'no such API');
     }
-    const [status, body] = await route({ root, url, req, tables, body: () => readJsonBody(req, budget) });
+    const [status, body] = await route({ root, url, req, tables, checks, body: () => readJsonBody(req, budget) });
     send(res, status, body);
   };
 
