@@ -84,17 +84,23 @@ export function makeContext(p: Prepared, claim: Claim): ClaimContext {
 export function tableRelease(ctx: ClaimContext, table: string, day: number, usedFor = day): TableRelease | undefined {
   const r = ctx.p.tables.release(table, day);
   if (!r) return undefined;
-  const key = `${table}@${r.info.release}`;
+  const about = aboutRelease(table, r);
   const used = (ctx.tablesUsed ??= new Map());
-  let u = used.get(key);
-  if (!u) used.set(key, (u = { table, release: r.info.release }));
-  if (r.info.through && !u.note) {
-    const through = parseDate(r.info.through);
-    if (through !== undefined && usedFor > through) {
-      u.note = usedFor === day ? `the newest release loaded (${r.info.release}, through ${r.info.through}) is older than a date of service it was used for` : `release ${r.info.release} (through ${r.info.through}) was used for codes a newer, partial release does not list`;
-    }
+  let u = used.get(about.key);
+  if (!u) used.set(about.key, (u = { table, release: r.info.release }));
+  if (about.through !== undefined && !u.note && usedFor > about.through) {
+    u.note = usedFor === day ? `the newest release loaded (${r.info.release}, through ${r.info.through}) is older than a date of service it was used for` : `release ${r.info.release} (through ${r.info.through}) was used for codes a newer, partial release does not list`;
   }
   return r;
+}
+
+const releaseFacts = new WeakMap<TableRelease, { key: string; through: number | undefined }>();
+
+/** A release's report key and last day, worked out once per release rather than per line. */
+function aboutRelease(table: string, r: TableRelease): { key: string; through: number | undefined } {
+  let a = releaseFacts.get(r);
+  if (!a) releaseFacts.set(r, (a = { key: `${table}@${r.info.release}`, through: r.info.through ? parseDate(r.info.through) : undefined }));
+  return a;
 }
 
 // ---- dates and visits ----
@@ -253,7 +259,7 @@ export function evalCondition3(ctx: ClaimContext, c: Condition, line: number | u
 }
 
 /** The fields an expression needed and did not have, for "could not check" messages. */
-function describeExpr(ctx: ClaimContext, e: ExprData | undefined, line: number | undefined, outer: number | undefined): string {
+export function describeExpr(ctx: ClaimContext, e: ExprData | undefined, line: number | undefined, outer: number | undefined): string {
   const fields = new Set<string>();
   const visit = (x: ExprData | undefined) => {
     if (!x) return;
@@ -262,7 +268,8 @@ function describeExpr(ctx: ClaimContext, e: ExprData | undefined, line: number |
     } else if ('arith' in x) {
       visit(x.left);
       visit(x.right);
-    } else if ('agg' in x && evalExpr(ctx, x, line, outer) === undefined) fields.add(x.over);
+    } else if ('agg' in x && (x.agg === 'max' || x.agg === 'min') && evalExpr(ctx, x, line, outer) === undefined) fields.add(x.over);
+    // (A count or a sum always has a value: 0 when nothing is counted.)
   };
   visit(e);
   return [...fields].join(', ') || 'a value';

@@ -140,16 +140,28 @@ function releaseCovering(ctx: ClaimContext, table: string, day: number, covers: 
   const first = ctx.p.tables.release(table, day);
   if (!first) return undefined;
   if (covers(first.lookup)) return tableRelease(ctx, table, day);
-  const older = ctx.p.tables
-    .releases(table)
-    .map((r) => parseDate(r.from)!)
-    .filter((from) => from < parseDate(first.info.from)!)
-    .sort((a, b) => b - a);
-  for (const from of older) {
+  for (const from of olderStarts(ctx, table, first)) {
     const r = ctx.p.tables.release(table, from);
     if (r && covers(r.lookup)) return tableRelease(ctx, table, from, day);
   }
   return undefined;
+}
+
+const olderStartsOf = new WeakMap<TableRelease, number[]>();
+
+/** The first days of the table's releases older than `first`, newest first (worked out once per release). */
+function olderStarts(ctx: ClaimContext, table: string, first: TableRelease): number[] {
+  let older = olderStartsOf.get(first);
+  if (!older) {
+    const start = parseDate(first.info.from)!;
+    older = ctx.p.tables
+      .releases(table)
+      .map((r) => parseDate(r.from)!)
+      .filter((from) => from < start)
+      .sort((a, b) => b - a);
+    olderStartsOf.set(first, older);
+  }
+  return older;
 }
 
 /** The bypass modifiers of an NCCI statement for a column 2 code. */

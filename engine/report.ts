@@ -114,6 +114,8 @@ export type Report = ClaimReport | InvalidReport;
 export interface Fired {
   rule: CompiledRule;
   line: number | undefined;
+  /** For a rule that could not be decided: what it lacked, when the runtime noted it as it ran. */
+  missing?: Set<string>;
 }
 
 const DISCIPLINE_MOD: Record<string, string> = { OT: 'GO', OTA: 'GO', PT: 'GP', PTA: 'GP', SLP: 'GN' };
@@ -344,8 +346,8 @@ function notCheckedOf(part: ReportPart, out: Map<string, NotChecked>): void {
     }
   };
   for (const u of part.unknown) {
-    const missing = new Set<string>();
-    evalCondition3(ctx, u.rule.conditions, u.line, missing);
+    let missing = u.missing;
+    if (!missing) evalCondition3(ctx, u.rule.conditions, u.line, (missing = new Set<string>()));
     // Units the policy could not compute are explained on the line (no minutes, or a code the
     // policy does not name); they are not repeated here.
     if ([...missing].every((m) => m === 'unitsAllowed' || m === 'unitsExpected')) continue;
@@ -391,12 +393,13 @@ export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly n
   const multi = parts.length > 1;
   const lines: LineReport[] = claim.lines.map((l, i) => {
     const part = byLine[i];
-    const day = first.ctx.days[i]!;
+    // The line's own date as written (validated: the same day as ctx.days[i]).
+    const dateOfService = l.dateOfService ?? claim.dateOfService;
     if (!part) {
-      return { line: i + 1, code: l.code, dateOfService: formatDate(day), billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset version covers this date of service, so nothing was checked' };
+      return { line: i + 1, code: l.code, dateOfService, billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset version covers this date of service, so nothing was checked' };
     }
     const u = part.ctx.units[i]!;
-    const r: LineReport = { line: i + 1, code: l.code, dateOfService: formatDate(day), billedUnits: l.units ?? null, expectedUnits: u.expected, explanation: explainUnits(u) };
+    const r: LineReport = { line: i + 1, code: l.code, dateOfService, billedUnits: l.units ?? null, expectedUnits: u.expected, explanation: explainUnits(u) };
     if (multi) r.version = part.ctx.p.rs.ruleset.version;
     return r;
   });

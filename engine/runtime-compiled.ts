@@ -2,15 +2,40 @@
 // Same operators and facts as the json-rules-engine runtime; no promises, no JSON paths. Closures
 // take (context, line, outer): `outer` is the line the rule checks (for `this.` and `per day`).
 import type { CompiledRule, CompiledRuleset, Condition, ExprData } from './compiled.ts';
-import { evalExpr, prepare, resolveValue, type ClaimContext, type Prepared } from './context.ts';
+import { describeExpr, evalExpr, prepare, resolveValue, type ClaimContext, type Prepared } from './context.ts';
 import { FACT_IMPLS } from './facts.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
 import { sourceOf, withholdPhi, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import type { TableProvider } from './tables.ts';
 
-/** A condition in three values: 0 false, 1 true, 2 unknown (a value it needed is missing). */
-type Test = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => 0 | 1 | 2;
+/**
+ * A condition in three values: 0 false, 1 true, 2 unknown (a value it needed is missing). Given
+ * `missing`, a leaf that answers 2 notes what it lacked; the names (context.ts `evalCondition3`'s,
+ * so "not checked" reads the same whichever runtime ran the rule) are made only for rules that end
+ * unknown.
+ */
+type Test = (ctx: ClaimContext, line: number | undefined, outer: number | undefined, missing?: Lacking) => 0 | 1 | 2;
+type LackFn = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => string;
+
+/** What the leaves of one test lacked, noted without allocating (reset per test). */
+class Lacking {
+  n = 0;
+  readonly fns: LackFn[] = [];
+  readonly lines: (number | undefined)[] = [];
+  readonly outers: (number | undefined)[] = [];
+  add(fn: LackFn, line: number | undefined, outer: number | undefined): void {
+    this.fns[this.n] = fn;
+    this.lines[this.n] = line;
+    this.outers[this.n] = outer;
+    this.n++;
+  }
+  names(ctx: ClaimContext): Set<string> {
+    const out = new Set<string>();
+    for (let k = 0; k < this.n; k++) out.add(this.fns[k]!(ctx, this.lines[k], this.outers[k]));
+    return out;
+  }
+}
 type Value = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => unknown;
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -35,9 +60,24 @@ function compileExpr(p: Prepared, e: ExprData): Value {
       return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : b === 0 ? undefined : a / b;
     };
   }
-  // Visits (distinct dates) and per-day aggregates are rare: the shared interpreter runs them.
-  if (e.over === 'visits' || e.per === 'day') return (ctx, i, o) => evalExpr(ctx, e, i, o);
   const f = FIELD_BY_PATH.get(e.over);
+  if (e.over === 'visits') {
+    // Visits: the distinct dates of the lines kept (on the checked line's date with `per day`).
+    const where = e.where ? compileCondition(p, e.where) : undefined;
+    const perDay = e.per === 'day';
+    return (ctx, _i, o) => {
+      const day = perDay && o !== undefined ? ctx.days[o] : undefined;
+      const seen: number[] = [];
+      const n = ctx.claim.lines.length;
+      for (let j = 0; j < n; j++) {
+        const d = ctx.days[j]!;
+        if (day !== undefined && d !== day) continue;
+        if (where && where(ctx, j, o) !== 1) continue;
+        if (!seen.includes(d)) seen.push(d);
+      }
+      return seen.length;
+    };
+  }
   const overLines = e.over === 'lines' || (f !== undefined && f.scope === 'line' && !f.type.startsWith('list<'));
   if (!overLines) {
     // An aggregate over a list field of the claim or the line (`count(claim.diagnoses)`).
@@ -58,16 +98,20 @@ function compileExpr(p: Prepared, e: ExprData): Value {
       return agg === 'sum' ? sum : best;
     };
   }
-  // `where` keeps the lines its condition holds for (unknown is not kept), as evalExpr does.
+  // `where` keeps the lines its condition holds for (unknown is not kept), as evalExpr does;
+  // `per day` keeps the lines on the checked line's date of service.
   const where = e.where ? compileCondition(p, e.where) : undefined;
   const read = e.over === 'lines' ? undefined : fieldReader(e.over, false);
   const agg = e.agg;
+  const perDay = e.per === 'day';
   return (ctx, _i, o) => {
     let count = 0;
     let sum = 0;
     let best: number | undefined;
+    const day = perDay && o !== undefined ? ctx.days[o] : undefined;
     const n = ctx.claim.lines.length;
     for (let j = 0; j < n; j++) {
+      if (day !== undefined && ctx.days[j] !== day) continue;
       if (where && where(ctx, j, o) !== 1) continue;
       count++;
       if (!read) continue;
@@ -107,10 +151,10 @@ function compileCondition(p: Prepared, c: Condition): Test {
   if ('all' in c) {
     const parts = c.all.map((x) => compileCondition(p, x));
     if (parts.length === 1) return parts[0]!;
-    return (ctx, i, o) => {
+    return (ctx, i, o, m) => {
       let r: 0 | 1 | 2 = 1;
       for (const t of parts) {
-        const x = t(ctx, i, o);
+        const x = t(ctx, i, o, m);
         if (x === 0) return 0;
         if (x === 2) r = 2;
       }
@@ -120,10 +164,10 @@ function compileCondition(p: Prepared, c: Condition): Test {
   if ('any' in c) {
     const parts = c.any.map((x) => compileCondition(p, x));
     if (parts.length === 0) return () => 1;
-    return (ctx, i, o) => {
+    return (ctx, i, o, m) => {
       let r: 0 | 1 | 2 = 0;
       for (const t of parts) {
-        const x = t(ctx, i, o);
+        const x = t(ctx, i, o, m);
         if (x === 1) return 1;
         if (x === 2) r = 2;
       }
@@ -132,14 +176,15 @@ function compileCondition(p: Prepared, c: Condition): Test {
   }
   if ('not' in c) {
     const inner = compileCondition(p, c.not);
-    return (ctx, i, o) => {
-      const x = inner(ctx, i, o);
+    return (ctx, i, o, m) => {
+      const x = inner(ctx, i, o, m);
       return x === 2 ? 2 : x === 1 ? 0 : 1;
     };
   }
   const op = p.ops[c.operator as OperatorName];
   const params = c.params ?? {};
   const fact = compileFact(p, c.fact as FactName, params);
+  const lacks = missingName(c.fact, params);
   const v = c.value;
   const total = TOTAL.has(c.operator);
   // Set membership binds the set's matcher once, instead of looking the set up per test.
@@ -147,27 +192,51 @@ function compileCondition(p: Prepared, c: Condition): Test {
   if ((c.operator === 'inSet' || c.operator === 'notInSet') && typeof setName === 'string') {
     const has = setMatcher(p.rs, setName);
     const want = c.operator === 'inSet';
-    return (ctx, i, o) => {
+    return (ctx, i, o, m) => {
       const x = fact(ctx, i, o);
-      if (x === undefined) return 2;
+      if (x === undefined) {
+        if (m) m.add(lacks, i, o);
+        return 2;
+      }
       return typeof x === 'string' && has(x) === want ? 1 : 0;
     };
   }
   if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === 'string') {
-    const rf = compileFact(p, (v as { fact: FactName }).fact, (v as { params?: Record<string, unknown> }).params ?? {});
-    return (ctx, i, o) => {
+    const refFact = (v as { fact: FactName }).fact;
+    const refParams = (v as { params?: Record<string, unknown> }).params ?? {};
+    const rf = compileFact(p, refFact, refParams);
+    const refLacks = missingName(refFact, refParams);
+    return (ctx, i, o, m) => {
       const a = fact(ctx, i, o);
-      if (a === undefined && !total) return 2;
+      if (a === undefined && !total && !m) return 2;
       const b = rf(ctx, i, o);
-      if (b === undefined && !total) return 2;
+      if (!total && (a === undefined || b === undefined)) {
+        if (m && a === undefined) m.add(lacks, i, o);
+        if (m && b === undefined) m.add(refLacks, i, o);
+        return 2;
+      }
       return op(a, b) ? 1 : 0;
     };
   }
   if (total) return (ctx, i, o) => (op(fact(ctx, i, o), v) ? 1 : 0);
-  return (ctx, i, o) => {
+  return (ctx, i, o, m) => {
     const a = fact(ctx, i, o);
-    return a === undefined ? 2 : op(a, v) ? 1 : 0;
+    if (a === undefined) {
+      if (m) m.add(lacks, i, o);
+      return 2;
+    }
+    return op(a, v) ? 1 : 0;
   };
+}
+
+/** How a missing value of a fact is named in "not checked" (as context.ts `evalCondition3` names it). */
+function missingName(fact: string, params: Record<string, unknown>): LackFn {
+  if (fact === 'field') {
+    const name = String(params['field']);
+    return () => name;
+  }
+  if (fact === 'expr') return (ctx, i, o) => describeExpr(ctx, params['expr'] as ExprData, i, o);
+  return () => fact;
 }
 
 interface CompiledRuleFn {
@@ -225,14 +294,16 @@ export function runCompiled(rt: CompiledRuntime, ctx: ClaimContext, lines: reado
   const fired: Fired[] = [];
   const unknown: Fired[] = [];
   const traces: RuleTrace[] | undefined = explain ? [] : undefined;
+  const lacking = new Lacking();
   for (const r of rt.rules) {
     if (!r.line && !claimRules) continue;
     const count = r.line ? lines.length : 1;
     for (let k = 0; k < count; k++) {
       const line = r.line ? lines[k] : undefined;
-      const x = r.test(ctx, line, line);
+      lacking.n = 0;
+      const x = r.test(ctx, line, line, lacking);
       if (x === 1) fired.push({ rule: r.rule, line });
-      else if (x === 2) unknown.push({ rule: r.rule, line });
+      else if (x === 2) unknown.push({ rule: r.rule, line, missing: lacking.names(ctx) });
       if (traces) {
         const conditions: ConditionTrace[] = [];
         traceConditions(ctx, r.rule.conditions, line, conditions);
