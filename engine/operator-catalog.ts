@@ -40,7 +40,15 @@ function matcherOf(set: CodeSetData): Matcher {
   if (!m && set.kind === 'diagnosis') matchers.set(set, (m = diagnosisMatcher(set)));
   if (!m) {
     const exact = new Set(set.codes);
-    const ranges = set.ranges.map(([lo, hi]) => ({ lo, hi, len: lo.length, digits: /^\d+$/.test(lo) && /^\d+$/.test(hi) }));
+    // Short all-digit ranges (97010..97028) become members of the exact set: one hash lookup
+    // instead of a walk over the ranges for every code that is not in the set.
+    const ranges = set.ranges
+      .map(([lo, hi]) => ({ lo, hi, len: lo.length, digits: /^\d+$/.test(lo) && /^\d+$/.test(hi) }))
+      .filter((r) => {
+        if (!r.digits || r.hi.length !== r.len || Number(r.hi) - Number(r.lo) > 2000) return true;
+        for (let n = Number(r.lo); n <= Number(r.hi); n++) exact.add(String(n).padStart(r.len, '0'));
+        return false;
+      });
     m = (code) => {
       if (exact.has(code)) return true;
       for (const r of ranges) {
