@@ -4,7 +4,6 @@
 // claim that could not be read (its errors, or a line too long to keep).
 import type { Evaluator, Report, RuntimeName } from '../engine/index.ts';
 import { applyAsOf } from '../readers/index.ts';
-import { closest } from '../dsl/check/suggest.ts';
 import { csvRows, factsOf, renderText, type ClaimFacts, type EvalReport, type InputNote } from '../writers/index.ts';
 
 /** Per-report encodings, plus `facts` (what the summary and HTML report add up; no text). */
@@ -98,23 +97,6 @@ function parseText(text: string, lineNo: number): { raw: unknown } | { report: R
   }
 }
 
-const idsOf = new WeakMap<Evaluator, string[]>();
-
-/**
- * "Did you mean": a claim billed to a payer no ruleset has gets the closest ruleset id (case and
- * small typos forgiven: `MEDICARE-PART-B`, `medicare-partb`) in its NO-RULESET finding's fix.
- */
-function payerHint(ev: Evaluator, r: Report, raw: unknown): Report {
-  if (r.status === 'invalid' || r.ruleset || !r.findings.some((f) => f.rule === 'NO-RULESET')) return r;
-  const payer = raw && typeof raw === 'object' ? (raw as { payer?: unknown }).payer : undefined;
-  if (typeof payer !== 'string') return r;
-  let ids = idsOf.get(ev);
-  if (!ids) idsOf.set(ev, (ids = [...new Set(ev.rulesets.map((x) => x.ruleset.id))]));
-  if (ids.includes(payer)) return r;
-  const c = closest(payer, ids);
-  if (!c) return r;
-  return { ...r, findings: r.findings.map((f) => (f.rule === 'NO-RULESET' ? { ...f, fix: `did you mean \`${c}\`? (the claim says \`${payer}\`; ruleset ids are lower-case)` } : f)) };
-}
 
 function withInput(r: Report, job: LineJob): EvalReport {
   const notes = r.status === 'invalid' ? job.input?.filter((n) => n.severity !== 'error') : job.input;
@@ -126,7 +108,7 @@ export async function evaluateLine(ev: Evaluator, job: LineJob, runtime: Runtime
   if ('report' in p) return withInput(p.report, job);
   applyAsOf(p.raw, opts.asOf);
   const r = runtime === 'compiled' ? ev.evaluateSync(p.raw, { explain }) : await ev.evaluate(p.raw, { runtime, explain });
-  return withInput(payerHint(ev, r, p.raw), job);
+  return withInput(r, job);
 }
 
 /** The text between two reports of a batch in each output format. */
@@ -196,7 +178,7 @@ export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, r
     else {
       claim = p.raw;
       applyAsOf(claim, opts.asOf);
-      const rep = payerHint(ev, runtime === 'compiled' ? ev.evaluateSync(claim, { explain }) : await ev.evaluate(claim, { runtime, explain }), claim);
+      const rep = runtime === 'compiled' ? ev.evaluateSync(claim, { explain }) : await ev.evaluate(claim, { runtime, explain });
       r = job ? withInput(rep, job) : rep;
     }
     if (isFailure(r)) failed = true;

@@ -25,7 +25,8 @@ function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
   return schema;
 }
 
-const date = z.string().refine((s) => parseDate(s) !== undefined, { message: 'must be a real calendar date written YYYY-MM-DD' });
+/** A calendar date; a new schema per use, so each field's documentation stays its own. */
+const date = () => z.string().refine((s) => parseDate(s) !== undefined, { message: 'must be a real calendar date written YYYY-MM-DD' });
 const shaped = (kind: keyof typeof CODE_SHAPES) =>
   z.string().regex(CODE_SHAPES[kind].pattern, { message: `must be ${CODE_SHAPES[kind].describe}` });
 /** Modifiers are read in capitals whatever case a practice system wrote them in (`go` is GO). */
@@ -62,7 +63,7 @@ export const LineSchema = z.object({
     type: 'money',
     doc: "the allowed amount the practice expects for the line (KX accrual uses it; without it, the ruleset's fee schedule estimates it)",
   }),
-  dateOfService: field(date.optional(), { type: 'date', doc: "the line's date of service (defaults to the claim's)" }),
+  dateOfService: field(date().optional(), { type: 'date', doc: "the line's date of service (defaults to the claim's)" }),
   placeOfService: field(shaped('pos').optional(), { type: 'pos', doc: "the line's place of service (defaults to the claim's)" }),
 });
 
@@ -71,8 +72,8 @@ export const ClaimSchema = z.object({
   payer: field(z.string().min(1).max(200).optional(), { type: 'text', doc: 'the payer ruleset id the claim is billed to' }),
   patient: z
     .object({
-      id: z.string().max(200).optional(),
-      birthDate: date.optional(),
+      id: z.string().max(200).optional().describe("the practice's patient or member id (never printed in reports, logs or traces)"),
+      birthDate: date().optional().describe('the patient\'s date of birth (rules read only the age it gives; never printed)'),
     })
     .optional(),
   provider: z
@@ -81,14 +82,14 @@ export const ClaimSchema = z.object({
       discipline: field(Discipline.optional(), { type: 'text', doc: "the provider's discipline: OT, PT or SLP" }),
     })
     .optional(),
-  dateOfService: field(date, { type: 'date', doc: 'date of service of the claim' }),
+  dateOfService: field(date(), { type: 'date', doc: 'date of service of the claim' }),
   placeOfService: field(shaped('pos').optional(), { type: 'pos', doc: 'place of service (2 digits; 02 and 10 are telehealth)' }),
   diagnoses: field(z.array(diagnosis).max(12).default([]), { type: 'list<diagnosis>', doc: 'ICD-10-CM diagnoses on the claim, up to 12' }),
   priorAuthorization: z
     .object({
       number: field(z.string().min(1).max(50).optional(), { type: 'text', doc: 'prior authorization number', phi: true }),
-      from: field(date.optional(), { type: 'date', doc: 'first day the authorization covers' }),
-      to: field(date.optional(), { type: 'date', doc: 'last day the authorization covers' }),
+      from: field(date().optional(), { type: 'date', doc: 'first day the authorization covers' }),
+      to: field(date().optional(), { type: 'date', doc: 'last day the authorization covers' }),
       visits: field(count.optional(), { type: 'number', doc: 'visits the authorization allows' }),
       visitsUsed: field(count.optional(), { type: 'number', doc: 'visits already used under this authorization, before this claim' }),
     })
@@ -101,7 +102,7 @@ export const ClaimSchema = z.object({
         type: 'number',
         doc: 'treatment days since the last progress report, before this claim (a report is due at least every 10 treatment days)',
       }),
-      episodeStart: field(date.optional(), { type: 'date', doc: 'first date of service of the current plan of care (for "first N visits within W weeks" rules)' }),
+      episodeStart: field(date().optional(), { type: 'date', doc: 'first date of service of the current plan of care (for "first N visits within W weeks" rules)' }),
       therapyAllowedThisYear: z
         .object({
           OT: field(money.optional(), { type: 'money', doc: 'allowed OT amount accrued this year before this claim (KX bucket OT)' }),
@@ -112,9 +113,9 @@ export const ClaimSchema = z.object({
     .optional(),
   planOfCare: z
     .object({
-      start: field(date.optional(), { type: 'date', doc: 'the day the plan of care began (the initial evaluation or treatment)' }),
-      certifiedOn: field(date.optional(), { type: 'date', doc: 'the day the physician or NPP certified (signed) the plan of care' }),
-      certifiedThrough: field(date.optional(), { type: 'date', doc: 'the last day the certification covers' }),
+      start: field(date().optional(), { type: 'date', doc: 'the day the plan of care began (the initial evaluation or treatment)' }),
+      certifiedOn: field(date().optional(), { type: 'date', doc: 'the day the physician or NPP certified (signed) the plan of care' }),
+      certifiedThrough: field(date().optional(), { type: 'date', doc: 'the last day the certification covers' }),
     })
     .optional(),
   referringProvider: z
@@ -138,7 +139,7 @@ export const ClaimSchema = z.object({
       ),
     })
     .optional(),
-  submittedOn: field(date.optional(), {
+  submittedOn: field(date().optional(), {
     type: 'date',
     doc: 'the day the claim is (or will be) submitted; `eval --as-of DATE` supplies it for a batch',
   }),

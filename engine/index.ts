@@ -14,8 +14,9 @@ import { buildReport, type ClaimReport, type Report, type ReportPart } from './r
 import { validateClaim } from './validate.ts';
 import type { Claim } from './claim-schema.ts';
 import { NO_TABLES, type TableProvider } from './tables.ts';
+import { closest } from './suggest.ts';
 
-export type { Report, ClaimReport, InvalidReport, Finding, LineReport, RuleTrace, ConditionTrace, NotChecked, TableUse, RulesetRef } from './report.ts';
+export type { Report, ClaimReport, InvalidReport, Finding, LineReport, RuleTrace, ConditionTrace, NotChecked, TableUse, RulesetRef, InputNote } from './report.ts';
 export type { Claim, ClaimInput } from './claim-schema.ts';
 export { ClaimSchema, claimJsonSchema } from './claim-schema.ts';
 export { validateClaim } from './validate.ts';
@@ -49,6 +50,8 @@ interface Plan {
   parts: { entry: Entry; lines: number[]; claimRules: boolean }[];
   uncovered: number[];
   why?: string;
+  /** The fix to suggest when no ruleset applies (a close payer id). */
+  fix?: string;
 }
 
 /**
@@ -68,11 +71,11 @@ export class Evaluator {
     return this.entries.map((e) => e.rs);
   }
 
-  private versionsOf = new Map<string, Entry[] | { error: string }>();
+  private versionsOf = new Map<string, Entry[] | { error: string; fix?: string }>();
   private byDay = new Map<string, Entry | null>();
 
   /** The versions of the claim's payer, or why there are none (once per payer). */
-  private versions(claim: Claim): Entry[] | { error: string } {
+  private versions(claim: Claim): Entry[] | { error: string; fix?: string } {
     const key = claim.payer ?? '';
     let hit = this.versionsOf.get(key);
     if (!hit) {
@@ -81,7 +84,13 @@ export class Evaluator {
       if (!payer) hit = { error: `the claim names no payer, and the rulesets given cover ${ids.length} payers (${ids.join(', ')}); add "payer"` };
       else {
         const versions = this.entries.filter((e) => e.rs.ruleset.id === payer);
-        hit = versions.length ? versions : { error: `the claim is billed to \`${payer}\`, and no ruleset given has that id (given: ${ids.join(', ')})` };
+        if (versions.length) hit = versions;
+        else {
+          // "Did you mean": case and small typos forgiven (`MEDICARE-PART-B`, `medicare-partb`).
+          const near = closest(payer, ids);
+          hit = { error: `the claim is billed to \`${payer}\`, and no ruleset given has that id (given: ${ids.join(', ')})` };
+          if (near) hit.fix = `did you mean \`${near}\`? (the claim says \`${payer}\`; ruleset ids are lower-case)`;
+        }
       }
       if (this.versionsOf.size > 10_000) this.versionsOf.clear();
       this.versionsOf.set(key, hit);
@@ -104,7 +113,7 @@ export class Evaluator {
   private plan(claim: Claim): Plan {
     const versions = this.versions(claim);
     const all = claim.lines.map((_, i) => i);
-    if ('error' in versions) return { parts: [], uncovered: all, why: versions.error };
+    if ('error' in versions) return { parts: [], uncovered: all, why: versions.error, ...(versions.fix ? { fix: versions.fix } : {}) };
     const payerKey = claim.payer ?? '';
     const claimDay = parseDate(claim.dateOfService)!;
     const claimEntry = this.versionOn(versions, payerKey, claimDay);
@@ -150,7 +159,7 @@ export class Evaluator {
 
   evaluateClaimSync(claim: Claim, explain = false): ClaimReport {
     const plan = this.plan(claim);
-    if (plan.parts.length === 0) return noRuleset(claim, plan.why!);
+    if (plan.parts.length === 0) return noRuleset(claim, plan.why!, plan.fix);
     const parts: ReportPart[] = plan.parts.map((p) => {
       const rt = (p.entry.compiled ??= prepareCompiled(p.entry.rs, this.tables));
       const ctx = makeContext(rt.prepared, claim);
@@ -162,7 +171,7 @@ export class Evaluator {
   async evaluateClaim(claim: Claim, opts: EvaluateOptions = {}): Promise<ClaimReport> {
     if (opts.runtime !== 'json-rules-engine') return this.evaluateClaimSync(claim, opts.explain ?? false);
     const plan = this.plan(claim);
-    if (plan.parts.length === 0) return noRuleset(claim, plan.why!);
+    if (plan.parts.length === 0) return noRuleset(claim, plan.why!, plan.fix);
     const parts: ReportPart[] = [];
     for (const p of plan.parts) {
       const rt = (p.entry.jre ??= prepareJre(p.entry.rs, this.tables));
@@ -174,12 +183,12 @@ export class Evaluator {
   }
 }
 
-function noRuleset(claim: Claim, why: string): ClaimReport {
+function noRuleset(claim: Claim, why: string, fix = 'check the payer and the date of service, or add a ruleset version that covers it'): ClaimReport {
   return {
     claimId: claim.id,
     ruleset: null,
     status: 'errors',
-    findings: [{ rule: 'NO-RULESET', kind: 'no-ruleset', severity: 'error', message: why, fix: 'check the payer and the date of service, or add a ruleset version that covers it' }],
+    findings: [{ rule: 'NO-RULESET', kind: 'no-ruleset', severity: 'error', message: why, fix }],
     lines: claim.lines.map((l, i) => ({ line: i + 1, code: l.code, dateOfService: l.dateOfService ?? claim.dateOfService, billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset applies, so nothing was checked' })),
     notChecked: [{ rule: 'NO-RULESET', reason: 'no ruleset applies to this claim, so none of its lines was checked' }],
   };

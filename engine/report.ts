@@ -100,12 +100,24 @@ export interface ClaimReport {
   /** Reference-table releases used. */
   tables?: TableUse[];
   explain?: RuleTrace[];
+  /** What the input reader (837P, CSV) noticed about the claim; set by the reader's caller. */
+  input?: InputNote[];
 }
 
 export interface InvalidReport {
   claimId: string | null;
   status: 'invalid';
   errors: { path: string; message: string }[];
+  input?: InputNote[];
+}
+
+/** A reader's note on a claim (never patient data: readers do not quote it), with where it was found. */
+export interface InputNote {
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+  /** The position in the input: an X12 segment and element, or a CSV row and column. */
+  where: string;
 }
 
 export type Report = ClaimReport | InvalidReport;

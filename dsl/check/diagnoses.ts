@@ -9,7 +9,7 @@ import { canonicalDiagnosis, isCode } from '../../engine/codes.ts';
 import type { CodeSetData } from '../../engine/compiled.ts';
 import type { ResolvedSet } from './model.ts';
 import type { Span } from '../source.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 
 export interface DiagnosisFlat {
   codes: string[];

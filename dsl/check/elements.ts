@@ -4,7 +4,7 @@ import type * as A from '../ast.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { CODE_SHAPES, compareCodes, isCode, type CodeKind } from '../../engine/codes.ts';
 import type { ResolvedSet } from './model.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 
 const SHAPE_CODE = { procedure: 'PR2005', modifier: 'PR2006', pos: 'PR2007', diagnosis: 'PR2008' } as const;
 

@@ -8,7 +8,7 @@ import { parseDate } from '../../engine/dates.ts';
 import type { CodeKind } from '../../engine/codes.ts';
 import { checkCodeShape, checkElements } from './elements.ts';
 import type { ResolvedSet } from './model.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 import { flattenDiagnoses } from './diagnoses.ts';
 
 /** A literal whose type is settled by its context: `97110` may be a number or a code. */

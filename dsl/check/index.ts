@@ -11,7 +11,7 @@ import { checkCodeShape, checkElements, flatten, normalize } from './elements.ts
 import { checkCondition, type ExprContext } from './expr.ts';
 import { lint } from './lint.ts';
 import type { CheckedRule, CheckedRuleset, ResolvedSet } from './model.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 import { diagnosisSetData, flattenDiagnoses } from './diagnoses.ts';
 import type { TableKind } from '../../engine/tables.ts';
 
