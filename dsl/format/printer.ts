@@ -50,6 +50,34 @@ class Printer {
     return this.comments.some((c) => !c.used && c.start >= start && c.start < end);
   }
 
+  /**
+   * Prints the source of [start, end) as written, re-indented to `indent` (later lines keep their
+   * indentation relative to the first): for a statement or condition with a comment inside it,
+   * whose comments would otherwise have to move away from the code they annotate.
+   */
+  verbatim(start: number, end: number, indent: string, prefix = ''): void {
+    const lineStart = this.src.lastIndexOf('\n', start - 1) + 1;
+    const base = /^[ \t]*/.exec(this.src.slice(lineStart, start))![0];
+    // Two spaces before a comment at the end of a line, as everywhere else.
+    let text = this.src.slice(start, end);
+    const inside = this.comments.filter((c) => c.start >= start && c.start < end).reverse();
+    for (const c of inside) {
+      const at = c.start - start;
+      const ws = /[ \t]*$/.exec(text.slice(0, at))![0].length;
+      if (ws && !/(^|\n)[ \t]*$/.test(text.slice(0, at))) text = text.slice(0, at - ws) + '  ' + text.slice(at);
+    }
+    const lines = text.split(/\r?\n/);
+    lines.forEach((l, i) => {
+      const body = i === 0 ? l.trim() : l.startsWith(base) ? l.slice(base.length).replace(/\s+$/, '') : l.trim();
+      this.out.push(body ? (i === 0 ? indent + prefix + body : indent + body) : '');
+    });
+    for (const c of this.comments) if (c.start >= start && c.start < end) c.used = true;
+    while (this.next < this.comments.length && this.comments[this.next]!.start < end) this.next++;
+    // A comment after the node on its last line still trails it.
+    const t = this.trailing(end);
+    if (t) this.out[this.out.length - 1] += t;
+  }
+
   line(text: string, end?: number): void {
     this.out.push(text + (end !== undefined ? this.trailing(end) : ''));
   }
@@ -293,6 +321,11 @@ function statement(p: Printer, st: A.Statement, indent: string): void {
     if (cl) p.line(indent + '   ' + cl, st.span.end);
     return;
   }
+  // A comment inside the statement stays where it was written: the statement is kept as written.
+  if (p.hasCommentIn(st.span.start, st.span.end)) {
+    p.verbatim(st.span.start, st.span.end, indent);
+    return;
+  }
   const text = head + bodyText(b) + clauses(st.clauses);
   if (text.length <= WIDTH) {
     p.line(text, st.span.end);
@@ -349,16 +382,18 @@ function item(p: Printer, it: A.Item): void {
     }
     case 'RuleDecl': {
       p.line(`${it.override ? 'override ' : ''}rule ${it.id.text} ${quote(it.title.value)}${it.severity ? ' ' + it.severity.value : ''} {`);
-      const parts: { start: number; end: number; lines: string[] }[] = [];
+      const parts: { start: number; end: number; lines: string[]; prefix?: string }[] = [];
       if (it.findingKind) parts.push({ start: it.findingKind.span.start, end: it.findingKind.span.end, lines: [`  kind ${it.findingKind.text}`] });
-      if (it.when) parts.push({ start: it.when.span.start, end: it.when.span.end, lines: whenLines(it.when, '  ') });
+      if (it.when) parts.push({ start: it.when.span.start, end: it.when.span.end, lines: whenLines(it.when, '  '), prefix: 'when ' });
       const c = it.clauses;
       if (c.effective) parts.push({ start: c.effective.span.start, end: c.effective.span.end, lines: [`  ${window(c.effective)}`] });
       if (c.fix) parts.push({ start: c.fix.span.start, end: c.fix.span.end, lines: [`  fix ${quote(c.fix.value)}`] });
       if (c.cite) parts.push({ start: c.cite.span.start, end: c.cite.span.end, lines: [`  cite ${quote(c.cite.value)}`] });
       for (const part of parts) {
         p.leading(part.start, '  ');
-        part.lines.forEach((l, i) => p.line(l, i === part.lines.length - 1 ? part.end : undefined));
+        // A comment inside a condition stays where it was written: the condition is kept as written.
+        if (p.hasCommentIn(part.start, part.end)) p.verbatim(part.start, part.end, '  ', part.prefix);
+        else part.lines.forEach((l, i) => p.line(l, i === part.lines.length - 1 ? part.end : undefined));
       }
       p.leading(it.span.end - 1, '  ');
       p.line('}', it.span.end);
