@@ -31,10 +31,22 @@ export interface TableDiff {
   unchanged: number;
   /** Rows left out because they are outside the other release's scope (a partial release). */
   notCompared: number;
+  /** Columns a release says its source lacks (manifest `missing`, "column: why"): not compared. */
+  columnsNotCompared?: { column: string; release: string; why: string }[];
   changes: RowChange[];
 }
 
-type Side = Pick<ReleaseInfo, 'release' | 'from' | 'through' | 'rows' | 'scope'>;
+type Side = Pick<ReleaseInfo, 'release' | 'from' | 'through' | 'rows' | 'scope' | 'missing'>;
+
+/** The columns of `kind` a release's manifest says its source lacks: entries written `column: why`. */
+export function missingColumns(kind: TableKind, side: Side | undefined): { column: string; release: string; why: string }[] {
+  const names = new Set(KIND_FORMATS[kind].columns.map((c) => c.name));
+  return (side?.missing ?? []).flatMap((m) => {
+    const at = m.indexOf(':');
+    const column = at > 0 ? m.slice(0, at).trim() : '';
+    return names.has(column) ? [{ column, release: side!.release, why: m.slice(at + 1).trim() }] : [];
+  });
+}
 
 function inScope(rows: Rows, i: number, m: ScopeMatcher): boolean {
   return rows.kind === 'ncci-ptp' ? m.coversPairPacked(rows.num(i, 0), rows.num(i, 1)) : m.coversPacked(rows.num(i, 0));
@@ -51,6 +63,10 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
     out.added = newRows.length;
     return out;
   }
+  // A column either source lacks differs only because one release could not fill it.
+  const lacking = [...missingColumns(kind, oldSide), ...missingColumns(kind, newSide)];
+  if (lacking.length) out.columnsNotCompared = lacking;
+  const ignored = new Set(lacking.map((l) => newRows.col(l.column)));
   // Each side is compared only where the other side lists its codes completely.
   const keepNew = oldSide?.scope ? new ScopeMatcher(oldSide.scope) : undefined;
   const keepOld = newSide.scope ? new ScopeMatcher(newSide.scope) : undefined;
@@ -85,7 +101,8 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
   const cmpKey = (i: number, j: number) => (codeKey ? keyCmp(keysA, i, keysB, j) : a!.compareOn(keyCols, i, b, j));
   const sameKeyA = (i: number, i2: number) => (codeKey ? keyCmp(keysA, i, keysA, i2) === 0 : a!.compareOn(keyCols, i, a!, i2) === 0);
   const sameKeyB = (j: number, j2: number) => (codeKey ? keyCmp(keysB, j, keysB, j2) === 0 : b.compareOn(keyCols, j, b, j2) === 0);
-  const equal = rowsEqual(a!, b);
+  const equal = rowsEqual(a!, b, ignored);
+  const compared = allCols.filter((c) => !ignored.has(c));
   while (i < na || j < b.length) {
     const cmp = i >= na ? 1 : j >= b.length ? -1 : cmpKey(i, j);
     if (cmp < 0) {
@@ -111,19 +128,33 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
     }
     const leftA: number[] = [];
     const leftB: number[] = [];
-    let x = i;
-    let y = j;
-    while (x < i2 || y < j2) {
-      const c = x >= i2 ? 1 : y >= j2 ? -1 : equal(x, y) ? 0 : a!.compareOn(allCols, x, b, y);
-      if (c === 0) {
-        out.unchanged++;
-        x++;
-        y++;
-      } else if (c < 0) leftA.push(x++);
-      else leftB.push(y++);
+    if (ignored.size === 0) {
+      let x = i;
+      let y = j;
+      while (x < i2 || y < j2) {
+        const c = x >= i2 ? 1 : y >= j2 ? -1 : equal(x, y) ? 0 : a!.compareOn(allCols, x, b, y);
+        if (c === 0) {
+          out.unchanged++;
+          x++;
+          y++;
+        } else if (c < 0) leftA.push(x++);
+        else leftB.push(y++);
+      }
+    } else {
+      // Rows are ordered on every column, ignored ones included: match equal rows by search.
+      const taken = new Set<number>();
+      for (let x = i; x < i2; x++) {
+        let hit = -1;
+        for (let y = j; y < j2 && hit < 0; y++) if (!taken.has(y) && equal(x, y)) hit = y;
+        if (hit >= 0) {
+          taken.add(hit);
+          out.unchanged++;
+        } else leftA.push(x);
+      }
+      for (let y = j; y < j2; y++) if (!taken.has(y)) leftB.push(y);
     }
     // Rows left on both sides pair up as modified, each with the row it agrees with most.
-    const same = (p: number, q: number) => b.columns.reduce((n, _, c) => n + (a!.compareCell(p, b, q, c) === 0 ? 1 : 0), 0);
+    const same = (p: number, q: number) => compared.reduce((n, c) => n + (a!.compareCell(p, b, q, c) === 0 ? 1 : 0), 0);
     const unpaired = [...leftB];
     const restA: number[] = [];
     for (const p of leftA) {
@@ -134,7 +165,7 @@ export function diffReleases(table: string, kind: TableKind, oldSide: Side | und
       let best = 0;
       for (let k = 1; k < unpaired.length; k++) if (same(p, unpaired[k]!) > same(p, unpaired[best]!)) best = k;
       const q = unpaired.splice(best, 1)[0]!;
-      const columns = b.columns.filter((_, c) => a!.compareCell(p, b, q, c) !== 0).map((col) => col.name);
+      const columns = compared.filter((c) => a!.compareCell(p, b, q, c) !== 0).map((c) => b.columns[c]!.name);
       push({ change: 'modified', key: keyOf(b, q), old: rec(a!, p), new: rec(b, q), columns });
     }
     for (const p of restA) push({ change: 'deleted', key: keyOf(a!, p), old: rec(a!, p) });
@@ -156,7 +187,7 @@ function keyCmp(ka: readonly Float64Array[], i: number, kb: readonly Float64Arra
 }
 
 /** Whether row `i` of `a` and row `j` of `b` hold the same values (text through each side's dictionary). */
-function rowsEqual(a: Rows, b: Rows): (i: number, j: number) => boolean {
+function rowsEqual(a: Rows, b: Rows, ignored: ReadonlySet<number>): (i: number, j: number) => boolean {
   const fa: Float64Array[] = [];
   const fb: Float64Array[] = [];
   const ia: Int32Array[] = [];
@@ -165,6 +196,7 @@ function rowsEqual(a: Rows, b: Rows): (i: number, j: number) => boolean {
   const tb: Uint32Array[] = [];
   const toA: Int32Array[] = [];
   a.data.forEach((d, c) => {
+    if (ignored.has(c)) return;
     const e = b.data[c]!;
     if (d.type === 'text' && e.type === 'text') {
       // b's dictionary index → a's (-1 when a never has that value).
@@ -212,6 +244,7 @@ export function renderTableDiff(d: TableDiff, limit = 100): string {
     ? `${d.table}: ${d.old.release} (${d.old.rows} rows) → ${d.new.release} (${d.new.rows} rows)`
     : `${d.table}: first release ${d.new.release} (${d.new.rows} rows)`;
   const lines = [head, `  ${d.added} added, ${d.deleted} deleted, ${d.modified} modified, ${d.unchanged} unchanged${d.notCompared ? `; ${d.notCompared} not compared (outside the other release's scope)` : ''}`];
+  for (const c of d.columnsNotCompared ?? []) lines.push(`  column ${c.column} not compared: release ${c.release} lacks it (${c.why})`);
   if (!d.old) return lines.join('\n');
   for (const c of d.changes.slice(0, limit)) lines.push(renderChange(c));
   if (d.changes.length > limit) lines.push(`  … and ${d.changes.length - limit} more (--format json lists every change)`);

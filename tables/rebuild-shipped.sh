@@ -11,7 +11,7 @@ PTP_2024_SCOPE='92507-92633, 97010-97799, G0283'
 run ncci-ptp "$DATA/cms/ncci_ptp_practitioner_therapy_2024q3.csv" --release 2024-07-01 --from 2024-07-01 --through 2024-09-30 \
   --source 'CMS Medicare NCCI practitioner PTP edits effective 2024-07-01 (quarterly release 2024 Q3): every edit whose column 1 or column 2 code is a therapy code (39,305 of the 2,546,017 national edits), from the CMS ccipra files as mirrored in andrewallenbruce/northstar (pin ncci_ptp_prac, 2024-06-22)' \
   --scope-any "$PTP_2024_SCOPE" --scope-note 'every edit in which a therapy code (92507-92633, 97010-97799, G0283) is column 1 or column 2; edits between two other codes are not in this release' \
-  --missing 'effective dates: the source extract has no effective-date column and it could not be recovered; each edit is taken to apply from the start until its deletion date'
+  --missing 'effective: the source extract has no effective-date column and it could not be recovered; each edit is taken to apply from the start until its deletion date'
 run ncci-ptp "$DATA/ncci-ptp-therapy.csv" --release 2026-10-01 --from 2026-10-01 --through 2026-12-31 \
   --source 'PARTIAL: CMS Medicare NCCI practitioner PTP v32.3 (ccipra-v323r0, effective 2026-10-01), only the rows a third-party extract carried: pairs among 97110, 97112, 97116, 97140, 97161-97163, 97530, 97597, 97598 and with E/M 99202-99215 (Ttheegela/PriorPath data/reference/subset/ptp.csv). Pairs of other therapy codes are absent because the extract lacks them, not because CMS has no edit' \
   --scope-any '97110, 97112, 97116, 97140, 97161-97163, 97530, 97597, 97598' --scope-all '97110, 97112, 97116, 97140, 97161-97163, 97530, 97597, 97598, 99202-99215' \

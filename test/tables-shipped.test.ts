@@ -39,7 +39,7 @@ describe('shipped releases', () => {
   it('says where the data is partial or missing', () => {
     const m = (t: string, r: string) => releases.find((x) => x.manifest.table === t && x.manifest.release === r)!.manifest;
     expect(m('cms-ncci-ptp-practitioner', '2026-10-01').source).toMatch(/^PARTIAL/);
-    expect(m('cms-ncci-ptp-practitioner', '2024-07-01').missing?.[0]).toMatch(/^effective dates/);
+    expect(m('cms-ncci-ptp-practitioner', '2024-07-01').missing?.[0]).toMatch(/^effective: /);
     expect(m('cdc-icd10cm', 'FY2026').rows).toBe(98186);
     expect(m('cms-ncci-ptp-practitioner', '2024-07-01').rows).toBe(39305);
   });
