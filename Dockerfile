@@ -17,7 +17,7 @@ COPY . .
 # Bundle the command and the service threads now, so the running container never writes or fetches.
 RUN node bin/payer-rules.mjs help > /dev/null \
  && node --import tsx --input-type=module -e "await (await import('./server/thread-script.ts')).threadScript()" \
- && test -f node_modules/.cache/payer-rules/bin/main.mjs \
+ && ls node_modules/.cache/payer-rules/bin-*/main.mjs > /dev/null \
  && test -f node_modules/.cache/payer-rules/server/thread.mjs
 
 FROM node:20-bookworm-slim

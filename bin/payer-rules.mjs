@@ -3,11 +3,13 @@
 // is newer) they are bundled with esbuild into node_modules/.cache/payer-rules/bin/, which starts
 // several times faster than compiling on load; if bundling is not possible, tsx runs the sources.
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const outdir = join(root, 'node_modules', '.cache', 'payer-rules', 'bin');
+// Keyed by the checkout's path: checkouts that share a node_modules (a link) keep their own bundle.
+const outdir = join(root, 'node_modules', '.cache', 'payer-rules', `bin-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
 const entry = join(outdir, 'main.mjs');
 
 // Every folder whose sources go into the bundle: a newer file in any of them rebuilds it.
