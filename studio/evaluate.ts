@@ -73,6 +73,12 @@ export const DiffBody = z
   })
   .strict();
 
+/**
+ * A check that cannot run for a reason the person can fix (the buffer has errors, no case files):
+ * answered 200 with `{ error }`, as the page shows it, not as a failed request.
+ */
+export class Refused extends Error {}
+
 /** What every answer says about how it was checked. */
 export interface Checked {
   tables: TablesStatus & { rules?: string[] };
@@ -115,7 +121,7 @@ export class StudioChecks {
   /** Fails when the buffer being run (or tested, or compared) is among the files left out. */
   private mustCompile(set: CompiledSet, path: string | undefined, what: string): void {
     const out = path && set.leftOut.find((l) => l.path === path);
-    if (out) throw new HttpError(422, `the ruleset has errors; fix them to ${what} (${out.first})`);
+    if (out) throw new Refused(`the ruleset has errors; fix them to ${what} (${out.first})`);
   }
 
   async evaluate(body: z.infer<typeof EvaluateBody>): Promise<{ reports: EvalReport[] } & Checked> {
@@ -148,7 +154,7 @@ export class StudioChecks {
       if (text !== undefined) caseFiles.push({ name: f.path, text });
     }
     if (!fromRuleset && !caseFiles.some((c) => c.name === body.path)) caseFiles.push({ name: body.path, text: body.text });
-    if (!caseFiles.length) throw new HttpError(422, `no *.cases.yaml files in ${folder || 'the rulesets folder'}/`);
+    if (!caseFiles.length) throw new Refused(`no *.cases.yaml files in ${folder || 'the rulesets folder'}/`);
     const overlays = fromRuleset ? [{ path: body.path, text: body.text }] : [];
     const { value, checked } = await this.withTables(overlays, async (set) => {
       this.mustCompile(set, fromRuleset ? body.path : undefined, 'run its cases');
@@ -178,10 +184,10 @@ export class StudioChecks {
       const others = set.sources.filter((s) => s.name !== body.path);
       // As `payer-rules diff`: the two versions are compiled as they are (table names are checked by `check`).
       const mine = analyze({ name: body.path, text: body.text }, { loadRuleset: rulesetLoader(others) });
-      if (!mine.compiled) throw new HttpError(422, 'the ruleset has errors; fix them to compare it');
+      if (!mine.compiled) throw new Refused('the ruleset has errors; fix them to compare it');
       const otherName = body.againstPath ?? `${body.path} (saved)`;
       const other = analyze({ name: otherName, text: body.against }, { loadRuleset: rulesetLoader(set.sources.filter((s) => s.name !== (body.againstPath ?? body.path))) });
-      if (!other.compiled) throw new HttpError(422, `the other version (${otherName}) has errors`);
+      if (!other.compiled) throw new Refused(`the other version (${otherName}) has errors`);
       // Older version on the left: against another version, the earlier one is "old".
       const [a, b] = other.compiled.ruleset.effective.from <= mine.compiled.ruleset.effective.from ? [other.compiled, mine.compiled] : [mine.compiled, other.compiled];
       const otherIsOld = !body.againstPath || a === other.compiled;

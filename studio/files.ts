@@ -226,17 +226,23 @@ export interface Listed {
   version?: string;
   /** A ruleset's header (so the page knows the versions before its analysis worker starts). */
   header?: { id: string; version?: string; from?: string; through?: string };
+  /** The text, when asked for (one request instead of one per file). */
+  text?: string;
 }
+
+/** With texts, a listing carries at most this many bytes of them (the rest are read one by one). */
+export const MAX_LISTED_TEXT = 24 * 1024 * 1024;
 
 /**
  * The files the studio handles under the root, sorted, and warnings naming what was skipped:
  * links (dangling, looping or not), FIFOs, sockets, devices and badly named entries.
  */
-export function listTargets(root: string): { files: Listed[]; warnings: string[] } {
+export function listTargets(root: string, opts: { texts?: boolean } = {}): { files: Listed[]; warnings: string[] } {
   const realRoot = realpathSync(root);
   const files: Listed[] = [];
   const warnings: string[] = [];
   let seen = 0;
+  let textBytes = 0;
   const walk = (dir: string, rel: string[], depth: number) => {
     let entries;
     try {
@@ -282,6 +288,10 @@ export function listTargets(root: string): { files: Listed[]; warnings: string[]
           const buf = readTarget({ rel: path, kind, dir, name: e.name, missing: [] }, MAX_BODY_BYTES);
           if (buf) {
             entry.version = versionOf(buf);
+            if (opts.texts && textBytes + buf.length <= MAX_LISTED_TEXT) {
+              entry.text = buf.toString('utf8');
+              textBytes += buf.length;
+            }
             if (kind === 'ruleset') {
               const h = peekHeader({ name: path, text: buf.toString('utf8') });
               if (h) entry.header = { id: h.id, ...(h.version ? { version: h.version } : {}), ...(h.from !== undefined ? { from: formatDate(h.from) } : {}), ...(h.through !== undefined ? { through: formatDate(h.through) } : {}) };

@@ -14,7 +14,7 @@ import { NewVersionError } from './new-version.ts';
 import { createNewVersion } from './versions.ts';
 import { searchCode } from '../tables/index.ts';
 import { studioTables, type StudioTables } from './tables.ts';
-import { DiffBody, EvaluateBody, StudioChecks, TestsBody } from './evaluate.ts';
+import { DiffBody, EvaluateBody, Refused, StudioChecks, TestsBody } from './evaluate.ts';
 
 export { MAX_BODY_BYTES, versionOf } from './files.ts';
 
@@ -57,7 +57,8 @@ type Handler = (ctx: Ctx) => Promise<[number, unknown]> | [number, unknown];
 
 /** The API: `METHOD /path` → handler. Anything else under /api/ is 404 (or 405 for a known path). */
 const ROUTES: Record<string, Handler> = {
-  'GET /api/files': ({ root }) => [200, listTargets(root)],
+  // ?texts=1: every file's text too (up to MAX_LISTED_TEXT), so the page loads the folder in one request.
+  'GET /api/files': ({ root, url }) => [200, listTargets(root, { texts: url.searchParams.get('texts') === '1' })],
   'GET /api/file': ({ root, url }) => {
     const q = PathQuery.safeParse(Object.fromEntries(url.searchParams));
     if (!q.success) throw new HttpError(400, 'a file path is required');
@@ -90,9 +91,10 @@ const ROUTES: Record<string, Handler> = {
     return [200, searchCode(set, code, 200)];
   },
   // Claims checked with the reference tables, as `payer-rules eval` / `test` / `diff` check them (evaluate.ts).
-  'POST /api/evaluate': async ({ checks, body }) => [200, await checks.evaluate(parseWith(EvaluateBody, await body(), 'send {jobs: [{lineNo, value}], buffers?}'))],
-  'POST /api/tests': async ({ checks, body }) => [200, await checks.tests(parseWith(TestsBody, await body(), 'send {path, text}'))],
-  'POST /api/diff': async ({ checks, body }) => [200, await checks.diff(parseWith(DiffBody, await body(), 'send {path, text, against}'))],
+  // A check the person must fix something for first answers 200 with { error } (Refused).
+  'POST /api/evaluate': async ({ checks, body }) => refusable(checks.evaluate(parseWith(EvaluateBody, await body(), 'send {jobs: [{lineNo, value}], buffers?}'))),
+  'POST /api/tests': async ({ checks, body }) => refusable(checks.tests(parseWith(TestsBody, await body(), 'send {path, text}'))),
+  'POST /api/diff': async ({ checks, body }) => refusable(checks.diff(parseWith(DiffBody, await body(), 'send {path, text, against}'))),
   'POST /api/new-version': async ({ root, body }) => {
     const b = parseWith(NewVersionBody, await body(), 'send {ruleset, version}');
     let plan;
@@ -105,6 +107,15 @@ const ROUTES: Record<string, Handler> = {
     return [201, { ...plan, writes: plan.writes.map((w) => ({ path: w.path, created: w.expect === null, version: versionOf(w.text) })) }];
   },
 };
+
+async function refusable(p: Promise<unknown>): Promise<[number, unknown]> {
+  try {
+    return [200, await p];
+  } catch (e) {
+    if (e instanceof Refused) return [200, { error: e.message }];
+    throw e;
+  }
+}
 
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown, usage: string): T {
   const r = schema.safeParse(raw);

@@ -1,9 +1,10 @@
 // Schema-aware editing of case and claims files in the studio (issue 15, item 2): where the cursor
 // is in YAML and JSON, what completion offers there, and diagnostics from the real validators at
-// the node they concern. `|` marks the cursor.
+// the node they concern. `|` marks the cursor. Also: the studio's shortcut key codes are Monaco's.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dataCompletion, dataDiagnostics, pathAt } from '../editor/src/data-files.ts';
+import { KeyCode, KeyMod } from '../editor/src/monaco-keys.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const at = (src: string) => ({ text: src.replace('|', ''), offset: src.indexOf('|') });
@@ -19,6 +20,13 @@ describe('where the cursor is', () => {
     ['value after a block key', 'cases:\n  - expect:\n      status: |', true, { path: ['cases', 0, 'expect'], key: 'status', expectKey: false }],
     ['JSON key in an array of claims', '[{ "id": "A", "lines": [{ "code": "97110", "|', false, { path: [0, 'lines', 0], expectKey: true }],
     ['JSON value', '[{ "provider": { "discipline": |', false, { path: [0, 'provider'], key: 'discipline', expectKey: false }],
+    // Found from the parsed document (the yaml package), not by counting spaces and brackets:
+    ['brackets inside a block scalar are text', 'cases:\n  - name: a\n    note: >\n      { not a map [\n    |', true, { path: ['cases', 0], expectKey: true }],
+    ['a flow map over several lines', 'cases:\n  - claim: {\n      id: A,\n      |', true, { path: ['cases', 0, 'claim'], expectKey: true }],
+    ['a comment after the key, the value below', 'cases:\n  - claim: # the claim\n      |', true, { path: ['cases', 0, 'claim'], expectKey: true }],
+    ['a quoted key holding a colon and a bracket', 'cases:\n  - "name: [x": a\n    |', true, { path: ['cases', 0], expectKey: true }],
+    ['an anchored base, then the cases', 'base: &b { dateOfService: "2026-03-02" }\ncases:\n  - claim: { |', true, { path: ['cases', 0, 'claim'], expectKey: true }],
+    ['a value half typed, text after the cursor', 'cases:\n  - expect: { status: cl| }\n  - name: b', true, { path: ['cases', 0, 'expect'], key: 'status', expectKey: false }],
   ])('%s', (_note, src, yaml, expected) => {
     const { text, offset } = at(src);
     expect(pathAt(text, offset, yaml)).toEqual(expected);
@@ -57,5 +65,16 @@ describe('diagnostics', () => {
     expect(ds.map((d) => d.code)).toContain(code);
     const d = ds.find((x) => x.code === code)!;
     expect(`${text.slice(d.span.start, d.span.end)} ${d.message}`).toContain(underlined);
+  });
+});
+
+describe("the studio's shortcuts use Monaco's key codes", () => {
+  it('KeyMod and KeyCode match monaco-editor (the command table names them without loading Monaco)', async () => {
+    // Monaco's package exports only its entry points: its own modules are imported by path.
+    const vs = (p: string) => new URL(`../node_modules/monaco-editor/esm/vs/${p}`, import.meta.url).href;
+    const enums = (await import(vs('editor/common/standalone/standaloneEnums.js'))) as { KeyCode: Record<string, number> };
+    const base = (await import(vs('editor/common/services/editorBaseApi.js'))) as { KeyMod: Record<string, number> };
+    for (const [k, v] of Object.entries(KeyCode)) expect(enums.KeyCode[k], k).toBe(v);
+    for (const [k, v] of Object.entries(KeyMod)) expect(base.KeyMod[k], k).toBe(v);
   });
 });

@@ -1,19 +1,24 @@
 // The studio's layout and state: files, the editor, the panels, saving, the batch view. No
-// language logic here: analysis comes from the worker, positions from the Monaco model.
+// language logic here: analysis comes from the worker, claims are checked by the server (with the
+// reference tables), positions come from the Monaco model.
+//
+// First load (boot.ts): the page's shell renders at once and shows the named file's text as plain
+// text while the editor chunk (Monaco) loads; the editor takes over when it arrives; only then do
+// the folder's other files go to the analysis worker, which starts there. Nothing the editor does
+// waits for the worker, and the worker never competes with the first paint.
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { Panel, PanelGroup, PanelResizeHandle } from 'react-resizable-panels';
-import './monaco-env.ts';
-import * as monaco from './monaco.ts';
-import { languageOf, registerLanguage, setDiagnostics, setSymbols } from './language/register.ts';
+import { editorCore, listing, takeFirstText, wanted, type EditorCore, type Outcome } from './boot.ts';
+import type * as Monaco from './monaco.ts';
 import { ask } from './worker-client.ts';
 import { listFiles, newVersion, readFile, saveFile, type FileEntry } from './api.ts';
 import type { AnalysisResult, HeaderInfo } from './protocol.ts';
 import type { Diagnostic } from '../../dsl/diagnostics.ts';
+import type { KnownTable } from '../../dsl/check/index.ts';
 import type { RuleCoverage } from '../../engine/harness.ts';
 import { ProblemsPanel } from './panels/ProblemsPanel.tsx';
 import { ClaimsPanel } from './panels/ClaimsPanel.tsx';
 import { TestsPanel } from './panels/TestsPanel.tsx';
-import { DiffPanel } from './panels/DiffPanel.tsx';
 import { TablesPanel } from './panels/TablesPanel.tsx';
 import { NewFileDialog, NewVersionDialog, ShortcutsDialog } from './dialogs.tsx';
 import { COMMANDS, commandForKey, type CommandId } from './commands.ts';
@@ -21,8 +26,10 @@ import { applyTheme, type ThemeChoice } from './theme.ts';
 import { ConflictBar, type Conflict } from './ConflictBar.tsx';
 import { FileTree } from './FileTree.tsx';
 
-// The batch view (tables, charts) loads on first use: the first load stays small.
+// Loaded on first use, so the first load stays small: the batch view (tables, charts) and the
+// diff (Monaco's diff editor).
 const BatchView = lazy(() => import('./panels/BatchView.tsx').then((m) => ({ default: m.BatchView })));
+const DiffPanel = lazy(() => import('./panels/DiffPanel.tsx').then((m) => ({ default: m.DiffPanel })));
 
 interface OpenFile {
   path: string;
@@ -40,7 +47,6 @@ const TABS: { id: Tab; label: string }[] = [
 ];
 
 const DRAFT = (path: string) => `payer-rules:draft:${path}`;
-const uriOf = (path: string) => monaco.Uri.parse(`file:///${path}`);
 
 /** The first file to open: the newest version of the first payer (by effective date). */
 export function firstFile(headers: HeaderInfo[]): string | undefined {
@@ -49,15 +55,47 @@ export function firstFile(headers: HeaderInfo[]): string | undefined {
   return mine[0]?.path;
 }
 
+const headersOf = (list: FileEntry[]): HeaderInfo[] => list.flatMap((f) => (f.header ? [{ path: f.path, ...f.header }] : []));
+
+/** After the browser has painted what is on screen now. */
+const afterPaint = () => new Promise<void>((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+
+/** A promise and its resolver (the editor's and the worker's readiness). */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+async function readOutcome(path: string): Promise<Outcome<{ text: string; version: string }>> {
+  try {
+    return { ok: true, value: await readFile(path) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
 export function App() {
   const host = useRef<HTMLDivElement>(null);
-  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const coreRef = useRef<EditorCore | null>(null);
+  /** Resolved once Monaco has loaded and the editor exists. */
+  const editorReady = useRef(deferred());
+  /** Resolved once the analysis worker has every file of the folder. */
+  const workerReady = useRef(deferred());
   const [files, setFiles] = useState<FileEntry[]>([]);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [headers, setHeaders] = useState<HeaderInfo[]>([]);
   const filesText = useRef(new Map<string, string>());
   const [open, setOpen] = useState<OpenFile | null>(null);
   const openRef = useRef<OpenFile | null>(null);
+  /** The text openFile loaded for the open file, until the editor holds it (what getText gives before then). */
+  const loadedText = useRef('');
+  /** The open file's text as plain text, until the editor shows it. */
+  const [preview, setPreview] = useState<{ path: string; text: string } | null>(null);
+  const [editorLoaded, setEditorLoaded] = useState(false);
+  /** The worker has the folder (and the editor its text): panels may analyze and run. */
+  const [synced, setSynced] = useState(false);
   const [dirty, setDirty] = useState(false);
   const [analysis, setAnalysis] = useState<AnalysisResult | null>(null);
   const [tab, setTab] = useState<Tab>('problems');
@@ -79,49 +117,54 @@ export function App() {
     return applyTheme(theme);
   }, [theme]);
 
-  const syncWorkerFiles = useCallback(async (onListed?: (hs: HeaderInfo[]) => void) => {
-    const { files: list, warnings: w } = await listFiles();
-    setFiles(list);
+  const uriOf = (path: string) => coreRef.current!.monaco.Uri.parse(`file:///${path}`);
+
+  /** The folder's files (with their texts, in one request) and reference tables, to the worker. */
+  const syncWorkerFiles = useCallback(async () => {
+    const [{ files: list, warnings: w }, tables] = await Promise.all([listFiles(true), fetch('/api/tables').then((r) => r.json() as Promise<{ tables: KnownTable[] }>).catch(() => ({ tables: [] as KnownTable[] }))]);
+    setFiles(list.map(({ text: _text, ...f }) => f));
     setWarnings(w);
-    // The listing carries ruleset headers: the first file opens before the worker has started.
-    onListed?.(list.flatMap((f) => (f.header ? [{ path: f.path, ...f.header }] : [])));
     const texts: Record<string, string> = {};
     await Promise.all(
       list
         .filter((f) => f.version !== undefined)
         .map(async (f) => {
-          const r = await readFile(f.path);
-          filesText.current.set(f.path, r.text);
-          texts[f.path] = r.text;
+          const text = f.text ?? (await readFile(f.path)).text;
+          filesText.current.set(f.path, text);
+          texts[f.path] = text;
         }),
     );
-    await ask({ type: 'setFiles', files: texts });
+    // Table names are checked against the tables the server has, as `payer-rules check` does; with none, not at all.
+    await ask({ type: 'setFiles', files: texts, tables: tables.tables.length ? tables.tables.map(({ table, kind }) => ({ table, kind })) : null });
     const hs = await ask<HeaderInfo[]>({ type: 'headers' });
     setHeaders(hs);
+    workerReady.current.resolve();
+    setSynced(true);
     return hs;
   }, []);
 
   const analyzeNow = useCallback(async () => {
+    await workerReady.current.promise;
     const model = editorRef.current?.getModel();
     const cur = openRef.current;
-    if (!model || !cur) return;
+    const core = coreRef.current;
+    if (!model || !cur || !core) return;
     const version = model.getVersionId();
     const res = await ask<AnalysisResult>({ type: 'analyze', path: cur.path, text: model.getValue(), version });
     if (model.isDisposed() || model.getVersionId() !== version) return;
-    setDiagnostics(model, res.diagnostics);
-    setSymbols(model, res.symbols);
+    core.setDiagnostics(model, res.diagnostics);
+    core.setSymbols(model, res.symbols);
     setAnalysis(res);
   }, []);
 
   const openFile = useCallback(
     async (path: string, at?: { offset?: number; line?: number }) => {
-      let disk: { text: string; version: string };
-      try {
-        disk = await readFile(path);
-      } catch (e) {
-        setStatus(`cannot open ${path}: ${(e as Error).message}`);
+      const got = await (takeFirstText(path) ?? readOutcome(path));
+      if (!got.ok) {
+        setStatus(`cannot open ${path}: ${got.error}`);
         return;
       }
+      const disk = got.value;
       let text = disk.text;
       let baseVersion: string | null = disk.version;
       let note = '';
@@ -134,27 +177,38 @@ export function App() {
           note = `restored your unsaved changes to ${path}`;
         } else localStorage.removeItem(DRAFT(path));
       }
+      const f: OpenFile = { path, baseVersion, savedText: disk.text };
+      openRef.current = f;
+      loadedText.current = text;
+      setOpen(f);
+      setDirty(text !== disk.text);
+      setStatus(note);
+      setAnalysis(null);
+      history.replaceState(null, '', `?file=${encodeURIComponent(path)}`);
+      // Until the editor has loaded, the text is shown as it is.
+      if (!editorRef.current) {
+        performance.mark('studio:text');
+        setPreview({ path, text });
+      }
+      await editorReady.current.promise;
+      if (openRef.current !== f) return;
+      const { monaco, languageOf } = coreRef.current!;
       const uri = uriOf(path);
       let model = monaco.editor.getModel(uri);
       if (!model) model = monaco.editor.createModel(text, languageOf(path), uri);
       else if (model.getValue() !== text) model.setValue(text);
       // The canonical style indents by 2 (what `payer-rules fmt` writes).
       model.updateOptions({ tabSize: 2, indentSize: 2, insertSpaces: true });
-      const f: OpenFile = { path, baseVersion, savedText: disk.text };
-      openRef.current = f;
-      setOpen(f);
-      setDirty(text !== disk.text);
-      setStatus(note);
-      setAnalysis(null);
-      history.replaceState(null, '', `?file=${encodeURIComponent(path)}`);
-      const ed = editorRef.current;
-      ed?.setModel(model);
-      if (ed && at) {
+      const ed = editorRef.current!;
+      ed.setModel(model);
+      if (!performance.getEntriesByName('studio:editor-text').length) performance.mark('studio:editor-text');
+      setPreview(null);
+      if (at) {
         const pos = at.offset !== undefined ? model.getPositionAt(at.offset) : new monaco.Position(Math.min(at.line ?? 1, model.getLineCount()), 1);
         ed.setSelection(new monaco.Range(pos.lineNumber, pos.column, pos.lineNumber, at.line !== undefined ? model.getLineMaxColumn(pos.lineNumber) : pos.column));
         ed.revealLineInCenter(pos.lineNumber);
       }
-      ed?.focus();
+      ed.focus();
       void analyzeNow();
     },
     [analyzeNow],
@@ -165,11 +219,13 @@ export function App() {
       if (openRef.current?.path !== file) await openFile(file);
       const ed = editorRef.current;
       const model = ed?.getModel();
-      if (!ed || !model) return;
+      const core = coreRef.current;
+      if (!ed || !model || !core) return;
       const a = model.getPositionAt(start);
       const b = model.getPositionAt(end);
-      ed.setSelection(new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column));
-      ed.revealRangeInCenter(new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column));
+      const range = new core.monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column);
+      ed.setSelection(range);
+      ed.revealRangeInCenter(range);
       ed.focus();
     },
     [openFile],
@@ -181,7 +237,7 @@ export function App() {
       if (openRef.current?.path !== file) return openFile(file, { line });
       const ed = editorRef.current!;
       const model = ed.getModel()!;
-      ed.setSelection(new monaco.Range(line, 1, line, model.getLineMaxColumn(line)));
+      ed.setSelection(new coreRef.current!.monaco.Range(line, 1, line, model.getLineMaxColumn(line)));
       ed.revealLineInCenter(line);
       ed.focus();
     },
@@ -201,6 +257,7 @@ export function App() {
       setDirty(model.getValue() !== text);
       localStorage.removeItem(DRAFT(cur.path));
       filesText.current.set(cur.path, text);
+      await workerReady.current.promise;
       await ask({ type: 'setFiles', files: Object.fromEntries(filesText.current) });
       setFiles((fs) => fs.map((x) => (x.path === cur.path ? { ...x, version: res.version } : x)));
       // The same analysis the badge shows (rulesets, case files and claims files alike).
@@ -214,62 +271,91 @@ export function App() {
     } else setStatus(`not saved: ${res.error}`);
   }, []);
 
-  // Create the editor once; the studio's commands join Monaco's palette (F1).
+  // The first load: the file tree and the first file at once; the editor when Monaco arrives;
+  // the worker (and with it the analysis) once the file is on screen.
   useEffect(() => {
-    registerLanguage((path, offset) => void openFile(path, { offset }));
-    const ed = monaco.editor.create(host.current!, {
-      automaticLayout: true,
-      fontSize: 13,
-      minimap: { enabled: false },
-      fixedOverflowWidgets: true,
-      'semanticHighlighting.enabled': false,
-      renderWhitespace: 'none',
-      detectIndentation: false,
-      tabSize: 2,
-      glyphMargin: true,
-      // Room under the last line so the horizontal scrollbar never covers it.
-      padding: { bottom: 16 },
-      scrollbar: { horizontalScrollbarSize: 12, alwaysConsumeMouseWheel: false },
-      ariaLabel: 'ruleset editor',
-    });
-    editorRef.current = ed;
-    for (const c of COMMANDS) {
-      ed.addAction({ id: `studio.${c.id}`, label: `Studio: ${c.label}`, ...(c.binding ? { keybindings: [c.binding] } : {}), run: () => commandRef.current(c.id) });
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    ed.onDidChangeModelContent(() => {
-      const cur = openRef.current;
-      const model = ed.getModel();
-      if (!cur || !model) return;
-      const text = model.getValue();
-      setDirty(text !== cur.savedText);
-      if (text !== cur.savedText) localStorage.setItem(DRAFT(cur.path), JSON.stringify({ text, baseVersion: cur.baseVersion }));
-      else localStorage.removeItem(DRAFT(cur.path));
-      clearTimeout(timer);
-      timer = setTimeout(() => void analyzeNow(), 120);
+    let gone = false;
+    let cleanup = () => {};
+    void editorCore.then((core) => {
+      if (gone) return;
+      performance.mark('studio:editor-loaded');
+      coreRef.current = core;
+      const { monaco } = core;
+      core.registerLanguage((path, offset) => void openFile(path, { offset }));
+      const ed = monaco.editor.create(host.current!, {
+        automaticLayout: true,
+        fontSize: 13,
+        minimap: { enabled: false },
+        fixedOverflowWidgets: true,
+        'semanticHighlighting.enabled': false,
+        renderWhitespace: 'none',
+        detectIndentation: false,
+        tabSize: 2,
+        glyphMargin: true,
+        // Room under the last line so the horizontal scrollbar never covers it.
+        padding: { bottom: 16 },
+        scrollbar: { horizontalScrollbarSize: 12, alwaysConsumeMouseWheel: false },
+        ariaLabel: 'ruleset editor',
+      });
+      editorRef.current = ed;
+      for (const c of COMMANDS) {
+        ed.addAction({ id: `studio.${c.id}`, label: `Studio: ${c.label}`, ...(c.binding ? { keybindings: [c.binding] } : {}), run: () => commandRef.current(c.id) });
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      ed.onDidChangeModelContent(() => {
+        const cur = openRef.current;
+        const model = ed.getModel();
+        if (!cur || !model) return;
+        const text = model.getValue();
+        setDirty(text !== cur.savedText);
+        if (text !== cur.savedText) localStorage.setItem(DRAFT(cur.path), JSON.stringify({ text, baseVersion: cur.baseVersion }));
+        else localStorage.removeItem(DRAFT(cur.path));
+        clearTimeout(timer);
+        timer = setTimeout(() => void analyzeNow(), 120);
+      });
+      cleanup = () => ed.dispose();
+      setEditorLoaded(true);
+      performance.mark('studio:editor-created');
+      editorReady.current.resolve();
     });
     const onKey = (e: KeyboardEvent) => {
       const id = commandForKey(e);
       // Inside the editor Monaco runs its own binding; elsewhere the page does.
-      if (!id || ed.hasTextFocus()) return;
+      if (!id || editorRef.current?.hasTextFocus()) return;
       if (id === 'run' && (e.target as HTMLElement)?.tagName === 'TEXTAREA') return;
       e.preventDefault();
       commandRef.current(id);
     };
     window.addEventListener('keydown', onKey);
-    // A link or reload names its file: open it at once, and analyze again once every file is known.
-    const wanted = new URLSearchParams(location.search).get('file');
-    // The named file first; the other files (for the worker) once it is on screen.
-    void (wanted ? openFile(wanted) : Promise.resolve()).then(() => syncWorkerFiles((listed) => {
-      if (wanted && listed.some((h) => h.path === wanted)) return;
-      if (wanted && !/\.payer$/.test(wanted)) return;
-      const first = firstFile(listed);
-      if (first) void openFile(first);
-      else setStatus('no rulesets yet: choose New file to start one');
-    })).then(() => void analyzeNow());
+    const start = async () => {
+      // A link or reload names its file: it opens at once, beside the listing.
+      const named = wanted ? openFile(wanted) : Promise.resolve();
+      const listed = await listing;
+      if (listed.ok) {
+        setFiles(listed.value.files);
+        setWarnings(listed.value.warnings);
+        const hs = headersOf(listed.value.files);
+        setHeaders(hs);
+        const keep = wanted && (listed.value.files.some((f) => f.path === wanted) || !/\.payer$/.test(wanted));
+        if (!keep) {
+          const first = firstFile(hs);
+          if (first) await openFile(first);
+          else setStatus('no rulesets yet: choose New file to start one');
+        }
+      } else setStatus(listed.error);
+      await named;
+      await editorReady.current.promise;
+      await afterPaint();
+      if (gone) return;
+      performance.mark('studio:worker-start');
+      await syncWorkerFiles();
+      void analyzeNow();
+    };
+    void start();
     return () => {
+      gone = true;
       window.removeEventListener('keydown', onKey);
-      ed.dispose();
+      cleanup();
     };
   }, [analyzeNow, openFile, syncWorkerFiles]);
 
@@ -288,7 +374,8 @@ export function App() {
   useEffect(() => {
     const ed = editorRef.current;
     const model = ed?.getModel();
-    if (!ed || !model || !analysis || !open?.path.endsWith('.payer')) return;
+    const core = coreRef.current;
+    if (!ed || !model || !core || !analysis || !open?.path.endsWith('.payer')) return;
     const header = headers.find((h) => h.path === open.path);
     const cov = coverage.find((c) => c.ruleset === header?.id && c.version === header?.version);
     if (!cov) return;
@@ -297,7 +384,7 @@ export function App() {
       .map((r) => {
         const line = model.getPositionAt(r.start).lineNumber;
         const never = cov.neverFired.includes(r.id);
-        return { range: new monaco.Range(line, 1, line, 1), options: { glyphMarginClassName: never ? 'cov-never-fired' : 'cov-never-not', glyphMarginHoverMessage: { value: never ? `**${r.id}**: no test case fires this rule` : `**${r.id}**: no test case shows this rule not firing` } } };
+        return { range: new core.monaco.Range(line, 1, line, 1), options: { glyphMarginClassName: never ? 'cov-never-fired' : 'cov-never-not', glyphMarginHoverMessage: { value: never ? `**${r.id}**: no test case fires this rule` : `**${r.id}**: no test case shows this rule not firing` } } };
       });
     const set = ed.createDecorationsCollection(decos);
     return () => set.clear();
@@ -358,7 +445,7 @@ export function App() {
   };
 
   const policyLine = (file: string, line: number): string | undefined => {
-    const model = monaco.editor.getModel(uriOf(file));
+    const model = coreRef.current?.monaco.editor.getModel(uriOf(file));
     const text = model ? model.getValue() : filesText.current.get(file);
     return text?.split('\n')[line - 1]?.trim();
   };
@@ -366,7 +453,11 @@ export function App() {
   const diagnostics = analysis?.diagnostics ?? [];
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warningsCount = diagnostics.filter((d) => d.severity === 'warning').length;
-  const getText = () => editorRef.current?.getModel()?.getValue() ?? '';
+  // The buffer: the editor's model once it holds the open file, else the text being loaded into it.
+  const getText = () => {
+    const model = editorRef.current?.getModel();
+    return model && openRef.current && model.uri.path === `/${openRef.current.path}` ? model.getValue() : loadedText.current;
+  };
 
   return (
     <div className="app">
@@ -407,14 +498,19 @@ export function App() {
         <Panel minSize={40} className="work">
           {view === 'batch' && (
             <Suspense fallback={<p className="hint">loading the batch view…</p>}>
-              <BatchView files={files} rulesets={() => Object.fromEntries([...filesText.current].filter(([p]) => p.endsWith('.payer')))} onReveal={(f, l) => void revealLine(f, l)} policyLine={policyLine} />
+              <BatchView files={files} onReveal={(f, l) => void revealLine(f, l)} policyLine={policyLine} />
             </Suspense>
           )}
           <div className="rules-view" hidden={view !== 'rules'}>
             <PanelGroup direction="vertical" autoSaveId="payer-rules:layout-v">
               <Panel defaultSize={60} minSize={15} className="editor-panel">
-                <div className="editor" ref={host} data-testid="editor" />
-                {conflict && <ConflictBar conflict={conflict} editor={editorRef} onKeepMine={() => void save({ baseVersion: conflict.theirsVersion })} onTakeTheirs={() => {
+                <div className="editor" ref={host} data-testid="editor" data-loaded={editorLoaded ? 'yes' : 'no'} />
+                {preview && (
+                  <pre className="preview" data-testid="preview" aria-label={`${preview.path} (the editor is loading)`}>
+                    {preview.text}
+                  </pre>
+                )}
+                {conflict && coreRef.current && <ConflictBar conflict={conflict} monaco={coreRef.current.monaco} editor={editorRef} onKeepMine={() => void save({ baseVersion: conflict.theirsVersion })} onTakeTheirs={() => {
                   editorRef.current!.getModel()!.setValue(conflict.theirs ?? '');
                   const f = { ...openRef.current!, baseVersion: conflict.theirsVersion, savedText: conflict.theirs ?? '' };
                   openRef.current = f;
@@ -447,6 +543,7 @@ export function App() {
                       onReveal={(file, line) => void revealLine(file, line)}
                       policyLine={policyLine}
                       revision={headers}
+                      ready={synced}
                       onSaveCase={async (file, text, base) => {
                         const entry = files.find((f) => f.path === file);
                         const res = await saveFile(file, text, base === null ? null : (entry?.version ?? null));
@@ -459,7 +556,11 @@ export function App() {
                   <div hidden={tab !== 'tests'}>
                     <TestsPanel path={open?.path ?? null} getText={getText} registerRun={(fn) => (testsRef.current = fn)} onOpen={(file, line) => void revealLine(file, line)} onCoverage={setCoverage} />
                   </div>
-                  {tab === 'diff' && <DiffPanel path={open?.path ?? null} files={files} filesText={filesText.current} savedText={open?.savedText ?? ''} getText={getText} against={diffAgainst} onReveal={(f, l) => void revealLine(f, l)} />}
+                  {tab === 'diff' && (
+                    <Suspense fallback={<p className="hint">loading the diff…</p>}>
+                      <DiffPanel path={open?.path ?? null} files={files} filesText={filesText.current} savedText={open?.savedText ?? ''} getText={getText} against={diffAgainst} onReveal={(f, l) => void revealLine(f, l)} />
+                    </Suspense>
+                  )}
                   <div hidden={tab !== 'tables'}>
                     <TablesPanel />
                   </div>

@@ -1,7 +1,7 @@
 // A save refused because the file changed on disk: the person's text stays in the editor; they
 // keep theirs, take the disk's, or compare the two side by side.
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import * as monaco from './monaco.ts';
+import type * as Monaco from './monaco.ts';
 
 export interface Conflict {
   path: string;
@@ -9,7 +9,8 @@ export interface Conflict {
   theirsVersion: string | null;
 }
 
-export function ConflictBar(props: { conflict: Conflict; editor: RefObject<monaco.editor.IStandaloneCodeEditor | null>; onKeepMine: () => void; onTakeTheirs: () => void }) {
+export function ConflictBar(props: { conflict: Conflict; monaco: typeof Monaco; editor: RefObject<Monaco.editor.IStandaloneCodeEditor | null>; onKeepMine: () => void; onTakeTheirs: () => void }) {
+  const { monaco } = props;
   const [comparing, setComparing] = useState(false);
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -24,7 +25,7 @@ export function ConflictBar(props: { conflict: Conflict; editor: RefObject<monac
       theirs.dispose();
       copy.dispose();
     };
-  }, [comparing, props.conflict, props.editor]);
+  }, [comparing, props.conflict, props.editor, monaco]);
   return (
     <div className="conflict" role="alertdialog" aria-labelledby="conflict-title" data-testid="conflict">
       <p id="conflict-title">

@@ -1,5 +1,9 @@
 // The analysis worker: runs dsl/ and engine/ off the main thread. Everything the editor shows about
-// a ruleset comes from here; the UI parses nothing itself.
+// a ruleset comes from here; the UI parses nothing itself. Claims are not evaluated here: the
+// studio server does that with the reference tables (studio/evaluate.ts), so the studio and
+// `payer-rules eval` agree; this worker answers what must be instant (diagnostics, completion,
+// hover, definitions, formatting) and checks table names against the tables the server has, as
+// `payer-rules check` does.
 import { analyze, checkVersionOverlaps, format, peekHeader, rulesetLoader } from '../../dsl/index.ts';
 import { Document as YamlDocument, parseDocument } from 'yaml';
 import { formatDate } from '../../engine/dates.ts';
@@ -9,16 +13,16 @@ import { tokenize } from '../../dsl/lexer.ts';
 import { KEYWORD_DOCS, KEYWORDS } from '../../dsl/tokens.ts';
 import type { SourceFile } from '../../dsl/source.ts';
 import { FIELD_BY_PATH, FIELDS } from '../../engine/field-catalog.ts';
-import { Evaluator } from '../../engine/index.ts';
-import type { CompiledRuleset } from '../../engine/compiled.ts';
-import { runCases } from '../../engine/harness.ts';
-import { diffRulesets, expandSet } from '../../engine/diff.ts';
+import type { KnownTable } from '../../dsl/check/index.ts';
+import { expandSet } from '../../engine/diff.ts';
 import { FINDING_KINDS } from '../../engine/finding-kinds.ts';
 import { isCode } from '../../engine/codes.ts';
 import { setHas } from '../../engine/operator-catalog.ts';
 import type { AnalysisResult, CompletionEntry, DefinitionInfo, FormInfo, HeaderInfo, HoverInfo, Request, SymbolInfo } from './protocol.ts';
 
 const files = new Map<string, string>();
+/** The reference tables (ids and kinds) the server has; undefined when it has none, so names go unchecked. */
+let knownTables: readonly KnownTable[] | undefined;
 
 function payerFiles(): SourceFile[] {
   return [...files].filter(([p]) => p.endsWith('.payer')).map(([name, text]) => ({ name, text }));
@@ -69,7 +73,7 @@ const lastChecked = new Map<string, NonNullable<ReturnType<typeof analyze>['chec
 
 function analyzed(path: string, text: string) {
   if (last && last.path === path && last.text === text) return last.res;
-  const res = analyze({ name: path, text }, { loadRuleset: loaderFor(path) });
+  const res = analyze({ name: path, text }, knownTables ? { loadRuleset: loaderFor(path), tables: knownTables } : { loadRuleset: loaderFor(path) });
   last = { path, text, res };
   if (res.check.checked) lastChecked.set(path, res.check.checked);
   return res;
@@ -208,24 +212,12 @@ function definition(path: string, text: string, offset: number): DefinitionInfo 
   return null;
 }
 
-function allCompiled(path: string, text: string): { rulesets: CompiledRuleset[]; error?: string } {
-  const out: CompiledRuleset[] = [];
-  const own = analyzed(path, text);
-  if (!own.compiled) return { rulesets: [], error: 'the ruleset has errors; fix them to run it' };
-  out.push(own.compiled);
-  for (const f of payerFiles()) {
-    if (f.name === path) continue;
-    const r = analyze(f, { loadRuleset: loaderFor(f.name) });
-    if (r.compiled && !(r.compiled.ruleset.id === own.compiled.ruleset.id && r.compiled.ruleset.version === own.compiled.ruleset.version)) out.push(r.compiled);
-  }
-  return { rulesets: out };
-}
-
 async function handle(req: Request): Promise<unknown> {
   switch (req.type) {
     case 'setFiles':
       files.clear();
       for (const [k, v] of Object.entries(req.files)) files.set(k, v);
+      if (req.tables !== undefined) knownTables = req.tables ?? undefined;
       last = undefined;
       loaders.clear();
       return null;
@@ -258,79 +250,7 @@ async function handle(req: Request): Promise<unknown> {
       const r = format({ name: req.path, text: req.text });
       return { text: r.text, diagnostics: r.diagnostics };
     }
-    case 'run': {
-      const { rulesets, error } = req.path.endsWith('.payer') ? allCompiled(req.path, req.text) : { rulesets: compiledAll(), error: undefined };
-      if (error) return { reports: [], error };
-      let data: unknown;
-      try {
-        data = JSON.parse(req.claims);
-      } catch {
-        return { reports: [], error: 'the claim is not valid JSON' };
-      }
-      const own = req.path.endsWith('.payer') ? rulesets[0] : undefined;
-      const ev = new Evaluator(rulesets);
-      const claims = Array.isArray(data) ? data : [data];
-      const reports = claims.map((c) => {
-        const claim = own && c && typeof c === 'object' && !Array.isArray(c) && !(c as { payer?: unknown }).payer ? { ...(c as object), payer: own.ruleset.id } : c;
-        return ev.evaluateSync(claim);
-      });
-      return { reports };
-    }
-    case 'tests': {
-      // From a ruleset: its buffer replaces its file, and every case file of its folder runs. From a
-      // case file: the saved rulesets, and this buffer in place of its file.
-      const fromRuleset = req.path.endsWith('.payer');
-      const { rulesets, error } = fromRuleset ? allCompiled(req.path, req.text) : { rulesets: compiledAll(), error: undefined };
-      if (error) return { error };
-      const folder = req.path.split('/').slice(0, -1).join('/');
-      const folderPayer = fromRuleset ? { name: req.path, text: req.text } : payerFiles().find((f) => f.name.startsWith(folder + '/'));
-      const id = folderPayer ? peekHeader(folderPayer)?.id : undefined;
-      const caseFiles = [...files]
-        .map(([p, t]) => [p, p === req.path ? req.text : t] as const)
-        .filter(([p]) => p.startsWith(folder + '/') && /\.cases\.ya?ml$/.test(p) && (fromRuleset || p === req.path))
-        .map(([name, text]) => ({ name, text, ...(id ? { defaultRuleset: id } : {}) }));
-      if (!caseFiles.length) return { error: `no *.cases.yaml files in ${folder}/` };
-      const result = await runCases(caseFiles, new Evaluator(rulesets));
-      return { result };
-    }
-    case 'diff': {
-      const mine = analyzed(req.path, req.text);
-      if (!mine.compiled) return { error: 'the ruleset has errors; fix them to compare it' };
-      const otherName = req.againstPath ?? req.path + ' (saved)';
-      const other = analyze({ name: otherName, text: req.against }, { loadRuleset: loaderFor(req.againstPath ?? req.path) });
-      if (!other.compiled) return { error: 'the other version has errors' };
-      const folder = req.path.split('/').slice(0, -1).join('/');
-      const claims: unknown[] = [];
-      for (const [p, t] of files) {
-        if (req.claimsFiles ? !req.claimsFiles.includes(p) : !p.startsWith(folder + '/claims/')) continue;
-        if (p.endsWith('.ndjson')) {
-          for (const l of t.split('\n')) if (l.trim()) try { claims.push(JSON.parse(l)); } catch { /* shown by the editor */ }
-          continue;
-        }
-        if (!p.endsWith('.json')) continue;
-        try {
-          const d = JSON.parse(t);
-          claims.push(...(Array.isArray(d) ? d : [d]));
-        } catch {
-          // a sample claims file that is not JSON is shown by the editor, not here
-        }
-      }
-      // Older version on the left: when comparing with another version, the earlier one is "old".
-      const [a, b] = other.compiled.ruleset.effective.from <= mine.compiled.ruleset.effective.from ? [other.compiled, mine.compiled] : [mine.compiled, other.compiled];
-      const otherIsOld = !req.againstPath || a === other.compiled;
-      return { diff: await diffRulesets(req.againstPath ? a : other.compiled, req.againstPath ? b : mine.compiled, claims), otherIsOld };
-    }
   }
-}
-
-/** Every saved ruleset, compiled (for runs from case and claims files). */
-function compiledAll(): CompiledRuleset[] {
-  const out: CompiledRuleset[] = [];
-  for (const f of payerFiles()) {
-    const r = analyzed(f.name, f.text);
-    if (r.compiled) out.push(r.compiled);
-  }
-  return out;
 }
 
 function headers(): HeaderInfo[] {

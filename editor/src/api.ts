@@ -1,28 +1,44 @@
 // The studio server's API. Every request carries the per-launch token the server put in the page
 // (the server refuses changes without it or the page's own Origin).
+import { errorOf, postJson, type CheckAnswer, type Checked } from './server-api.ts';
+import type { Job } from './batch-jobs.ts';
+import type { HarnessResult } from '../../engine/harness.ts';
+import type { RulesetDiff } from '../../engine/diff.ts';
+import type { EvalReport } from '../../writers/index.ts';
+
+export type { Checked, CheckAnswer } from './server-api.ts';
+
 export interface FileEntry {
   path: string;
   kind: 'ruleset' | 'cases' | 'claims';
   version?: string;
   size: number;
   header?: { id: string; version?: string; from?: string; through?: string };
+  /** With listFiles(true): the text (files up to the studio's listing budget). */
+  text?: string;
 }
 
-const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')?.content ?? '';
+/** The per-launch token (the batch worker is handed it: workers cannot read the page). */
+export const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')?.content ?? '';
 const headers = (json = false): Record<string, string> => ({ 'x-studio-token': token, ...(json ? { 'content-type': 'application/json' } : {}) });
 
-async function errorOf(r: Response): Promise<string> {
-  try {
-    return ((await r.json()) as { error: string }).error;
-  } catch {
-    return `the studio answered ${r.status}`;
-  }
-}
-
-export async function listFiles(): Promise<{ files: FileEntry[]; warnings: string[] }> {
-  const r = await fetch('/api/files', { headers: headers() });
+export async function listFiles(texts = false): Promise<{ files: FileEntry[]; warnings: string[] }> {
+  const r = await fetch(texts ? '/api/files?texts=1' : '/api/files', { headers: headers() });
   if (!r.ok) throw new Error(`cannot list files: ${await errorOf(r)}`);
   return (await r.json()) as { files: FileEntry[]; warnings: string[] };
+}
+
+/** Claims checked by the server with the reference tables (studio/evaluate.ts). */
+export function evaluate(body: { buffers?: { path: string; text: string }[]; run?: string; jobs: Job[]; asOf?: string }, signal?: AbortSignal): Promise<CheckAnswer<{ reports: EvalReport[] }>> {
+  return postJson('/api/evaluate', body, token, signal);
+}
+
+export function runTests(path: string, text: string): Promise<CheckAnswer<{ result: HarnessResult }>> {
+  return postJson('/api/tests', { path, text }, token);
+}
+
+export function diffVersions(body: { path: string; text: string; against: string; againstPath?: string; claimsFiles?: string[] }): Promise<CheckAnswer<{ diff: RulesetDiff; otherIsOld: boolean; notes: string[] }>> {
+  return postJson('/api/diff', body, token);
 }
 
 export async function readFile(path: string): Promise<{ text: string; version: string }> {

@@ -29,3 +29,8 @@ export function askBatch(req: Without<BatchRequest>, progress?: (done: number, t
     get().postMessage({ ...req, id });
   });
 }
+
+/** A message that gets no answer of its own (cancel: the run it stops answers). */
+export function tellBatch(req: Without<BatchRequest>): void {
+  get().postMessage({ ...req, id: nextId++ });
+}

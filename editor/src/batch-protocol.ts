@@ -1,5 +1,7 @@
 // Messages between the batch view and its worker.
+import type { InputFormat, SupplementTexts } from '../../readers/index.ts';
 import type { EvalReport } from '../../writers/index.ts';
+import type { Checked } from './server-api.ts';
 
 /** One claim of a batch, as the table shows it (the full report stays in the worker). */
 export interface BatchRow {
@@ -23,13 +25,27 @@ export interface BatchRow {
 }
 
 export type BatchRequest =
-  | { type: 'run'; id: number; rulesets: Record<string, string>; name: string; text: string }
+  | {
+      type: 'run';
+      id: number;
+      /** The page's per-launch token (a worker cannot read the page). */
+      token: string;
+      name: string;
+      text: string;
+      /** As `eval --minutes`, `--overlay`, `--payers`. */
+      supplements?: SupplementTexts;
+      /** As `eval --as-of`. */
+      asOf?: string;
+      /** As `eval --input`, when the format is not detected. */
+      format?: InputFormat;
+    }
+  | { type: 'cancel'; id: number }
   | { type: 'detail'; id: number; index: number }
   | { type: 'csv'; id: number };
 
 export type BatchResponse =
   | { type: 'progress'; id: number; done: number; total: number }
-  | { type: 'done'; id: number; rows: BatchRow[]; format: string; why: string; notes: string[]; broken: string[]; ms: number }
-  | { type: 'detail'; id: number; report: EvalReport; claim: unknown }
+  | { type: 'done'; id: number; rows: BatchRow[]; total: number; format: string; why: string; notes: string[]; checked: Checked | null; ms: number; cancelled: boolean }
+  | { type: 'detail'; id: number; report: EvalReport; claim: unknown; checked: Checked | null }
   | { type: 'csv'; id: number; text: string }
   | { type: 'error'; id: number; error: string };

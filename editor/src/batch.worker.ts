@@ -1,34 +1,23 @@
-// The batch view's worker: reads a claims file (JSON, NDJSON, X12 837P or CSV through readers/),
-// evaluates every claim against the saved rulesets, and posts progress as it goes; the page gets
-// one small row per claim and asks for a claim's full report only when it is opened. CSV comes
-// from writers/ (the same worklist `eval --format csv` writes). Runs off the main thread so 10,000
-// claims never block typing.
-import { analyze, rulesetLoader } from '../../dsl/index.ts';
-import { Evaluator } from '../../engine/index.ts';
-import type { CompiledRuleset } from '../../engine/compiled.ts';
-import { detectFormat, readClaims } from '../../readers/index.ts';
+// The batch view's worker: reads a claims file as `payer-rules eval` reads it (batch-jobs.ts:
+// JSON, NDJSON, X12 837P or CSV, with the minutes, overlay and payer-map files and as-of), sends
+// the claims to the studio server in chunks — which checks them with the reference tables, as
+// `eval` does — and posts progress as answers come back; a cancel stops after the chunk in
+// flight. The page gets one small row per claim and asks for a claim's full report only when it
+// is opened. CSV comes from writers/ (the worklist `eval --format csv` writes). Off the main
+// thread, so 10,000 claims never block typing.
 import { csvRows, csvStart, factsOf, type EvalReport } from '../../writers/index.ts';
+import { batchJobs, chunksOf, type Job } from './batch-jobs.ts';
 import type { BatchRequest, BatchResponse, BatchRow } from './batch-protocol.ts';
+import { postJson, type Checked } from './server-api.ts';
 
 let reports: EvalReport[] = [];
 let claims: unknown[] = [];
-
-function compileAll(files: Record<string, string>): { rulesets: CompiledRuleset[]; broken: string[] } {
-  const sources = Object.entries(files).map(([name, text]) => ({ name, text }));
-  const load = rulesetLoader(sources);
-  const rulesets: CompiledRuleset[] = [];
-  const broken: string[] = [];
-  for (const s of sources) {
-    const r = analyze(s, { loadRuleset: load });
-    if (r.compiled) rulesets.push(r.compiled);
-    else broken.push(s.name);
-  }
-  return { rulesets, broken };
-}
+let checked: Checked | null = null;
+let running: AbortController | undefined;
 
 function rowOf(i: number, r: EvalReport, claim: unknown): BatchRow {
   const facts = factsOf(r, claim);
-  const row: BatchRow = {
+  return {
     i,
     claimId: r.claimId ?? '(no id)',
     status: r.status,
@@ -43,53 +32,68 @@ function rowOf(i: number, r: EvalReport, claim: unknown): BatchRow {
     kinds: r.status === 'invalid' ? ['invalid-claim'] : [...new Set(r.findings.map((f) => f.kind))],
     notChecked: r.status === 'invalid' ? 0 : (r.notChecked?.length ?? 0),
   };
-  return row;
+}
+
+/** The claim a job carries (a streamed NDJSON line is parsed for its charges and dates). */
+function claimOf(job: Job): unknown {
+  if (job.value !== undefined) return job.value;
+  if (job.text === undefined) return undefined;
+  try {
+    return JSON.parse(job.text);
+  } catch {
+    return undefined;
+  }
 }
 
 function post(m: BatchResponse): void {
   (self as unknown as Worker).postMessage(m);
 }
 
-function run(req: Extract<BatchRequest, { type: 'run' }>): void {
+async function run(req: Extract<BatchRequest, { type: 'run' }>): Promise<void> {
   const started = performance.now();
+  running?.abort();
+  const stop = new AbortController();
+  running = stop;
   reports = [];
   claims = [];
-  const { rulesets, broken } = compileAll(req.rulesets);
-  if (!rulesets.length) return post({ type: 'error', id: req.id, error: `no ruleset compiles${broken.length ? ` (errors in ${broken.join(', ')})` : ''}; fix the rulesets first` });
-  const ev = new Evaluator(rulesets);
-  const { format, why } = detectFormat(req.name, req.text.slice(0, 512));
-  // Records first (cheap), so progress has a total.
-  const records = [...readClaims(req.text, format, {})];
+  checked = null;
+  const read = batchJobs({ name: req.name, text: req.text, ...(req.supplements ? { supplements: req.supplements } : {}), ...(req.asOf ? { asOf: req.asOf } : {}), ...(req.format ? { format: req.format } : {}) });
+  if ('error' in read) return post({ type: 'error', id: req.id, error: read.error });
   const rows: BatchRow[] = [];
-  const notes: string[] = [];
-  let last = performance.now();
-  for (let k = 0; k < records.length; k++) {
-    const rec = records[k]!;
-    if (!rec.claim && rec.raw === undefined) {
-      for (const d of rec.diagnostics) notes.push(`${d.where}: ${d.message}`);
-      continue;
+  const total = read.jobs.length;
+  post({ type: 'progress', id: req.id, done: 0, total });
+  let cancelled = false;
+  try {
+    for (const chunk of chunksOf(read.jobs)) {
+      const r = await postJson<{ reports: EvalReport[] }>('/api/evaluate', { jobs: chunk, ...(req.asOf ? { asOf: req.asOf } : {}) }, req.token, stop.signal);
+      if (!r.ok) return post({ type: 'error', id: req.id, error: `${r.error}${rows.length ? ` (after ${rows.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} claims)` : ''}` });
+      checked = { tables: r.tables, leftOut: r.leftOut };
+      r.reports.forEach((rep, j) => {
+        const claim = claimOf(chunk[j]!);
+        rows.push(rowOf(reports.length, rep, claim));
+        reports.push(rep);
+        claims.push(claim);
+      });
+      post({ type: 'progress', id: req.id, done: rows.length, total });
     }
-    const input = rec.claim ?? rec.raw;
-    const report: EvalReport = ev.evaluateSync(input);
-    if (rec.diagnostics.length) report.input = rec.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, where: d.where }));
-    rows.push(rowOf(reports.length, report, input));
-    reports.push(report);
-    claims.push(input);
-    if (performance.now() - last > 100) {
-      last = performance.now();
-      post({ type: 'progress', id: req.id, done: k + 1, total: records.length });
-    }
+  } catch (e) {
+    if ((e as Error)?.name !== 'AbortError') throw e;
+    cancelled = true;
+  } finally {
+    if (running === stop) running = undefined;
   }
-  post({ type: 'done', id: req.id, rows, format, why, notes, broken, ms: performance.now() - started });
+  post({ type: 'done', id: req.id, rows, total, format: read.format, why: read.why, notes: read.notes, checked, ms: performance.now() - started, cancelled });
 }
 
 self.onmessage = (e: MessageEvent<BatchRequest>) => {
   const req = e.data;
+  const fail = (err: unknown) => post({ type: 'error', id: req.id, error: String((err as Error)?.message ?? err) });
   try {
-    if (req.type === 'run') run(req);
-    else if (req.type === 'detail') post({ type: 'detail', id: req.id, report: reports[req.index]!, claim: claims[req.index] });
+    if (req.type === 'run') void run(req).catch(fail);
+    else if (req.type === 'cancel') running?.abort();
+    else if (req.type === 'detail') post({ type: 'detail', id: req.id, report: reports[req.index]!, claim: claims[req.index], checked });
     else if (req.type === 'csv') post({ type: 'csv', id: req.id, text: csvStart() + reports.map((r) => csvRows(r)).join('') });
   } catch (err) {
-    post({ type: 'error', id: req.id, error: String((err as Error)?.message ?? err) });
+    fail(err);
   }
 };

@@ -1,6 +1,7 @@
 // The studio's own commands: one table feeds the command palette (F1), the keyboard bindings and
-// the shortcut sheet, so a shortcut shown is a shortcut that works.
-import * as monaco from './monaco.ts';
+// the shortcut sheet, so a shortcut shown is a shortcut that works. Monaco's key codes are only
+// named here (its enums are inlined constants); Monaco itself loads after the page.
+import { KeyCode, KeyMod } from './monaco-keys.ts';
 
 export type CommandId = 'save' | 'run' | 'tests' | 'format' | 'newVersion' | 'newFile' | 'gotoRule' | 'batch' | 'tables' | 'shortcuts';
 
@@ -12,8 +13,6 @@ export interface CommandInfo {
   /** Monaco keybinding (while the editor has focus; the page binds the same keys elsewhere). */
   binding?: number;
 }
-
-const { KeyMod, KeyCode } = monaco;
 
 export const COMMANDS: readonly CommandInfo[] = [
   { id: 'save', label: 'Save the file', keys: 'Ctrl/Cmd+S', binding: KeyMod.CtrlCmd | KeyCode.KeyS },

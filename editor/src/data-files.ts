@@ -4,7 +4,7 @@
 // the YAML/JSON node they concern; completion comes from the same schemas as JSON Schema. The
 // `yaml` package parses both (JSON is YAML 1.2) and gives node ranges. No JSON-Schema validator
 // library here: ajv-style validators generate code at run time, which the studio's CSP forbids.
-import { LineCounter, isMap, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { CaseFileSchema, CaseSchema } from '../../engine/harness.ts';
 import { claimJsonSchema } from '../../engine/claim-schema.ts';
@@ -169,11 +169,72 @@ function merge(base: unknown, over: unknown): unknown {
   return over;
 }
 
+export interface CursorPlace {
+  path: Path;
+  key?: string;
+  expectKey: boolean;
+}
+
+/** A word no case or claim file holds, put where the cursor is so the parser places it. */
+const CURSOR = 'zzCursorPlaceholderzz';
+
 /**
  * Where the cursor is in the data: the path of the object or array it is in, and whether a key
- * or a value is expected. Block YAML is followed by indentation, flow YAML and JSON by brackets.
+ * or a value is expected. The `yaml` package parses the text with a placeholder at the cursor (its
+ * parser recovers from the half-typed text completion sees, and JSON is YAML 1.2), and the
+ * placeholder's node gives the place: a key of a map, the value of a key, or an item of a list.
+ * Text it cannot place (an unclosed quote, say) falls back to following indentation and brackets.
  */
-export function pathAt(text: string, offset: number, yaml: boolean): { path: Path; key?: string; expectKey: boolean } {
+export function pathAt(text: string, offset: number, yaml: boolean): CursorPlace {
+  const before = text.slice(0, offset);
+  const after = text.slice(offset);
+  for (const attempt of [`${before}${CURSOR}${after}`, `${before}${CURSOR}"${after}`]) {
+    const found = placeOf(attempt);
+    if (found) return found;
+  }
+  return pathByIndentation(text, offset, yaml);
+}
+
+function placeOf(text: string): CursorPlace | undefined {
+  const doc = parseDocument(text, { strict: false, uniqueKeys: false, prettyErrors: false });
+  const has = (n: unknown) => isScalar(n) && typeof n.value === 'string' && n.value.includes(CURSOR);
+  const walk = (node: unknown, path: Path): CursorPlace | undefined => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const k = pair.key;
+        const key = isScalar(k) ? String(k.value) : undefined;
+        if (has(k)) return { path, expectKey: true };
+        if (has(pair.value) && key !== undefined) {
+          // A value on a line of its own under its key starts the nested object's first key.
+          const kEnd = (k as YamlNode).range?.[1];
+          const vStart = (pair.value as YamlNode).range?.[0];
+          if (kEnd !== undefined && vStart !== undefined && text.slice(kEnd, vStart).includes('\n')) return { path: [...path, key], expectKey: true };
+          return { path, key, expectKey: false };
+        }
+        if (key !== undefined) {
+          const inner = walk(pair.value, [...path, key]);
+          if (inner) return inner;
+        }
+      }
+      return undefined;
+    }
+    if (isSeq(node)) {
+      for (let i = 0; i < node.items.length; i++) {
+        const item = node.items[i];
+        if (has(item)) return { path: [...path, i], expectKey: true };
+        const inner = walk(item, [...path, i]);
+        if (inner) return inner;
+      }
+      return undefined;
+    }
+    if (isPair(node)) return walk(node.value, path);
+    return undefined;
+  };
+  return walk(doc.contents, []);
+}
+
+/** The fallback: block YAML followed by indentation, flow YAML and JSON by brackets. */
+function pathByIndentation(text: string, offset: number, yaml: boolean): CursorPlace {
   const before = text.slice(0, offset);
   const stack: { path: Path; indent: number; flow: boolean; key?: string; index: number; isArray: boolean }[] = [{ path: [], indent: -1, flow: false, index: 0, isArray: false }];
   const lines = before.split('\n');
@@ -288,7 +349,10 @@ export function dataCompletion(file: string, text: string, offset: number): Comp
   const kind = dataKindOf(file);
   if (!kind) return [];
   const yaml = kind === 'cases';
-  const { path, key, expectKey } = pathAt(text, offset, yaml);
+  // NDJSON: each line is a claim of its own.
+  const lineStart = kind === 'claims-ndjson' ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
+  const lineEnd = kind === 'claims-ndjson' ? (text.indexOf('\n', offset) + 1 || text.length + 1) - 1 : text.length;
+  const { path, key, expectKey } = pathAt(text.slice(lineStart, lineEnd), offset - lineStart, yaml);
   const root = schemaOf(kind);
   if (expectKey) {
     const s = schemaAtPath(root, path);

@@ -2,8 +2,7 @@
 // offsets into the text the worker was given; the main thread converts them with the model.
 import type { Diagnostic } from '../../dsl/diagnostics.ts';
 import type { Report } from '../../engine/report.ts';
-import type { HarnessResult } from '../../engine/harness.ts';
-import type { RulesetDiff } from '../../engine/diff.ts';
+import type { KnownTable } from '../../dsl/check/index.ts';
 
 export interface SymbolInfo {
   codeSets: { name: string; start: number; end: number; summary: string; file: string }[];
@@ -55,15 +54,13 @@ export interface FormInfo {
 }
 
 export type Request =
-  | { type: 'setFiles'; files: Record<string, string> }
+  /** The folder's files; `tables` (when given) replaces the known reference tables (null: none, names unchecked). */
+  | { type: 'setFiles'; files: Record<string, string>; tables?: KnownTable[] | null }
   | { type: 'analyze'; path: string; text: string; version: number }
   | { type: 'complete'; path: string; text: string; offset: number; auto?: boolean }
   | { type: 'hover'; path: string; text: string; offset: number }
   | { type: 'definition'; path: string; text: string; offset: number }
   | { type: 'format'; path: string; text: string }
-  | { type: 'run'; path: string; text: string; claims: string }
-  | { type: 'tests'; path: string; text: string }
-  | { type: 'diff'; path: string; text: string; against: string; againstPath?: string; claimsFiles?: string[] }
   | { type: 'headers' }
   | { type: 'formInfo'; path: string; text: string }
   | { type: 'caseText'; existing: string | null; name: string; claim: unknown; report: Report };
@@ -74,7 +71,4 @@ export type Response =
   | HoverInfo
   | DefinitionInfo
   | { text: string; diagnostics: Diagnostic[] }
-  | { reports: Report[]; error?: string }
-  | { result?: HarnessResult; error?: string }
-  | { diff?: RulesetDiff; error?: string }
   | null;

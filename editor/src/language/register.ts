@@ -8,6 +8,7 @@ import type { Diagnostic } from '../../../dsl/diagnostics.ts';
 import { ask } from '../worker-client.ts';
 import type { CompletionEntry, DefinitionInfo, HoverInfo, SymbolInfo } from '../protocol.ts';
 import { conf as yamlConf, language as yamlLanguage } from 'monaco-esm/languages/definitions/yaml/yaml.js';
+import { jsonConf, jsonLanguage } from './json-grammar.ts';
 
 export const LANGUAGE_ID = 'payer-rules';
 
@@ -135,12 +136,13 @@ export function registerLanguage(openFile: (path: string, offset: number) => voi
       return { tokens: out, endState: STATE };
     },
   });
-  // Case and claims files: YAML highlighting (JSON is YAML 1.2, so one grammar serves both);
-  // completion and diagnostics come from the worker, from the case and claim schemas.
-  for (const id of ['yaml', 'json']) {
+  // Case files: YAML; claims files: JSON (NDJSON is a JSON value a line). Completion and
+  // diagnostics come from the worker, from the case and claim schemas.
+  const grammars = { yaml: [yamlConf as monaco.languages.LanguageConfiguration, yamlLanguage as monaco.languages.IMonarchLanguage], json: [jsonConf, jsonLanguage] } as const;
+  for (const [id, [conf, language]] of Object.entries(grammars)) {
     monaco.languages.register({ id });
-    monaco.languages.setLanguageConfiguration(id, yamlConf as monaco.languages.LanguageConfiguration);
-    monaco.languages.setMonarchTokensProvider(id, yamlLanguage as monaco.languages.IMonarchLanguage);
+    monaco.languages.setLanguageConfiguration(id, conf);
+    monaco.languages.setMonarchTokensProvider(id, language);
     monaco.languages.registerCompletionItemProvider(id, { triggerCharacters: ['"', ' ', '{', ','], provideCompletionItems: completionItems });
   }
   monaco.languages.registerDocumentSymbolProvider(LANGUAGE_ID, {

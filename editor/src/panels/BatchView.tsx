@@ -1,18 +1,30 @@
-// "What is wrong with these claims?": open or drop a claims file (JSON, NDJSON, X12 837P, CSV);
-// the batch worker evaluates it with progress; a sortable, filterable, virtualized table of claims
-// (status, findings, money at risk), charts of findings by rule and by kind (a click filters), a
-// claim's findings beside the policy lines that produced them, and the worklist as CSV.
+// "What is wrong with these claims?": open or drop a claims file (JSON, NDJSON, X12 837P, CSV),
+// with the extra files `eval` takes (minutes, overlay, payer map, as-of); the batch worker reads
+// it and the studio server checks it with the reference tables, with progress and a cancel; a
+// sortable, filterable, virtualized table of claims (status, findings, money at risk), charts of
+// findings by rule and by kind (a click filters), a claim's findings beside the policy lines that
+// produced them, and the worklist as CSV.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { flexRender, getCoreRowModel, getFilteredRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Panel, PanelGroup, PanelResizeHandle } from 'react-resizable-panels';
-import { askBatch } from '../batch-client.ts';
+import { askBatch, tellBatch } from '../batch-client.ts';
 import type { BatchRow } from '../batch-protocol.ts';
 import type { FileEntry } from '../api.ts';
-import { readFile } from '../api.ts';
-import { ReportView } from './ReportView.tsx';
+import { readFile, token } from '../api.ts';
+import type { Checked } from '../server-api.ts';
+import { CheckedNote, ReportView } from './ReportView.tsx';
 import { BarChart } from './BarChart.tsx';
 import type { EvalReport } from '../../../writers/index.ts';
+import type { SupplementTexts } from '../../../readers/index.ts';
+
+/** The extra files `eval` takes beside a claims file (837P and CSV carry no minutes or history). */
+const SUPPLEMENTS = [
+  { key: 'minutes', label: 'Minutes (CSV)', flag: '--minutes', accept: '.csv,.txt', doc: 'treatment minutes per claim and line, which 837P cannot carry' },
+  { key: 'overlay', label: 'Claim facts (NDJSON/JSON)', flag: '--overlay', accept: '.ndjson,.jsonl,.json', doc: 'authorization, history and other facts 837P cannot carry, by claim id' },
+  { key: 'payers', label: 'Payer map (JSON)', flag: '--payers', accept: '.json', doc: '837P payer ids and filing indicators → ruleset ids' },
+] as const;
+type SupplementKey = (typeof SUPPLEMENTS)[number]['key'];
 
 const usd = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -27,8 +39,12 @@ const COLUMNS: ColumnDef<BatchRow>[] = [
   { id: 'rules', accessorFn: (r) => r.rules.join(' '), header: 'Rules' },
 ];
 
-export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<string, string>; onReveal: (file: string, line: number) => void; policyLine: (file: string, line: number) => string | undefined }) {
+export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, line: number) => void; policyLine: (file: string, line: number) => string | undefined }) {
   const [rows, setRows] = useState<BatchRow[]>([]);
+  const [checked, setChecked] = useState<Checked | null>(null);
+  const [supplements, setSupplements] = useState<SupplementTexts>({});
+  const [asOf, setAsOf] = useState('');
+  const lastInput = useRef<{ name: string; text: string } | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [info, setInfo] = useState('');
   const [error, setError] = useState('');
@@ -40,22 +56,37 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
   const [detail, setDetail] = useState<{ report: EvalReport } | null>(null);
   const [dragging, setDragging] = useState(false);
 
-  const start = async (name: string, text: string) => {
+  const start = async (name: string, text: string, sup = supplements, day = asOf) => {
+    lastInput.current = { name, text };
     setError('');
+    setInfo('');
     setRows([]);
+    setChecked(null);
     setSelected(null);
     setDetail(null);
     setFacet(null);
     setProgress({ done: 0, total: 0 });
-    const r = await askBatch({ type: 'run', rulesets: props.rulesets(), name, text }, (done, total) => setProgress({ done, total }));
+    const r = await askBatch({ type: 'run', token, name, text, ...(Object.keys(sup).length ? { supplements: sup } : {}), ...(day ? { asOf: day } : {}) }, (done, total) => setProgress({ done, total }));
     setProgress(null);
     if (r.type === 'error') return setError(r.error);
     if (r.type !== 'done') return;
     setRows(r.rows);
-    setInfo(`${name}: ${r.rows.length.toLocaleString('en-US')} claims read as ${r.format} (${r.why}) in ${(r.ms / 1000).toFixed(1)} s${r.broken.length ? `; rulesets with errors were left out: ${r.broken.join(', ')}` : ''}${r.notes.length ? `; ${r.notes.length} input problem${r.notes.length === 1 ? '' : 's'}: ${r.notes.slice(0, 3).join('; ')}` : ''}`);
+    setChecked(r.checked);
+    const n = (x: number) => x.toLocaleString('en-US');
+    const extras = SUPPLEMENTS.filter((s) => sup[s.key]).map((s) => `${s.flag} ${sup[s.key]!.name}`);
+    setInfo(`${name}: ${r.cancelled ? `cancelled after ${n(r.rows.length)} of ${n(r.total)}` : n(r.rows.length)} claims read as ${r.format} (${r.why})${extras.length ? ` with ${extras.join(', ')}` : ''}${day ? `, as of ${day}` : ''}, checked in ${(r.ms / 1000).toFixed(1)} s${r.notes.length ? `; ${r.notes.length} input problem${r.notes.length === 1 ? '' : 's'}: ${r.notes.slice(0, 3).join('; ')}` : ''}`);
   };
 
   const openFile = async (file: File) => start(file.name, await file.text());
+
+  /** An extra file chosen (or cleared): the open claims file is checked again with it. */
+  const setSupplement = async (key: SupplementKey, file: File | undefined) => {
+    const next: SupplementTexts = { ...supplements };
+    if (file) next[key] = { name: file.name, text: await file.text() };
+    else delete next[key];
+    setSupplements(next);
+    if (lastInput.current) void start(lastInput.current.name, lastInput.current.text, next);
+  };
 
   const filtered = useMemo(
     () => rows.filter((r) => (!status || r.status === status) && (!facet || (facet.by === 'rule' ? r.rules.includes(facet.value) : r.kinds.includes(facet.value)))),
@@ -131,13 +162,45 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
         </label>
         <button onClick={() => void exportCsv()} disabled={!rows.length} data-testid="batch-csv">Export CSV (one row per finding)</button>
       </div>
+      <fieldset className="toolbar supplements" data-testid="batch-supplements">
+        <legend>Optional, as <code>payer-rules eval</code> takes them</legend>
+        {SUPPLEMENTS.map((s) => (
+          <span key={s.key} className="supplement">
+            <label title={s.doc}>
+              {s.label}{' '}
+              <input type="file" accept={s.accept} onChange={(e) => void setSupplement(s.key, e.target.files?.[0])} data-testid={`batch-${s.key}`} />
+            </label>
+            {supplements[s.key] && (
+              <button type="button" aria-label={`remove the ${s.label.toLowerCase()} file`} onClick={() => void setSupplement(s.key, undefined)} data-testid={`batch-${s.key}-clear`}>
+                {supplements[s.key]!.name} ✕
+              </button>
+            )}
+          </span>
+        ))}
+        <label title="fills the submission date of claims that have none (timely filing), as --as-of">
+          As of{' '}
+          <input
+            type="date"
+            value={asOf}
+            onChange={(e) => {
+              setAsOf(e.target.value);
+              if (lastInput.current) void start(lastInput.current.name, lastInput.current.text, supplements, e.target.value);
+            }}
+            data-testid="batch-as-of"
+          />
+        </label>
+      </fieldset>
       {progress && (
         <div className="progress" data-testid="batch-progress">
-          <progress max={progress.total || 1} value={progress.done} aria-label="claims evaluated" /> {progress.total ? `${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} claims` : 'reading…'}
+          <progress max={progress.total || 1} value={progress.done} aria-label="claims checked" /> {progress.total ? `${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} claims checked` : 'reading…'}{' '}
+          <button type="button" onClick={() => tellBatch({ type: 'cancel' })} data-testid="batch-cancel">
+            Cancel
+          </button>
         </div>
       )}
       {error && <p className="error" role="alert">{error}</p>}
       {info && <p className="hint" data-testid="batch-info">{info}</p>}
+      {rows.length > 0 && <CheckedNote checked={checked} />}
       {rows.length > 0 && (
         <PanelGroup direction="vertical" className="batch-body">
           <Panel defaultSize={34} minSize={15}>
@@ -214,7 +277,7 @@ export function BatchView(props: { files: FileEntry[]; rulesets: () => Record<st
               <PanelResizeHandle className="resize-v" />
               <Panel minSize={20}>
                 <div className="batch-detail" tabIndex={0} aria-label="the claim's findings" data-testid="batch-detail">
-                  {detail ? <ReportView report={detail.report} onReveal={props.onReveal} policyLine={props.policyLine} /> : <p className="hint">Choose a claim to see its findings beside the policy lines that produced them.</p>}
+                  {detail ? <ReportView report={detail.report} onReveal={props.onReveal} policyLine={props.policyLine} checked={checked} /> : <p className="hint">Choose a claim to see its findings beside the policy lines that produced them.</p>}
                   {detail?.report.input?.length ? (
                     <ul className="problems">
                       {detail.report.input.map((n, i) => (

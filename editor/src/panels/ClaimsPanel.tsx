@@ -1,13 +1,15 @@
 // A claim against the ruleset being edited: a sample claim from the payer's folder, or one built in
 // the form or pasted as JSON (the two views stay in sync); findings update as you type, grouped by
 // service line; a finding opens its rule; "Save as a test case" adds the claim to a case file.
+// The studio server checks the claim (with the buffer in place of its file) against the reference
+// tables, as `payer-rules eval` would; a newer answer always replaces an older one.
 import { useEffect, useRef, useState } from 'react';
-import type { FileEntry } from '../api.ts';
+import { evaluate, type Checked, type FileEntry } from '../api.ts';
 import { ask } from '../worker-client.ts';
 import type { Report } from '../../../engine/report.ts';
 import type { FormInfo } from '../protocol.ts';
 import { ClaimForm } from './ClaimForm.tsx';
-import { ReportView } from './ReportView.tsx';
+import { CheckedNote, ReportView } from './ReportView.tsx';
 
 function claimsOf(text: string | undefined, path: string): { id: string; json: string }[] {
   if (!text) return [];
@@ -36,6 +38,8 @@ export interface ClaimsPanelProps {
   onSaveCase: (file: string, text: string, base: string | null) => Promise<string | undefined>;
   /** Changes whenever the worker has been given a new set of files. */
   revision: unknown;
+  /** The editor holds the file and the worker the folder: the panel may ask both. */
+  ready: boolean;
 }
 
 export function ClaimsPanel(props: ClaimsPanelProps) {
@@ -44,7 +48,10 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
   const [claim, setClaim] = useState('');
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [reports, setReports] = useState<Report[]>([]);
+  const [checked, setChecked] = useState<Checked | null>(null);
   const [error, setError] = useState('');
+  /** The latest run: answers to older runs (typing is faster than the server) are dropped. */
+  const runNo = useRef(0);
   const [info, setInfo] = useState<FormInfo | null>(null);
   const [caseName, setCaseName] = useState('');
   const [saved, setSaved] = useState('');
@@ -71,15 +78,37 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
   }, [folder, samples.length, props.payer]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
-    if (!props.path) return;
+    if (!props.path || !props.ready) return;
     void ask<FormInfo>({ type: 'formInfo', path: props.path, text: props.getText() }).then(setInfo);
-  }, [props.path, props.revision]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.path, props.revision, props.ready]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const run = async (text = claim) => {
-    if (!props.path || !text.trim()) return;
-    const r = await ask<{ reports: Report[]; error?: string }>({ type: 'run', path: props.path, text: props.getText(), claims: text });
-    setError(r.error ?? '');
+    if (!props.path || !props.ready || !text.trim()) return;
+    const no = ++runNo.current;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      setError('the claim is not valid JSON');
+      setReports([]);
+      return;
+    }
+    // From a ruleset, a claim that names no payer is checked against that ruleset.
+    const isRuleset = props.path.endsWith('.payer');
+    const own = isRuleset ? props.payer : undefined;
+    const claims = Array.isArray(data) ? data : [data];
+    const jobs = claims.map((c, i) => ({ lineNo: i + 1, value: own && c && typeof c === 'object' && !Array.isArray(c) && !(c as { payer?: unknown }).payer ? { ...(c as object), payer: own } : c }));
+    const r = await evaluate(isRuleset ? { buffers: [{ path: props.path, text: props.getText() }], run: props.path, jobs } : { jobs });
+    if (no !== runNo.current) return;
+    if (!r.ok) {
+      setError(r.error);
+      setReports([]);
+      setChecked(null);
+      return;
+    }
+    setError('');
     setReports(r.reports);
+    setChecked({ tables: r.tables, leftOut: r.leftOut });
   };
   props.registerRun(() => void run());
 
@@ -87,7 +116,7 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
   useEffect(() => {
     const t = setTimeout(() => void run(), 300);
     return () => clearTimeout(t);
-  }, [claim]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [claim, props.ready]); // eslint-disable-line react-hooks/exhaustive-deps
 
   let parsed: Record<string, unknown> | null = null;
   try {
@@ -153,9 +182,10 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
         )}
       </div>
       <div className="reports" data-testid="reports" aria-live="polite">
-        {error && <p className="error">{error}</p>}
+        {error && <p className="error" role="alert">{error}</p>}
+        {reports.length > 0 && <CheckedNote checked={checked} />}
         {reports.map((r, i) => (
-          <ReportView key={i} report={r} onReveal={props.onReveal} policyLine={props.policyLine} />
+          <ReportView key={i} report={r} onReveal={props.onReveal} policyLine={props.policyLine} checked={checked} />
         ))}
         {reports.length === 1 && parsed && (
           <div className="save-case">

@@ -1,12 +1,13 @@
 // What changed and is it right: the two texts side by side (or inline) in Monaco's diff view, the
 // rule, code-set and table changes as a list, and the claims whose outcome changes — from the
-// payer's sample claims or a claims file of your choice.
+// payer's sample claims or a claims file of your choice. The studio server evaluates the claims
+// under both versions with the reference tables, as `payer-rules diff --claims` does.
 import { useEffect, useRef, useState } from 'react';
 import * as monaco from '../monaco.ts';
-import type { FileEntry } from '../api.ts';
-import { ask } from '../worker-client.ts';
+import { diffVersions, type Checked, type FileEntry } from '../api.ts';
 import type { RulesetDiff } from '../../../engine/diff.ts';
 import { LANGUAGE_ID } from '../language/register.ts';
+import { CheckedNote } from './ReportView.tsx';
 
 const ALL = '(sample claims of this payer)';
 
@@ -20,6 +21,8 @@ export function DiffPanel(props: { path: string | null; files: FileEntry[]; file
   const [diff, setDiff] = useState<RulesetDiff | null>(null);
   const [otherIsOld, setOtherIsOld] = useState(true);
   const [error, setError] = useState('');
+  const [checked, setChecked] = useState<Checked | null>(null);
+  const [notes, setNotes] = useState<string[]>([]);
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
 
@@ -30,11 +33,12 @@ export function DiffPanel(props: { path: string | null; files: FileEntry[]; file
   const otherText = against === 'saved' ? props.savedText : (props.filesText.get(against) ?? '');
   const run = async () => {
     if (!props.path) return;
-    const req = { type: 'diff' as const, path: props.path, text: props.getText(), against: otherText, ...(against !== 'saved' ? { againstPath: against } : {}), ...(claimsFile !== ALL ? { claimsFiles: [claimsFile] } : {}) };
-    const r = await ask<{ diff?: RulesetDiff; error?: string; otherIsOld?: boolean }>(req);
-    setError(r.error ?? '');
-    setDiff(r.diff ?? null);
-    setOtherIsOld(r.otherIsOld ?? true);
+    const r = await diffVersions({ path: props.path, text: props.getText(), against: otherText, ...(against !== 'saved' ? { againstPath: against } : {}), ...(claimsFile !== ALL ? { claimsFiles: [claimsFile] } : {}) });
+    setError(r.ok ? '' : r.error);
+    setDiff(r.ok ? r.diff : null);
+    setOtherIsOld(r.ok ? r.otherIsOld : true);
+    setChecked(r.ok ? { tables: r.tables, leftOut: r.leftOut } : null);
+    setNotes(r.ok ? r.notes : []);
   };
 
   useEffect(() => {
@@ -87,7 +91,11 @@ export function DiffPanel(props: { path: string | null; files: FileEntry[]; file
         </label>
         <button onClick={() => void run()} data-testid="run-diff">Compare</button>
       </div>
-      {error && <p className="error">{error}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      <CheckedNote checked={checked} />
+      {notes.map((n, i) => (
+        <p key={i} className="note">{n}</p>
+      ))}
       <div className="diff-layout">
         <div className="diff-text" ref={host} data-testid="diff-text" />
         <div className="diff-changes" tabIndex={0} aria-label="changes" data-testid="diff-output">

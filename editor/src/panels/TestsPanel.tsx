@@ -1,9 +1,11 @@
 // The test runner: the ruleset's cases (or one case file's), failures first, grouped by the ruleset
 // version each case ran under, with a filter; a case opens at its line; coverage (rules no case
-// fires, rules no case shows not firing) goes to the editor's margin too.
+// fires, rules no case shows not firing) goes to the editor's margin too. The studio server runs
+// them with the reference tables, as `payer-rules test` does.
 import { useState } from 'react';
-import { ask } from '../worker-client.ts';
+import { runTests, type Checked } from '../api.ts';
 import type { CaseResult, HarnessResult, RuleCoverage } from '../../../engine/harness.ts';
+import { CheckedNote } from './ReportView.tsx';
 
 function versionOf(c: CaseResult): string {
   const r = c.report;
@@ -19,14 +21,16 @@ export function TestsPanel(props: { path: string | null; getText: () => string; 
   const [filter, setFilter] = useState('');
   const [onlyFailing, setOnlyFailing] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [checked, setChecked] = useState<Checked | null>(null);
   const run = async () => {
     if (!props.path) return;
     setBusy(true);
-    const r = await ask<{ result?: HarnessResult; error?: string }>({ type: 'tests', path: props.path, text: props.getText() });
+    const r = await runTests(props.path, props.getText());
     setBusy(false);
-    setError(r.error ?? '');
-    setRes(r.result ?? null);
-    props.onCoverage(r.result?.coverage ?? []);
+    setError(r.ok ? '' : r.error);
+    setRes(r.ok ? r.result : null);
+    setChecked(r.ok ? { tables: r.tables, leftOut: r.leftOut } : null);
+    props.onCoverage(r.ok ? r.result.coverage : []);
   };
   props.registerRun(() => void run());
   const f = filter.trim().toLowerCase();
@@ -55,7 +59,8 @@ export function TestsPanel(props: { path: string | null; getText: () => string; 
           </span>
         )}
       </div>
-      {error && <p className="error">{error}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      <CheckedNote checked={checked} />
       {failedGroups.map(([version, cases]) => (
         <section key={version} className="case-group" data-testid="case-group">
           <h4>
