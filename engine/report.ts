@@ -340,57 +340,128 @@ function linesText(lines: number[]): string {
   return lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
 }
 
-/** What could not be checked on a part: undecidable rules, and lines the unit policy does not cover. */
-function notCheckedOf(part: ReportPart, out: Map<string, NotChecked>): void {
-  const { ctx } = part;
-  const add = (rule: string, reason: string, line: number | undefined) => {
-    const key = `${rule}\u0000${reason}`;
-    const hit = out.get(key);
-    if (!hit) {
-      const n: NotChecked = { rule, reason };
-      if (line !== undefined) n.line = line + 1;
-      out.set(key, n);
-    } else if (line !== undefined) {
-      const lines = hit.lines ?? (hit.line !== undefined ? [hit.line] : []);
-      if (!lines.includes(line + 1)) lines.push(line + 1);
-      delete hit.line;
-      hit.lines = lines;
+/**
+ * What could not be checked, gathered while a report is built: one entry per rule and reason, with
+ * the 1-based lines it concerns in the order they were met. A report has a handful, so a list
+ * searched by the (shared) rule and reason strings is cheaper than keys made per line.
+ */
+class Unchecked {
+  private readonly rules: string[] = [];
+  private readonly reasons: string[] = [];
+  private readonly lines: number[][] = [];
+  /** Index of the NO-RULESET entry (it merges with no other, and lists its lines before its reason). */
+  private noRuleset = -1;
+
+  add(rule: string, reason: string, line: number | undefined): void {
+    for (let k = 0; k < this.rules.length; k++) {
+      if (k === this.noRuleset || this.rules[k] !== rule || this.reasons[k] !== reason) continue;
+      const ls = this.lines[k]!;
+      if (line !== undefined && !ls.includes(line)) ls.push(line);
+      return;
     }
-  };
+    this.rules.push(rule);
+    this.reasons.push(reason);
+    this.lines.push(line === undefined ? [] : [line]);
+  }
+
+  addNoRuleset(lines: number[], reason: string): void {
+    this.noRuleset = this.rules.length;
+    this.rules.push('NO-RULESET');
+    this.reasons.push(reason);
+    this.lines.push(lines);
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** The report's list: one line as `line`, several as `lines`; by first line, then rule (stable). */
+  list(): NotChecked[] {
+    const out: NotChecked[] = [];
+    for (let k = 0; k < this.rules.length; k++) {
+      const rule = this.rules[k]!;
+      const reason = this.reasons[k]!;
+      const ls = this.lines[k]!;
+      // Key order as the contract's JSON has always had it.
+      if (ls.length === 0) out.push({ rule, reason });
+      else if (ls.length === 1) out.push({ rule, reason, line: ls[0]! });
+      else if (k === this.noRuleset) out.push({ rule, lines: ls, reason });
+      else out.push({ rule, reason, lines: ls });
+    }
+    return out.sort((a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
+  }
+}
+
+/** Reasons by what was missing (names sorted, joined by NUL): few distinct, met on most claims. */
+const reasonMemo = new Map<string, string | null>();
+
+/** The "not checked" reason for what a rule lacked; null when only units were (the line says so). */
+function reasonFor(missing: ReadonlySet<string>): string | null {
+  let key = '';
+  if (missing.size === 1) for (const m of missing) key = m;
+  else if (missing.size > 1) key = [...missing].sort().join('\u0000');
+  let reason = reasonMemo.get(key);
+  if (reason === undefined) {
+    // Units the policy could not compute are explained on the line (no minutes, or a code the
+    // policy does not name); they are not repeated here.
+    if ([...missing].every((m) => m === 'unitsAllowed' || m === 'unitsExpected')) reason = null;
+    else reason = `needs ${[...missing].sort().map(describeMissing).join('; ') || 'a value the claim does not give'}`;
+    if (reasonMemo.size > 10_000) reasonMemo.clear();
+    reasonMemo.set(key, reason);
+  }
+  return reason;
+}
+
+/** "not a timed or untimed code" reasons by code. */
+const notInPolicyMemo = new Map<string, string>();
+function notInPolicy(code: string): string {
+  let r = notInPolicyMemo.get(code);
+  if (r === undefined) {
+    r = `${code} is not a timed or untimed code in this payer's unit policy, so its units were not checked`;
+    if (notInPolicyMemo.size > 10_000) notInPolicyMemo.clear();
+    notInPolicyMemo.set(code, r);
+  }
+  return r;
+}
+
+/** What could not be checked on a part: undecidable rules, and lines the unit policy does not cover. */
+function notCheckedOf(part: ReportPart, out: Unchecked): void {
+  const { ctx } = part;
   for (const u of part.unknown) {
     let missing = u.missing;
     if (!missing) evalCondition3(ctx, u.rule.conditions, u.line, (missing = new Set<string>()));
-    // Units the policy could not compute are explained on the line (no minutes, or a code the
-    // policy does not name); they are not repeated here.
-    if ([...missing].every((m) => m === 'unitsAllowed' || m === 'unitsExpected')) continue;
-    const what = [...missing].sort().map(describeMissing).join('; ');
-    add(u.rule.event.params.rule, `needs ${what || 'a value the claim does not give'}`, u.line);
+    const reason = reasonFor(missing);
+    if (reason !== null) out.add(u.rule.event.params.rule, reason, u.line === undefined ? undefined : u.line + 1);
   }
   const units = ctx.p.rs.units;
   for (const i of part.lines) {
     const n = ctx.units[i]!.note;
     if (n.kind === 'other' && !n.noMinutes) {
-      if (units) add(units.rule, `${n.code} is not a timed or untimed code in this payer's unit policy, so its units were not checked`, i);
-      else add('units', `this ruleset has no unit policy, so units were not checked`, undefined);
+      if (units) out.add(units.rule, notInPolicy(n.code), i + 1);
+      else out.add('units', NO_UNIT_POLICY, undefined);
     }
   }
 }
 
+const NO_UNIT_POLICY = 'this ruleset has no unit policy, so units were not checked';
+
+/** Missing facts in a biller's words (fields are described by name). */
+const FACT_WORDS: Record<string, string> = {
+  kxOver: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
+  kxNotNeeded: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
+  reviewThreshold: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
+  priorVisits: 'the visits before this claim (history.visitsThisYear, or history.visitsThisEpisode and history.episodeStart)',
+  visitLimitOver: 'the visits earlier this year (history.visitsThisYear)',
+  authVisitsOver: "the authorization's visits, visits used and dates (priorAuthorization.visits, visitsUsed, from, to)",
+  assistantNeeded: 'the line\'s treatment minutes (to compare the assistant\'s minutes with)',
+  ncciBundled: 'an NCCI release that covers the date of service and these codes',
+  mueOver: 'an MUE release that covers the date of service and this code',
+  invalidCode: 'a procedure-code release that covers the date of service and this code',
+  invalidDiagnoses: 'an ICD-10-CM release that covers the date of service',
+};
+
 /** A missing value in a biller's words: the field and what it is. */
 function describeMissing(name: string): string {
-  const FACT_WORDS: Record<string, string> = {
-    kxOver: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
-    kxNotNeeded: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
-    reviewThreshold: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
-    priorVisits: 'the visits before this claim (history.visitsThisYear, or history.visitsThisEpisode and history.episodeStart)',
-    visitLimitOver: 'the visits earlier this year (history.visitsThisYear)',
-    authVisitsOver: "the authorization's visits, visits used and dates (priorAuthorization.visits, visitsUsed, from, to)",
-    assistantNeeded: 'the line\'s treatment minutes (to compare the assistant\'s minutes with)',
-    ncciBundled: 'an NCCI release that covers the date of service and these codes',
-    mueOver: 'an MUE release that covers the date of service and this code',
-    invalidCode: 'a procedure-code release that covers the date of service and this code',
-    invalidDiagnoses: 'an ICD-10-CM release that covers the date of service',
-  };
   return FACT_WORDS[name] ?? `\`${name.replace(/^(claim|line)\./, '')}\``;
 }
 
@@ -415,21 +486,17 @@ export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly n
     if (multi) r.version = part.ctx.p.rs.ruleset.version;
     return r;
   });
-  const notChecked = new Map<string, NotChecked>();
+  const notChecked = new Unchecked();
   if (uncovered && uncovered.lines.length) {
     for (const i of uncovered.lines) findings.push({ rule: 'NO-RULESET', kind: 'no-ruleset', severity: 'error', message: uncovered.why, line: i + 1, code: claim.lines[i]!.code, fix: 'check the payer and the date of service, or add a ruleset version that covers it' });
-    notChecked.set('NO-RULESET', { rule: 'NO-RULESET', lines: uncovered.lines.map((i) => i + 1), reason: `no ruleset version covers the date of service of ${linesText(uncovered.lines.map((i) => i + 1))}` });
+    notChecked.addNoRuleset(uncovered.lines.map((i) => i + 1), `no ruleset version covers the date of service of ${linesText(uncovered.lines.map((i) => i + 1))}`);
   }
   for (const part of parts) notCheckedOf(part, notChecked);
   findings.sort(compareFindings);
   const claimPart = parts.find((p) => p.claimRules) ?? first;
   const report: ClaimReport = { claimId: claim.id, ruleset: refOf(claimPart.ctx.p.rs), status: statusOf(findings), findings, lines };
   if (multi) report.versions = parts.map((p) => refOf(p.ctx.p.rs));
-  if (notChecked.size) {
-    const list = [...notChecked.values()];
-    for (const n of list) if (n.lines?.length === 1) ((n.line = n.lines[0]), delete n.lines);
-    report.notChecked = list.sort((a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
-  }
+  if (notChecked.size) report.notChecked = notChecked.list();
   const used = new Map<string, TableUse>();
   for (const part of parts) for (const [k, u] of part.ctx.tablesUsed ?? []) if (!used.has(k)) used.set(k, u);
   if (used.size) report.tables = [...used.values()].sort((a, b) => cmp(a.table, b.table) || cmp(a.release, b.release));
