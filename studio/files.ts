@@ -6,7 +6,7 @@
 // are checked again after the rename.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { badName, escapeName, kindOf, type FileKind } from './file-kinds.ts';
 import { peekHeader } from '../dsl/index.ts';
 import { formatDate } from '../engine/dates.ts';
@@ -152,12 +152,96 @@ function pathOfFd(fd: number): string | undefined {
 }
 
 /**
- * Replaces (or creates) a target with `text`: the missing folders are created one by one (never
- * through a link), a temp file is created exclusively (O_EXCL | O_NOFOLLOW) in the real folder,
- * checked to really be inside the root, written and fsynced, then renamed over the file. A rename
- * replaces a link at the final name instead of following it; the result is checked once more.
+ * Linux: a folder can be named by its open descriptor (`/proc/self/fd/N/…`), which stays the folder
+ * that was opened whatever is renamed or swapped for a link afterwards (the `openat` of C).
+ */
+const FD_PATHS = process.platform === 'linux' && (() => {
+  try {
+    return readlinkSync('/proc/self/fd/0') !== undefined;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Replaces (or creates) a target with `text`. On Linux the folder is opened one segment at a time
+ * from the real root, never through a link (O_NOFOLLOW | O_DIRECTORY), missing folders created on
+ * the way; the temp file is created exclusively inside that open folder, written, fsynced and
+ * renamed over the name — all through the folder's descriptor, so a folder swapped for a link
+ * mid-save cannot redirect any of it. Elsewhere: by path, checked before and after, and the temp
+ * file removed wherever it landed.
  */
 export function writeTarget(root: string, t: Target, text: string): void {
+  if (FD_PATHS) return writeThroughFolderFd(root, t, text);
+  writeByPath(root, t, text);
+}
+
+const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+function writeThroughFolderFd(root: string, t: Target, text: string): void {
+  const realRoot = realpathSync(root);
+  const rel = relative(realRoot, t.dir);
+  const existing = rel ? rel.split(sep) : [];
+  const segs = [...existing, ...t.missing];
+  let dfd = openSync(realRoot, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i]!;
+      const next = `/proc/self/fd/${dfd}/${seg}`;
+      if (i >= existing.length) {
+        try {
+          mkdirSync(next);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        }
+      }
+      let fd: number;
+      try {
+        fd = openSync(next, O_DIR);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP' || code === 'ENOTDIR') throw new HttpError(403, `${t.rel}: a folder on the way changed into a link or a file while saving`);
+        if (code === 'ENOENT') throw new HttpError(409, `${t.rel}: the folder changed while saving; reload and check the file`);
+        throw e;
+      }
+      closeSync(dfd);
+      dfd = fd;
+    }
+    const here = `/proc/self/fd/${dfd}`;
+    // Reached without following a link, so inside the root; said again from the kernel's view.
+    if (!inside(realRoot, readlinkSync(here))) throw new HttpError(403, OUTSIDE);
+    const final = `${here}/${t.name}`;
+    const tmp = `${here}/.${t.name}.${randomBytes(8).toString('hex')}.tmp`;
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      unlinkQuietly(tmp);
+      throw e;
+    }
+    closeSync(fd);
+    try {
+      const cur = lstatSync(final, { throwIfNoEntry: false });
+      if (cur && (cur.isSymbolicLink() || !cur.isFile())) throw new HttpError(403, `${t.rel} is not a regular file (a link, folder, FIFO or socket); not replaced`);
+      // A rename replaces a link at the name rather than following it.
+      renameSync(tmp, final);
+    } catch (e) {
+      unlinkQuietly(tmp);
+      throw e;
+    }
+    try {
+      fsyncSync(dfd);
+    } catch {
+      // the rename itself is atomic
+    }
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+function writeByPath(root: string, t: Target, text: string): void {
   const realRoot = realpathSync(root);
   let dir = t.dir;
   for (const seg of t.missing) {
@@ -175,15 +259,17 @@ export function writeTarget(root: string, t: Target, text: string): void {
   const tmp = join(dir, `.${t.name}.${randomBytes(8).toString('hex')}.tmp`);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   let ino: number;
+  // Where the temp file really is (the folder may have been swapped for a link before the open).
+  let where = tmp;
   try {
-    const where = pathOfFd(fd) ?? realpathSync(tmp);
+    where = pathOfFd(fd) ?? realpathSync(tmp);
     if (!inside(realRoot, where)) throw new HttpError(403, `${t.rel}: the folder moved outside the rulesets folder while saving; nothing was written there`);
     writeSync(fd, text);
     fsyncSync(fd);
     ino = fstatSync(fd).ino;
   } catch (e) {
     closeSync(fd);
-    unlinkQuietly(tmp);
+    unlinkQuietly(where);
     throw e;
   }
   closeSync(fd);
@@ -192,7 +278,7 @@ export function writeTarget(root: string, t: Target, text: string): void {
     if (cur && (cur.isSymbolicLink() || !cur.isFile())) throw new HttpError(403, `${t.rel} is not a regular file (a link, folder, FIFO or socket); not replaced`);
     renameSync(tmp, final);
   } catch (e) {
-    unlinkQuietly(tmp);
+    unlinkQuietly(where);
     throw e;
   }
   // After the rename: the name must hold our file, in a folder still inside the root.
@@ -228,6 +314,25 @@ export interface Listed {
   header?: { id: string; version?: string; from?: string; through?: string };
   /** The text, when asked for (one request instead of one per file). */
   text?: string;
+}
+
+/**
+ * Ruleset headers by content version: a listing parses a file's header once per content, not on
+ * every listing (the page lists the folder on load, and parsing every ruleset again competed with
+ * the first paint).
+ */
+const headers = new Map<string, Listed['header'] | null>();
+
+function headerOf(path: string, version: string, text: string): Listed['header'] | undefined {
+  const key = `${path}\u0000${version}`;
+  let h = headers.get(key);
+  if (h === undefined) {
+    const p = peekHeader({ name: path, text });
+    h = p ? { id: p.id, ...(p.version ? { version: p.version } : {}), ...(p.from !== undefined ? { from: formatDate(p.from) } : {}), ...(p.through !== undefined ? { through: formatDate(p.through) } : {}) } : null;
+    if (headers.size > 10_000) headers.clear();
+    headers.set(key, h);
+  }
+  return h ?? undefined;
 }
 
 /** With texts, a listing carries at most this many bytes of them (the rest are read one by one). */
@@ -293,8 +398,8 @@ export function listTargets(root: string, opts: { texts?: boolean } = {}): { fil
               textBytes += buf.length;
             }
             if (kind === 'ruleset') {
-              const h = peekHeader({ name: path, text: buf.toString('utf8') });
-              if (h) entry.header = { id: h.id, ...(h.version ? { version: h.version } : {}), ...(h.from !== undefined ? { from: formatDate(h.from) } : {}), ...(h.through !== undefined ? { through: formatDate(h.through) } : {}) };
+              const h = headerOf(path, entry.version, buf.toString('utf8'));
+              if (h) entry.header = h;
             }
           }
         } catch {
