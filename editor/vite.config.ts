@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-/** <link rel=modulepreload> for the editor chunk and the chunks it imports, and a preload for its CSS. */
+/** <link rel=modulepreload> for the editor chunk and the chunks it loads, and a preload for its CSS. */
 function preloadEditorCore(): Plugin {
   return {
     name: 'preload-editor-core',
@@ -26,7 +26,8 @@ function preloadEditorCore(): Plugin {
           // The page's own chunk (and its CSS) is loaded by the page already.
           if (!c || c.type !== 'chunk' || c.isEntry) return void files.delete(name);
           for (const f of c.viteMetadata?.importedCss ?? []) css.add(f);
-          for (const i of c.imports) if (!files.has(i)) (files.add(i), walk(i));
+          // Static imports, and the chunks it loads at once (the lexer for highlighting).
+          for (const i of [...c.imports, ...c.dynamicImports]) if (!files.has(i)) (files.add(i), walk(i));
         };
         walk(core.fileName);
         return [

@@ -3,11 +3,14 @@
 // drives — first load, editing with markers, completion and quick fixes, case and claims files,
 // the claim form, the test runner, the diff, a new version, the batch view with 10,000 claims,
 // reference tables, themes, the command palette — plus an axe-core accessibility check, with
-// screenshots in test-output/screenshots (and the README's in docs/). Every request must stay on
-// 127.0.0.1 and the page must log no errors and no patient data.
+// screenshots in test-output/screenshots (and the README's in docs/). Claims are checked by the
+// studio server with the reference tables: findings only the tables give (NCCI pairs, MUEs,
+// ICD-10-CM validity, KX priced from the fee schedule) show in the claim form and the batch view,
+// and with the tables gone the studio says "not checked: reference tables unavailable". Every
+// request must stay on 127.0.0.1 and the page must log no errors and no patient data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -21,6 +24,25 @@ const ROOT = new URL('../', import.meta.url).pathname;
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const FILE = 'medicare-part-b/2026.payer';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * A Medicare PT claim whose problems only the reference tables show (rows as CMS publishes them,
+ * the same rulesets/medicare-part-b/tables.cases.yaml cites): 97150 with 97110 (NCCI PTP edit,
+ * modifier indicator 1, no bypass), 97116 five units in a day (MUE 4, MAI 3), M54 (an ICD-10-CM
+ * category in FY2025, not billable), and lines without `allowed` priced from the fee schedule past
+ * the 2024 KX threshold ($2,330) from $2,300 allowed so far.
+ */
+const TABLES_CLAIM = {
+  id: 'TABLES-DEMO', payer: 'medicare-part-b', provider: { npi: '1234567893', discipline: 'PT' }, dateOfService: '2024-11-04', placeOfService: '11', diagnoses: ['M54', 'M62.81'],
+  history: { visitsThisYear: 6, therapyAllowedThisYear: { PT_SLP: 2300 } },
+  lines: [
+    { code: '97150', modifiers: ['GP'], units: 1, minutes: 30, diagnosisPointers: [2], charge: 60 },
+    { code: '97110', modifiers: ['GP', 'KX'], units: 1, minutes: 15, diagnosisPointers: [1, 2], charge: 120 },
+    { code: '97116', modifiers: ['GP'], units: 3, minutes: 45, diagnosisPointers: [2], charge: 150 },
+    { code: '97116', modifiers: ['GP'], units: 2, minutes: 30, diagnosisPointers: [2], charge: 100 },
+  ],
+};
+const TABLE_FINDINGS = [['NCCI-PTP', 'ncci-bundled'], ['MUE', 'mue-exceeded'], ['DX-VALID', 'invalid-diagnosis'], ['KX-THRESHOLD', 'kx-required']] as const;
 
 let studio: ChildProcess;
 let browser: Browser;
@@ -220,8 +242,9 @@ describe('studio in a real browser', () => {
     // Issue 15, item 8: a new line inside a block indents by 2, the canonical style.
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
-    await page.keyboard.type('cite "x"');
-    expect(await editorText()).toMatch(/\n {2}cite "x"/);
+    await page.keyboard.type('cite');
+    // Two spaces, not four (what follows `cite` is not this test's business).
+    await expect.poll(() => editorText()).toMatch(/line\.code in *\n {2}cite\n/);
     } finally {
       await page.keyboard.press('Escape');
       await undoAll();
@@ -248,9 +271,10 @@ describe('studio in a real browser', () => {
     expect(await page.getByTestId('reports').innerText()).toContain('MCR-OT-PROBLEMS: errors');
     expect(await page.getByTestId('policy-line').first().innerText()).toMatch(/\.payer:\d+\n\S/);
     await shot('claims');
-    await page.locator('[data-testid=finding][data-rule="MOD-EVAL-GO"] button').click();
-    // The editor lands on the rule's line, in whichever file of the chain defines it.
+    // The editor lands on the rule's line, in whichever file of the chain defines it (read before
+    // the click: the panel then follows the file opened, which may be another payer's).
     const where = (await page.locator('[data-testid=finding][data-rule="MOD-EVAL-GO"] [data-testid=policy-line] .where').innerText()).split(':');
+    await page.locator('[data-testid=finding][data-rule="MOD-EVAL-GO"] button').click();
     await expect.poll(() => page.getByTestId('current-file').innerText()).toContain(where[0]!);
     await expect.poll(() => page.locator('.line-numbers.active-line-number').first().innerText()).toBe(where[1]);
     await openFromTree(FILE);
@@ -286,12 +310,39 @@ describe('studio in a real browser', () => {
     await units.fill('9');
     await expect.poll(() => page.getByTestId('report-status').first().innerText(), { timeout: 10_000 }).toContain('MCR-OT-CLEAN: errors');
     await shot('claim-form');
-    await page.locator('.panels').screenshot({ path: join(ROOT, 'docs', 'claim-form.png') });
     await page.getByTestId('mode-json').click();
     const inJson = JSON.parse(await page.getByTestId('claim-json').inputValue()) as { id: string; lines: { units: number }[] };
     expect(inJson.id).toBe('MCR-OT-CLEAN');
     expect(inJson.lines[0]!.units).toBe(9);
+    // Findings only the reference tables give, checked by the studio server as `payer-rules eval` would.
+    await page.getByTestId('claim-json').fill(JSON.stringify(TABLES_CLAIM, null, 2));
     await page.getByTestId('mode-form').click();
+    for (const [rule, kind] of TABLE_FINDINGS) await expect.poll(() => page.locator(`[data-testid=finding][data-rule="${rule}"]`).first().innerText().catch(() => ''), { timeout: 15_000 }).toContain(kind);
+    const reports = await page.getByTestId('reports').innerText();
+    expect(reports).toContain('TABLES-DEMO: errors');
+    expect(reports).toMatch(/tables: cdc-icd10cm FY2025/);
+    // Checked, so not listed as "not checked".
+    for (const [rule] of TABLE_FINDINGS) expect(await page.locator(`[data-testid=not-checked][data-rule="${rule}"]`).count()).toBe(0);
+    await shot('claim-form-tables');
+    await page.locator('.panels').screenshot({ path: join(ROOT, 'docs', 'claim-form.png') });
+  });
+
+  it('without the reference tables, the table checks say "not checked: reference tables unavailable", never ok', async () => {
+    renameSync(join(rulesets, 'tables'), join(work, 'tables-away'));
+    try {
+      await page.getByTestId('run').click();
+      await expect.poll(() => page.getByTestId('tables-unavailable').innerText().catch(() => ''), { timeout: 15_000 }).toContain('Not checked: reference tables unavailable');
+      for (const [rule] of TABLE_FINDINGS) {
+        expect(await page.locator(`[data-testid=finding][data-rule="${rule}"]`).count()).toBe(0);
+        expect(await page.locator(`[data-testid=not-checked][data-rule="${rule}"]`).first().innerText()).toContain('reference tables unavailable');
+      }
+      await shot('claim-tables-unavailable');
+    } finally {
+      renameSync(join(work, 'tables-away'), join(rulesets, 'tables'));
+    }
+    await page.getByTestId('run').click();
+    await expect.poll(() => page.locator('[data-testid=finding][data-rule="NCCI-PTP"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('tables-unavailable').count()).toBe(0);
   });
 
   it("saves the claim as a test case, and another payer's file starts from that payer's claims", async () => {
@@ -310,6 +361,14 @@ describe('studio in a real browser', () => {
     await openFromTree(FILE);
   });
 
+  it('claims files are highlighted as JSON: keys, strings and numbers each in their own color', async () => {
+    await openFromTree('medicare-part-b/claims/sample.json');
+    const classOf = (text: string) => page.locator('.monaco-editor .view-lines span[class^="mtk"]', { hasText: text }).first().getAttribute('class');
+    // Monaco colors lines as it tokenizes them (in the background): wait until it has.
+    const classes = async () => new Set(await Promise.all([classOf('"dateOfService"'), classOf('"MCR-OT-CLEAN"'), page.locator('.monaco-editor .view-lines span[class^="mtk"]').filter({ hasText: /^\d+$/ }).first().getAttribute('class')])).size;
+    await expect.poll(classes, { timeout: 15_000 }).toBe(3);
+  });
+
   it('case files: highlighted, checked against the case schema, completed, saved without phantom errors, and run as tests', async () => {
     await openFromTree('medicare-part-b/units.cases.yaml');
     await page.getByTestId('tab-problems').click();
@@ -320,7 +379,7 @@ describe('studio in a real browser', () => {
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('# saved from the studio\n');
     await page.keyboard.press('Control+S');
-    await expect.poll(() => page.getByTestId('status').innerText()).toBe('saved medicare-part-b/units.cases.yaml');
+    await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 15_000 }).toBe('saved medicare-part-b/units.cases.yaml');
     await page.getByTestId('tab-tests').click();
     await page.getByTestId('run-tests').click();
     await expect.poll(() => page.getByTestId('tests-summary').innerText(), { timeout: 30_000 }).toMatch(/^[1-9]\d* passed, \d+ failed$/);
@@ -440,8 +499,14 @@ describe('studio in a real browser', () => {
     const r = rng(15);
     const ndjson = Array.from({ length: 10_000 }, (_, i) => JSON.stringify(generateClaim(r, i, ['medicare-part-b', 'uhc-medicare-advantage', 'nc-medicaid']))).join('\n') + '\n';
     await page.getByTestId('view-batch').click();
+    // A run can be cancelled: the claims checked so far stay, and the view says how far it got.
     await page.getByTestId('batch-file').setInputFiles({ name: 'march.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson) });
-    await expect.poll(() => page.getByTestId('batch-info').innerText().catch(() => ''), { timeout: 120_000 }).toContain('10,000 claims read as ndjson');
+    await expect.poll(() => page.getByTestId('batch-progress').innerText().catch(() => ''), { timeout: 60_000 }).toMatch(/[1-9][\d,]* of 10,000 claims checked/);
+    await page.getByTestId('batch-cancel').click();
+    await expect.poll(() => page.getByTestId('batch-info').innerText().catch(() => ''), { timeout: 60_000 }).toMatch(/cancelled after [\d,]+ of 10,000 claims/);
+    expect(Number((await page.getByTestId('batch-shown').innerText()).split(' of ')[1]!.split(' ')[0]!.replace(/,/g, ''))).toBeLessThan(10_000);
+    await page.getByTestId('batch-file').setInputFiles({ name: 'march.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson) });
+    await expect.poll(() => page.getByTestId('batch-info').innerText().catch(() => ''), { timeout: 120_000 }).toMatch(/^march\.ndjson: 10,000 claims read as ndjson/);
     // The page stayed responsive while the worker ran: typing in the filter works at once.
     await page.getByTestId('batch-filter').fill('');
     expect(await page.getByTestId('batch-shown').innerText()).toBe('10,000 of 10,000 claims');
@@ -455,11 +520,18 @@ describe('studio in a real browser', () => {
     const shown = Number((await page.getByTestId('batch-shown').innerText()).split(' ')[0]!.replace(/,/g, ''));
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(10_000);
+    // A claim with a finding only the NCCI table gives (among the errors), beside the policy line that checks it.
+    await page.getByTestId('batch-filter').fill('NCCI-PTP');
     await page.getByTestId('batch-row').first().click();
-    await page.getByTestId('batch-detail').getByTestId('finding').first().waitFor({ timeout: 15_000 });
+    await page.getByTestId('batch-detail').locator('[data-testid=finding][data-rule="NCCI-PTP"]').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('batch-detail').locator('[data-testid=finding][data-rule="NCCI-PTP"]').first().innerText()).toContain('ncci-bundled');
     expect(await page.getByTestId('batch-detail').getByTestId('policy-line').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('tables-unavailable').count()).toBe(0);
     await shot('batch');
     await page.screenshot({ path: join(ROOT, 'docs', 'batch.png') });
+    await page.getByTestId('batch-filter').fill('');
+    await page.getByTestId('tile-errors').click();
+    expect(await page.getByTestId('tile-errors').getAttribute('aria-pressed')).toBe('false');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('batch-csv').click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('claim,status,line,code,rule,kind,severity,message,fix,citation');
@@ -467,11 +539,26 @@ describe('studio in a real browser', () => {
     await axeCheck('batch view');
   });
 
-  it('the batch view reads an X12 837P file through the readers', async () => {
-    const edi = readFileSync(join(ROOT, 'test/fixtures/x12/10-synthetic-ot-medicare.837'));
-    await page.getByTestId('batch-file').setInputFiles({ name: 'remit.837', mimeType: 'text/plain', buffer: edi });
+  it('the batch view reads X12 837P with the minutes, claim facts and payer map eval takes (--minutes, --overlay, --payers)', async () => {
+    const ex = (f: string) => ({ name: f, mimeType: 'text/plain', buffer: readFileSync(join(ROOT, 'examples', f)) });
+    await page.getByTestId('batch-file').setInputFiles(ex('claims.837'));
     await expect.poll(() => page.getByTestId('batch-info').innerText(), { timeout: 30_000 }).toMatch(/claims? read as x12/);
     expect(await page.getByTestId('batch-row').count()).toBeGreaterThan(0);
+    // Without the payer map the 837P payer ids name no ruleset; with the extra files, as eval reads them.
+    const before = await page.getByTestId('batch-summary').innerText();
+    await page.getByTestId('batch-payers').setInputFiles(ex('payers.json'));
+    await page.getByTestId('batch-minutes').setInputFiles(ex('minutes.csv'));
+    await page.getByTestId('batch-overlay').setInputFiles(ex('overlay.ndjson'));
+    await expect.poll(() => page.getByTestId('batch-info').innerText(), { timeout: 30_000 }).toContain('with --minutes minutes.csv, --overlay overlay.ndjson, --payers payers.json');
+    expect(await page.getByTestId('batch-summary').innerText()).not.toBe(before);
+    // The rows fill as the run goes: wait for the mapped payer's ruleset to show.
+    await expect
+      .poll(async () => (await page.locator('[data-testid=batch-row] .col-ruleset').allInnerTexts()).some((r) => r.startsWith('medicare-part-b')), { timeout: 30_000 })
+      .toBe(true);
+    await shot('batch-837-supplements');
+    await page.getByTestId('batch-payers-clear').click();
+    await page.getByTestId('batch-minutes-clear').click();
+    await page.getByTestId('batch-overlay-clear').click();
     await page.getByTestId('view-rules').click();
   });
 
@@ -546,7 +633,7 @@ describe('studio in a real browser', () => {
     await page.keyboard.press('Control+S');
     await page.getByTestId('conflict').waitFor();
     await page.getByTestId('keep-mine').click();
-    await expect.poll(() => page.getByTestId('status').innerText()).toContain(`saved ${FILE}`);
+    await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 15_000 }).toContain(`saved ${FILE}`);
     const onDisk = readFileSync(join(rulesets, FILE), 'utf8');
     expect(onDisk).toContain('# my second edit');
     expect(onDisk).not.toContain('# a change made outside the studio');

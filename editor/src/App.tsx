@@ -57,8 +57,18 @@ export function firstFile(headers: HeaderInfo[]): string | undefined {
 
 const headersOf = (list: FileEntry[]): HeaderInfo[] => list.flatMap((f) => (f.header ? [{ path: f.path, ...f.header }] : []));
 
-/** After the browser has painted what is on screen now. */
-const afterPaint = () => new Promise<void>((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+/**
+ * After the browser has painted what is on screen now, and has a moment with nothing to do (at
+ * most `wait` ms later): the analysis worker and the rest of the folder load then, never ahead of
+ * the first keystrokes on a busy machine.
+ */
+const afterPaint = (wait = 0) =>
+  new Promise<void>((ok) =>
+    requestAnimationFrame(() => {
+      if (wait && 'requestIdleCallback' in window) requestIdleCallback(() => ok(), { timeout: wait });
+      else setTimeout(ok, 0);
+    }),
+  );
 
 /** A promise and its resolver (the editor's and the worker's readiness). */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -257,6 +267,9 @@ export function App() {
       setDirty(model.getValue() !== text);
       localStorage.removeItem(DRAFT(cur.path));
       filesText.current.set(cur.path, text);
+      setConflict(null);
+      // Said at once; the analysis below says whether it has errors when the worker has it.
+      setStatus(`saved ${cur.path}; checking it…`);
       await workerReady.current.promise;
       await ask({ type: 'setFiles', files: Object.fromEntries(filesText.current) });
       setFiles((fs) => fs.map((x) => (x.path === cur.path ? { ...x, version: res.version } : x)));
@@ -345,7 +358,7 @@ export function App() {
       } else setStatus(listed.error);
       await named;
       await editorReady.current.promise;
-      await afterPaint();
+      await afterPaint(1500);
       if (gone) return;
       performance.mark('studio:worker-start');
       await syncWorkerFiles();

@@ -10,21 +10,13 @@ import { CaseFileSchema, CaseSchema } from '../../engine/harness.ts';
 import { claimJsonSchema } from '../../engine/claim-schema.ts';
 import { validateClaim } from '../../engine/validate.ts';
 import type { Diagnostic } from '../../dsl/diagnostics.ts';
+import type { DiagnosticCode } from '../../dsl/diagnostic-codes.ts';
 import type { CompletionEntry } from './protocol.ts';
 
 type Json = Record<string, unknown>;
 
-/**
- * Codes for data-file problems, in the claim-input range (PR5xxx) STYLE reserves. They belong in
- * dsl/diagnostic-codes.ts (the one catalog); they live here until the catalog takes them.
- */
-export const DATA_CODES = {
-  PR5001: 'the file is not valid YAML or JSON',
-  PR5002: 'a case file that does not match the case-file schema',
-  PR5003: 'a case whose claimRef names no claim of the file',
-  PR5004: 'a claim that fails the claim contract',
-} as const;
-type DataCode = keyof typeof DATA_CODES;
+/** Codes for data-file problems: the claim-input range (PR5xxx) of the one catalog. */
+type DataCode = Extract<DiagnosticCode, `PR5${string}`>;
 type Path = (string | number)[];
 
 export type DataKind = 'cases' | 'claims-json' | 'claims-ndjson';

@@ -10,8 +10,8 @@ export { monaco };
 export { LANGUAGE_ID, languageOf, registerLanguage, setDiagnostics, setSymbols } from './language/register.ts';
 
 const TOKENS = {
-  light: { keyword: '0000c0', type: '7a3e9d', constant: '006e6e', number: '09885a', string: 'a31515', comment: '5f6a75', invalid: 'cd3131', key: '0451a5' },
-  dark: { keyword: '79b8ff', type: 'd2a8ff', constant: '56d4dd', number: '7ee787', string: 'ffa198', comment: '9ea7b3', invalid: 'ff7b72', key: '9cdcfe' },
+  light: { keyword: '0000c0', type: '7a3e9d', constant: '006e6e', number: '09885a', string: 'a31515', comment: '5f6a75', invalid: 'cd3131' },
+  dark: { keyword: '79b8ff', type: 'd2a8ff', constant: '56d4dd', number: '7ee787', string: 'ffa198', comment: '9ea7b3', invalid: 'ff7b72' },
 };
 
 for (const [name, base] of [['light', 'vs'], ['dark', 'vs-dark']] as const) {
@@ -25,7 +25,6 @@ for (const [name, base] of [['light', 'vs'], ['dark', 'vs-dark']] as const) {
       { token: 'constant', foreground: c.constant },
       { token: 'number', foreground: c.number },
       { token: 'string', foreground: c.string },
-      { token: 'string.key', foreground: c.key },
       { token: 'comment', foreground: c.comment, fontStyle: 'italic' },
       { token: 'invalid', foreground: c.invalid, fontStyle: 'underline' },
     ],

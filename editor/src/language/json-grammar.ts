@@ -28,9 +28,10 @@ export const jsonLanguage: Monaco.languages.IMonarchLanguage = {
   tokenizer: {
     root: [
       [/[ \t\r\n]+/, ''],
-      // A string followed by a colon is a key.
+      // A string followed by a colon is a key. The token names are Monaco's own for JSON
+      // (string.key.json, string.value.json), which its light and dark themes color apart.
       [/"(?:[^"\\]|\\.)*"(?=\s*:)/, 'string.key'],
-      [/"(?:[^"\\]|\\.)*"/, 'string'],
+      [/"(?:[^"\\]|\\.)*"/, 'string.value'],
       [/"(?:[^"\\]|\\.)*$/, 'string.invalid'],
       [/-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])/, 'number'],
       [/(?:true|false|null)(?![\w$])/, 'keyword'],

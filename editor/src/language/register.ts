@@ -2,8 +2,7 @@
 // completion, hover, go to definition, formatting and quick fixes from the analysis worker.
 // The only offset ↔ position bridge is the model (getPositionAt / getOffsetAt).
 import * as monaco from '../monaco.ts';
-import { tokenize } from '../../../dsl/lexer.ts';
-import { tokenClass, type TokenClass } from '../../../dsl/tokens.ts';
+import type { TokenClass } from '../../../dsl/tokens.ts';
 import type { Diagnostic } from '../../../dsl/diagnostics.ts';
 import { ask } from '../worker-client.ts';
 import type { CompletionEntry, DefinitionInfo, HoverInfo, SymbolInfo } from '../protocol.ts';
@@ -118,23 +117,28 @@ export function registerLanguage(openFile: (path: string, offset: number) => voi
     autoClosingPairs: [{ open: '{', close: '}' }, { open: '(', close: ')' }, { open: '[', close: ']' }, { open: '"', close: '"' }],
     wordPattern: /[A-Za-z0-9_$%][A-Za-z0-9_\-$%]*/,
   });
-  monaco.languages.setTokensProvider(LANGUAGE_ID, {
-    getInitialState: () => STATE,
-    tokenize(line) {
-      // Every token of the language fits on one line, so each line lexes on its own.
-      const { tokens, comments } = tokenize({ name: '', text: line });
-      const all = [...tokens, ...comments].sort((a, b) => a.startOffset - b.startOffset);
-      const out: monaco.languages.IToken[] = [];
-      let pos = 0;
-      for (const t of all) {
-        // Gaps are whitespace (skipped by the lexer) or characters it rejected.
-        if (t.startOffset > pos) out.push({ startIndex: pos, scopes: line.slice(pos, t.startOffset).trim() ? 'invalid' : '' });
-        out.push({ startIndex: t.startOffset, scopes: SCOPE[tokenClass(t.tokenType)] });
-        pos = t.startOffset + t.image.length;
-      }
-      if (pos < line.length) out.push({ startIndex: pos, scopes: line.slice(pos).trim() ? 'invalid' : '' });
-      return { tokens: out, endState: STATE };
-    },
+  // Highlighting from the real lexer (chevrotain), which loads beside the editor rather than
+  // ahead of it: the text shows at once, plain, and takes its colors when the lexer arrives
+  // (Monaco re-tokenizes a language's models when its tokens provider is set).
+  void Promise.all([import('../../../dsl/lexer.ts'), import('../../../dsl/tokens.ts')]).then(([{ tokenize }, { tokenClass }]) => {
+    monaco.languages.setTokensProvider(LANGUAGE_ID, {
+      getInitialState: () => STATE,
+      tokenize(line) {
+        // Every token of the language fits on one line, so each line lexes on its own.
+        const { tokens, comments } = tokenize({ name: '', text: line });
+        const all = [...tokens, ...comments].sort((a, b) => a.startOffset - b.startOffset);
+        const out: monaco.languages.IToken[] = [];
+        let pos = 0;
+        for (const t of all) {
+          // Gaps are whitespace (skipped by the lexer) or characters it rejected.
+          if (t.startOffset > pos) out.push({ startIndex: pos, scopes: line.slice(pos, t.startOffset).trim() ? 'invalid' : '' });
+          out.push({ startIndex: t.startOffset, scopes: SCOPE[tokenClass(t.tokenType)] });
+          pos = t.startOffset + t.image.length;
+        }
+        if (pos < line.length) out.push({ startIndex: pos, scopes: line.slice(pos).trim() ? 'invalid' : '' });
+        return { tokens: out, endState: STATE };
+      },
+    });
   });
   // Case files: YAML; claims files: JSON (NDJSON is a JSON value a line). Completion and
   // diagnostics come from the worker, from the case and claim schemas.

@@ -43,6 +43,7 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
   const [rows, setRows] = useState<BatchRow[]>([]);
   const [checked, setChecked] = useState<Checked | null>(null);
   const [supplements, setSupplements] = useState<SupplementTexts>({});
+  const supplementsNow = useRef<SupplementTexts>({});
   const [asOf, setAsOf] = useState('');
   const lastInput = useRef<{ name: string; text: string } | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
@@ -56,7 +57,9 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
   const [detail, setDetail] = useState<{ report: EvalReport } | null>(null);
   const [dragging, setDragging] = useState(false);
 
+  const runs = useRef(0);
   const start = async (name: string, text: string, sup = supplements, day = asOf) => {
+    const run = ++runs.current;
     lastInput.current = { name, text };
     setError('');
     setInfo('');
@@ -66,7 +69,9 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
     setDetail(null);
     setFacet(null);
     setProgress({ done: 0, total: 0 });
-    const r = await askBatch({ type: 'run', token, name, text, ...(Object.keys(sup).length ? { supplements: sup } : {}), ...(day ? { asOf: day } : {}) }, (done, total) => setProgress({ done, total }));
+    const r = await askBatch({ type: 'run', token, name, text, ...(Object.keys(sup).length ? { supplements: sup } : {}), ...(day ? { asOf: day } : {}) }, (done, total) => run === runs.current && setProgress({ done, total }));
+    // A newer run (another file, extra file or date) replaces this one's answer.
+    if (run !== runs.current) return;
     setProgress(null);
     if (r.type === 'error') return setError(r.error);
     if (r.type !== 'done') return;
@@ -81,9 +86,13 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
 
   /** An extra file chosen (or cleared): the open claims file is checked again with it. */
   const setSupplement = async (key: SupplementKey, file: File | undefined) => {
-    const next: SupplementTexts = { ...supplements };
-    if (file) next[key] = { name: file.name, text: await file.text() };
+    const text = file && (await file.text());
+    // From the ref, not this render's state: files chosen one after another before the page
+    // re-renders must all be kept.
+    const next: SupplementTexts = { ...supplementsNow.current };
+    if (file) next[key] = { name: file.name, text: text! };
     else delete next[key];
+    supplementsNow.current = next;
     setSupplements(next);
     if (lastInput.current) void start(lastInput.current.name, lastInput.current.text, next);
   };
@@ -147,7 +156,17 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
       <div className="toolbar">
         <label className="file-pick">
           Open a claims file (JSON, NDJSON, 837P, CSV) or drop it here{' '}
-          <input type="file" accept=".json,.ndjson,.jsonl,.837,.x12,.edi,.csv,.txt" onChange={(e) => e.target.files?.[0] && void openFile(e.target.files[0])} data-testid="batch-file" />
+          <input
+            type="file"
+            accept=".json,.ndjson,.jsonl,.837,.x12,.edi,.csv,.txt"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              // Cleared at once, so choosing the same file again (after a ruleset change) checks it again.
+              e.target.value = '';
+              if (f) void openFile(f);
+            }}
+            data-testid="batch-file"
+          />
         </label>
         <label>
           or one from the rulesets folder{' '}
@@ -168,7 +187,16 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
           <span key={s.key} className="supplement">
             <label title={s.doc}>
               {s.label}{' '}
-              <input type="file" accept={s.accept} onChange={(e) => void setSupplement(s.key, e.target.files?.[0])} data-testid={`batch-${s.key}`} />
+              <input
+                type="file"
+                accept={s.accept}
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  e.target.value = '';
+                  if (f) void setSupplement(s.key, f);
+                }}
+                data-testid={`batch-${s.key}`}
+              />
             </label>
             {supplements[s.key] && (
               <button type="button" aria-label={`remove the ${s.label.toLowerCase()} file`} onClick={() => void setSupplement(s.key, undefined)} data-testid={`batch-${s.key}-clear`}>

@@ -3,7 +3,7 @@
 // service line; a finding opens its rule; "Save as a test case" adds the claim to a case file.
 // The studio server checks the claim (with the buffer in place of its file) against the reference
 // tables, as `payer-rules eval` would; a newer answer always replaces an older one.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { evaluate, type Checked, type FileEntry } from '../api.ts';
 import { ask } from '../worker-client.ts';
 import type { Report } from '../../../engine/report.ts';
@@ -44,7 +44,11 @@ export interface ClaimsPanelProps {
 
 export function ClaimsPanel(props: ClaimsPanelProps) {
   const folder = props.path?.split('/').slice(0, -1).join('/') ?? '';
-  const samples = props.files.filter((f) => f.kind === 'claims' && f.path.startsWith(folder + '/claims/')).flatMap((f) => claimsOf(props.filesText.get(f.path), f.path).map((c) => ({ ...c, file: f.path })));
+  // Parsed once per folder and listing, not on every render (the page re-renders on each keystroke).
+  const samples = useMemo(
+    () => props.files.filter((f) => f.kind === 'claims' && f.path.startsWith(folder + '/claims/')).flatMap((f) => claimsOf(props.filesText.get(f.path), f.path).map((c) => ({ ...c, file: f.path }))),
+    [folder, props.files, props.revision], // eslint-disable-line react-hooks/exhaustive-deps
+  );
   const [claim, setClaim] = useState('');
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [reports, setReports] = useState<Report[]>([]);
