@@ -4,7 +4,6 @@
 // claim that could not be read (its errors, or a line too long to keep).
 import type { Evaluator, Report, RuntimeName } from '../engine/index.ts';
 import { applyAsOf } from '../readers/index.ts';
-import { JsonBytes } from '../engine/report-json.ts';
 import { csvRows, factsOf, renderText, type ClaimFacts, type EvalReport, type InputNote } from '../writers/index.ts';
 
 /** Per-report encodings, plus `facts` (what the summary and HTML report add up; no text). */
@@ -151,21 +150,11 @@ export function encodeBatch(texts: string[], ids: (string | null)[], failed: boo
   return { bytes: new Uint8Array(scratch.subarray(0, at)), ends, ids, failed };
 }
 
-/**
- * NDJSON reports are written as bytes straight away (engine/report-json.ts). The compiled runtime's
- * batch runs without a pause, so one writer per thread is reused; json-rules-engine awaits between
- * claims (batches may interleave), so each of its batches has a writer of its own.
- */
-let ndjsonWriter: JsonBytes | undefined;
-
 /** Evaluates a batch of jobs (or raw NDJSON lines); returns the formatted reports (or facts) and whether any claim failed. */
 export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, runtime: RuntimeName, explain: boolean, format: Format, opts: BatchOptions = {}): Promise<BatchResult> {
   const texts: string[] = [];
   const ids: (string | null)[] = [];
   const facts: ClaimFacts[] | undefined = format === 'facts' ? [] : undefined;
-  const w = format !== 'ndjson' ? undefined : runtime === 'compiled' ? (ndjsonWriter ??= new JsonBytes()) : new JsonBytes();
-  const ends: number[] = [];
-  w?.reset();
   let failed = false;
   const raw = isRawLines(jobs) ? jobs : undefined;
   // One Buffer view over the batch: each line decodes straight from it, with no view per line.
@@ -193,15 +182,11 @@ export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, r
       r = job ? withInput(rep, job) : rep;
     }
     if (isFailure(r)) failed = true;
-    if (w) {
-      if (i > 0) w.byte(10);
-      w.value(r);
-      ends.push(w.at);
-    } else texts.push(formatReport(r, format));
+    texts.push(formatReport(r, format));
     ids.push(r.claimId);
     facts?.push(factsOf(r, claim));
   }
-  const out = w ? { bytes: w.take(), ends, ids, failed } : encodeBatch(texts, ids, failed, format);
+  const out = encodeBatch(texts, ids, failed, format);
   if (facts) out.facts = facts;
   return out;
 }
