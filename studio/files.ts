@@ -210,27 +210,7 @@ function writeThroughFolderFd(root: string, t: Target, text: string): void {
     const here = `/proc/self/fd/${dfd}`;
     // Reached without following a link, so inside the root; said again from the kernel's view.
     if (!inside(realRoot, readlinkSync(here))) throw new HttpError(403, OUTSIDE);
-    const final = `${here}/${t.name}`;
-    const tmp = `${here}/.${t.name}.${randomBytes(8).toString('hex')}.tmp`;
-    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      unlinkQuietly(tmp);
-      throw e;
-    }
-    closeSync(fd);
-    try {
-      const cur = lstatSync(final, { throwIfNoEntry: false });
-      if (cur && (cur.isSymbolicLink() || !cur.isFile())) throw new HttpError(403, `${t.rel} is not a regular file (a link, folder, FIFO or socket); not replaced`);
-      // A rename replaces a link at the name rather than following it.
-      renameSync(tmp, final);
-    } catch (e) {
-      unlinkQuietly(tmp);
-      throw e;
-    }
+    replaceByTemp(here, t, text);
     try {
       fsyncSync(dfd);
     } catch {
@@ -255,15 +235,41 @@ function writeByPath(root: string, t: Target, text: string): void {
     if (st.isSymbolicLink() || !st.isDirectory()) throw new HttpError(403, `${t.rel}: a folder on the way changed into a link or a file while saving`);
   }
   if (!inside(realRoot, realpathSync(dir))) throw new HttpError(403, OUTSIDE);
+  const ino = replaceByTemp(dir, t, text, realRoot);
+  const final = join(dir, t.name);
+  // After the rename: the name must hold our file, in a folder still inside the root.
+  const after = lstatSync(final, { throwIfNoEntry: false });
+  if (!after || after.ino !== ino || !inside(realRoot, realpathSync(dir))) throw new HttpError(409, `${t.rel}: the folder changed while saving; reload and check the file`);
+  try {
+    const dfd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // fsync of a folder is not supported everywhere; the rename itself is atomic
+  }
+}
+
+/**
+ * Writes `text` to a temp file created exclusively (never through a link) in `dir`, fsyncs it and
+ * renames it over the target's name (a rename replaces a link at the name rather than following
+ * it). With `realRoot`, `dir` is a path that may have been swapped for a link before the open: the
+ * temp file is located from its descriptor and refused outside the root. On any failure the temp
+ * file is removed from where it really is. Returns the new file's inode.
+ */
+function replaceByTemp(dir: string, t: Target, text: string, realRoot?: string): number {
   const final = join(dir, t.name);
   const tmp = join(dir, `.${t.name}.${randomBytes(8).toString('hex')}.tmp`);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  let ino: number;
-  // Where the temp file really is (the folder may have been swapped for a link before the open).
   let where = tmp;
+  let ino: number;
   try {
-    where = pathOfFd(fd) ?? realpathSync(tmp);
-    if (!inside(realRoot, where)) throw new HttpError(403, `${t.rel}: the folder moved outside the rulesets folder while saving; nothing was written there`);
+    if (realRoot !== undefined) {
+      where = pathOfFd(fd) ?? realpathSync(tmp);
+      if (!inside(realRoot, where)) throw new HttpError(403, `${t.rel}: the folder moved outside the rulesets folder while saving; nothing was written there`);
+    }
     writeSync(fd, text);
     fsyncSync(fd);
     ino = fstatSync(fd).ino;
@@ -281,19 +287,7 @@ function writeByPath(root: string, t: Target, text: string): void {
     unlinkQuietly(where);
     throw e;
   }
-  // After the rename: the name must hold our file, in a folder still inside the root.
-  const after = lstatSync(final, { throwIfNoEntry: false });
-  if (!after || after.ino !== ino || !inside(realRoot, realpathSync(dir))) throw new HttpError(409, `${t.rel}: the folder changed while saving; reload and check the file`);
-  try {
-    const dfd = openSync(dir, constants.O_RDONLY);
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // fsync of a folder is not supported everywhere; the rename itself is atomic
-  }
+  return ino;
 }
 
 function unlinkQuietly(p: string): void {
