@@ -1,13 +1,37 @@
 // A worker thread of `payer-rules eval --workers N`: evaluates batches of claim jobs against the
 // compiled rulesets it was started with, and sends back formatted reports in batch order.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { evaluateBatch, type Format, type LineJob, type RawLines } from './eval-core.ts';
 import { tablesFor } from '../workspace/tables.ts';
+import type { CacheReader } from '../tables/store.ts';
 
-const data = workerData as { rulesets: CompiledRuleset[]; tablesPath: string; runtime: RuntimeName; explain: boolean; format: Format; asOf?: string };
-const ev = new Evaluator(data.rulesets, { tables: tablesFor(data.tablesPath) });
+const data = workerData as { rulesets: CompiledRuleset[]; tablesPath: string; runtime: RuntimeName; explain: boolean; format: Format; asOf?: string; tables?: { port: MessagePort; flag: Int32Array } };
+
+/**
+ * A release's cached bytes, asked of the main thread (cli/eval.ts serveTables), which shares one
+ * copy among all workers. Asked synchronously (the rows are wanted in the middle of a claim): the
+ * request goes out, the worker waits on the flag, then takes the answer off its port. Without an
+ * answer in time, the worker reads the cache file itself.
+ */
+function sharedTables(port: MessagePort, flag: Int32Array): CacheReader {
+  let asked = 0;
+  return (manifest, path) => {
+    const id = ++asked;
+    Atomics.store(flag, 0, 0);
+    port.postMessage({ id, manifest, path });
+    if (Atomics.wait(flag, 0, 0, 120_000) === 'timed-out') return undefined;
+    // An answer to an earlier request that timed out may be queued first: skip it.
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+      const answer = m.message as { id: number; bytes?: Uint8Array };
+      if (answer.id === id) return answer.bytes;
+    }
+    return undefined;
+  };
+}
+
+const ev = new Evaluator(data.rulesets, { tables: tablesFor(data.tablesPath, data.tables ? sharedTables(data.tables.port, data.tables.flag) : undefined) });
 
 parentPort!.on('message', async (msg: { id: number; jobs: LineJob[] | RawLines }) => {
   try {

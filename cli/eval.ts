@@ -5,7 +5,7 @@
 // Claims' patient data is never printed: reports carry the claim id, codes and findings only.
 import { createReadStream, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { asInputErrors, readClaims, unusedSupplements, type InputFormat, type ReaderDiagnostic, type ReaderRecord } from '../readers/index.ts';
@@ -13,6 +13,8 @@ import { HTML_MAX_ROWS, Summary, csvStart, renderHtml, renderSummaryText, type C
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
 import { tablesFor } from '../workspace/tables.ts';
+import { sharedCacheReader, type CacheReader } from '../tables/store.ts';
+import type { Manifest } from '../tables/provider.ts';
 export { loadRulesets } from '../workspace/load.ts';
 import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, isRawLines, type BatchResult, type Format, type LineJob, type RawLines } from './eval-core.ts';
 import { asOfFrom, formatOf, head, ndjsonBatches, readText, streamText, supplementsFrom } from './input.ts';
@@ -45,10 +47,36 @@ function inProcess(ev: Evaluator, runtime: RuntimeName, explain: boolean, format
   return { run: (jobs) => evaluateBatch(ev, jobs, runtime, explain, format, asOf ? { asOf } : {}), close: async () => {} };
 }
 
-function workerPool(n: number, rulesets: CompiledRuleset[], tablesPath: string, runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined): Processor {
+/**
+ * Answers a worker's requests for a release's cached bytes with the process's shared copy. The
+ * worker waits on `flag` (Atomics) and then takes the answer off its port synchronously, because it
+ * asks in the middle of evaluating a claim; an error answers "none" (the worker reads the file).
+ */
+function serveTables(port: MessagePort, flag: Int32Array, readCache: CacheReader): void {
+  port.on('message', (req: { id: number; manifest: Manifest; path: string }) => {
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = readCache(req.manifest, req.path);
+    } catch {
+      bytes = undefined;
+    }
+    port.postMessage({ id: req.id, bytes });
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  });
+  port.unref();
+}
+
+function workerPool(n: number, rulesets: CompiledRuleset[], tablesPath: string, runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined, readCache: CacheReader): Processor {
   const url = new URL('./eval-worker.mjs', import.meta.url);
-  // Each worker opens the reference tables itself (from the rulesets path): they are read on first use.
-  const workers = Array.from({ length: n }, () => new Worker(url, { workerData: { rulesets, tablesPath, runtime, explain, format, asOf }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
+  // Each worker opens the reference tables itself (from the rulesets path), on first use, with the
+  // releases' bytes from this thread: one copy in memory however many workers there are.
+  const workers = Array.from({ length: n }, () => {
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    serveTables(port1, flag, readCache);
+    return new Worker(url, { workerData: { rulesets, tablesPath, runtime, explain, format, asOf, tables: { port: port2, flag } }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  });
   const pending = new Map<number, { resolve: (v: BatchResult) => void; reject: (e: Error) => void }>();
   for (const w of workers) {
     w.on('message', (m: Partial<BatchResult> & { id: number; error?: string }) => {
@@ -174,7 +202,9 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   const format: Format = output === 'summary' || output === 'html' ? 'facts' : (output as Format);
 
   const rulesets = loadRulesets(rulesetPath, io.err);
-  const evaluator = new Evaluator(rulesets, { tables: tablesFor(rulesetPath) });
+  // Releases' cached bytes are read once and shared by this thread's evaluator and the workers.
+  const readCache = sharedCacheReader();
+  const evaluator = new Evaluator(rulesets, { tables: tablesFor(rulesetPath, readCache) });
   const write = io.write ?? stdoutWrite;
 
   let failed = false;
@@ -237,7 +267,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
 
   const streaming = inFormat === 'ndjson' && !hasSupplements;
   const nWorkers = workersFlag ? Number(workersFlag) : availableParallelism();
-  const pool = () => workerPool(nWorkers, rulesets, rulesetPath, runtime, explain, format, asOf);
+  const pool = () => workerPool(nWorkers, rulesets, rulesetPath, runtime, explain, format, asOf, readCache);
   const local = inProcess(evaluator, runtime, explain, format, asOf);
   const early = workersFlag === undefined && streaming && size > EARLY_POOL_BYTES;
   let proc = (workersFlag !== undefined || early) && nWorkers > 1 ? pool() : local;

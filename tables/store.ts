@@ -4,7 +4,7 @@
 // its manifest's hash, and keeps a binary cache (tables/cache.ts) keyed by that hash under
 // node_modules/.cache, so the second load of a 2.6-million-row table reads typed arrays.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGzip, gunzipSync } from 'node:zlib';
 import { projectRoot } from '../workspace/files.ts';
@@ -79,18 +79,70 @@ export function readReleaseText(path: string, m: Manifest): string {
   return text;
 }
 
-/** A stored release's rows: from the binary cache when it holds this content, else from the CSV (and cached). */
-export function readReleaseRows(path: string, m: Manifest): Rows {
+/**
+ * Where a release's cached bytes come from: its cache file (the default), or a copy shared with
+ * other threads (cli/eval.ts hands its workers one SharedArrayBuffer per release). Undefined when
+ * there is no cache of this content yet.
+ */
+export type CacheReader = (m: Manifest, path: string) => Uint8Array | undefined;
+
+/** The cache file of a release's content, if it exists. */
+export function cacheFileOf(m: Manifest): string | undefined {
   const dir = cacheDir();
-  const cached = dir && join(dir, `${m.sha256}.bin`);
-  if (cached && existsSync(cached)) {
-    const rows = decodeRows(readFileSync(cached), m.kind);
+  const file = dir && join(dir, `${m.sha256}.bin`);
+  return file && existsSync(file) ? file : undefined;
+}
+
+const readCacheFile: CacheReader = (m) => {
+  const file = cacheFileOf(m);
+  return file ? readFileSync(file) : undefined;
+};
+
+/** A stored release's rows: from the binary cache when it holds this content, else from the CSV (and cached). */
+export function readReleaseRows(path: string, m: Manifest, readCache: CacheReader = readCacheFile): Rows {
+  const bytes = readCache(m, path);
+  if (bytes) {
+    const rows = decodeRows(bytes, m.kind);
     if (rows && rows.length === m.rows) return rows;
   }
   const { rows, problems } = readNormalized(m.kind, readReleaseText(path, m), join(path, m.file));
   if (problems.count) throw new StoreError(problems.list.map(renderProblem).join('\n'));
   cacheRows(m, rows);
   return rows;
+}
+
+/**
+ * A release's cached bytes in memory that threads share (SharedArrayBuffer), read once per content
+ * hash: eval's worker threads ask the main thread for them instead of each reading its own copy (a
+ * national 2.6-million-row PTP release is ~94 MB). The cache is built first when it is missing.
+ */
+export function sharedCacheReader(): CacheReader {
+  const copies = new Map<string, Uint8Array | undefined>();
+  return (m, path) => {
+    if (copies.has(m.sha256)) return copies.get(m.sha256);
+    let file = cacheFileOf(m);
+    if (!file) {
+      readReleaseRows(path, m); // parses the CSV and writes the cache
+      file = cacheFileOf(m);
+    }
+    let out: Uint8Array | undefined;
+    if (file) {
+      const fd = openSync(file, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        out = new Uint8Array(new SharedArrayBuffer(size));
+        for (let at = 0; at < size; ) {
+          const n = readSync(fd, out, at, size - at, at);
+          if (n === 0) break;
+          at += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    copies.set(m.sha256, out);
+    return out;
+  };
 }
 
 /** Removes a release's cached rows (the benchmark's synthetic tables are not kept). */
@@ -121,9 +173,9 @@ export function cacheRows(m: Manifest, rows: Rows): void {
   }
 }
 
-/** Every table release under `dir`, for the engine: rows load on first use. */
-export function loadTables(dir: string): TableSet {
-  return new TableSet(listReleases(dir).map(({ manifest, path }) => ({ manifest, rows: () => readReleaseRows(path, manifest) })));
+/** Every table release under `dir`, for the engine: rows load on first use (cached bytes from `readCache`). */
+export function loadTables(dir: string, readCache?: CacheReader): TableSet {
+  return new TableSet(listReleases(dir).map(({ manifest, path }) => ({ manifest, rows: () => readReleaseRows(path, manifest, readCache) })));
 }
 
 /** The release a new one is compared with: the same release being replaced, else the newest that starts before it. */
