@@ -204,7 +204,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
   field: (ctx, line, p, outer) => readField(ctx, String(p['field']), p['outer'] ? outer : line),
   expr: (ctx, line, p, outer) => evalExpr(ctx, p['expr'] as ExprData, line, outer),
   unitsAllowed: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.allowed : undefined),
-  unitsExpected: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.min : undefined),
+  unitsExpected: (ctx, line) => (line === undefined ? undefined : ctx.units[line]?.governed ? ctx.units[line]!.least : undefined),
   unitsUnverifiable: (ctx, line) => {
     const n = line === undefined ? undefined : ctx.units[line]?.note;
     return n?.kind === 'other' && n.noMinutes;

@@ -211,7 +211,7 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
     case 'unitsAllowed':
       return String(line === undefined ? '' : (ctx.units[line]?.allowed ?? ''));
     case 'unitsExpected':
-      return String(line === undefined ? '' : (ctx.units[line]?.min ?? ''));
+      return String(line === undefined ? '' : (ctx.units[line]?.least ?? ''));
     case 'unitsExplained':
       return line === undefined ? '' : explainUnits(ctx.units[line]!);
     case 'ncciBundled':

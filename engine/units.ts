@@ -54,8 +54,14 @@ export interface LineUnits {
   min: number;
   /** Most units this line can get under some allocation the policy allows. */
   max: number;
-  /** Most units this line may carry given what the other lines of its day billed. */
+  /**
+   * Most units this line may carry given what the other lines of its day billed. Units billed past
+   * the day's total are one shared excess: it is put on as few lines as can take it, so doing what
+   * every finding says bills exactly what the minutes support.
+   */
   allowed: number;
+  /** Fewest units this line should carry given what the other lines of its day billed (a shared shortfall likewise). */
+  least: number;
   /** The units the policy gives the line (the allocation closest to what was billed). */
   expected: number;
   /** What the explanation is built from (the words are built only for reports: `explainUnits`). */
@@ -112,10 +118,10 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
       continue;
     }
     if (l.cls === 'untimed') {
-      out[k] = { index: l.index, min: 1, max: 1, allowed: 1, expected: 1, governed: true, note: { kind: 'untimed', code: l.code } };
+      out[k] = { index: l.index, min: 1, max: 1, allowed: 1, least: 1, expected: 1, governed: true, note: { kind: 'untimed', code: l.code } };
     } else if (l.cls === 'other' || l.minutes === undefined) {
       const b = l.billed ?? 0;
-      out[k] = { index: l.index, min: b, max: b, allowed: b, expected: b, governed: false, note: { kind: 'other', code: l.code, noMinutes: l.cls !== 'other' } };
+      out[k] = { index: l.index, min: b, max: b, allowed: b, least: b, expected: b, governed: false, note: { kind: 'other', code: l.code, noMinutes: l.cls !== 'other' } };
     } else if (!firstDay) firstDay = [l];
     else if (!byDay && firstDay[0]!.day === l.day) firstDay.push(l);
     else {
@@ -155,7 +161,7 @@ function timeDefinedPairs(lines: UnitLine[], pairs: readonly UnitPair[]): LineUn
     if (g.some((l) => l.minutes === undefined)) {
       for (const l of g) {
         const b = l.billed ?? 0;
-        out.push({ index: l.index, min: b, max: b, allowed: b, expected: b, governed: false, note: { kind: 'other', code: l.code, noMinutes: true } });
+        out.push({ index: l.index, min: b, max: b, allowed: b, least: b, expected: b, governed: false, note: { kind: 'other', code: l.code, noMinutes: true } });
       }
       continue;
     }
@@ -166,7 +172,7 @@ function timeDefinedPairs(lines: UnitLine[], pairs: readonly UnitPair[]): LineUn
     const firstAddon = g.find((l) => l.addon);
     for (const l of g) {
       const u = l === firstPrimary ? primaryUnits : l === firstAddon ? addonUnits : 0;
-      out.push({ index: l.index, min: u, max: u, allowed: u, expected: u, governed: true, note: { kind: 'pair', code: l.code, minutes, primary: p.primary, primaryUnits, addon: p.addon, addonUnits } });
+      out.push({ index: l.index, min: u, max: u, allowed: u, least: u, expected: u, governed: true, note: { kind: 'pair', code: l.code, minutes, primary: p.primary, primaryUnits, addon: p.addon, addonUnits } });
     }
   }
   return out;
@@ -175,7 +181,7 @@ function timeDefinedPairs(lines: UnitLine[], pairs: readonly UnitPair[]): LineUn
 function perCode(day: UnitLine[], p: UnitPolicy): LineUnits[] {
   return day.map((l) => {
     const u = unitsForMinutes(l.minutes!, p);
-    return { index: l.index, min: u, max: u, allowed: u, expected: u, governed: true, note: { kind: 'per-code', code: l.code, minutes: l.minutes! } };
+    return { index: l.index, min: u, max: u, allowed: u, least: u, expected: u, governed: true, note: { kind: 'per-code', code: l.code, minutes: l.minutes! } };
   });
 }
 
@@ -219,13 +225,33 @@ function totalTime(day: UnitLine[], p: UnitPolicy): LineUnits[] {
     clippedSum += billedClipped[i]!;
     if (billed !== billedClipped[i]) billedValid = false;
   }
-  // Expected: the billed split when it is one the policy allows, else most minutes first.
+  // The policy's own order for leftover units: most remaining minutes, then most minutes, then first.
+  const order = day.map((_, i) => i).sort((a, b) => rem[b]! - rem[a]! || day[b]!.minutes! - day[a]!.minutes! || day[a]!.index - day[b]!.index);
+  // Expected: the billed split when it is one the policy allows, else the policy's order.
   let expected: number[];
   if (billedValid && clippedSum === T) expected = billedClipped;
   else {
-    const order = day.map((_, i) => i).sort((a, b) => rem[b]! - rem[a]! || day[b]!.minutes! - day[a]!.minutes! || day[a]!.index - day[b]!.index);
     expected = [...base];
     for (let k = 0; k < R; k++) expected[order[k]!]!++;
+  }
+  // Billed past the total (a tied unit billed on two lines): the excess comes off the lines last in
+  // the policy's order; billed short of it, the shortfall goes to the lines first in that order.
+  // Either way once, so following every finding bills exactly T.
+  const allowed = [...billedClipped];
+  const least = [...billedClipped];
+  let excess = clippedSum - T;
+  for (let k = n - 1; k >= 0 && excess > 0; k--) {
+    const i = order[k]!;
+    const take = Math.min(excess, billedClipped[i]! - min[i]!);
+    allowed[i]! -= take;
+    excess -= take;
+  }
+  let short = T - clippedSum;
+  for (let k = 0; k < n && short > 0; k++) {
+    const i = order[k]!;
+    const give = Math.min(short, max[i]! - billedClipped[i]!);
+    least[i]! += give;
+    short -= give;
   }
   const out = new Array<LineUnits>(n);
   for (let i = 0; i < n; i++) {
@@ -234,7 +260,9 @@ function totalTime(day: UnitLine[], p: UnitPolicy): LineUnits[] {
       index: l.index,
       min: min[i]!,
       max: max[i]!,
-      allowed: clamp(T - (clippedSum - billedClipped[i]!), min[i]!, max[i]!),
+      // Room left by the other lines (when they billed under the total) may be taken, up to max.
+      allowed: clippedSum <= T ? clamp(T - (clippedSum - billedClipped[i]!), min[i]!, max[i]!) : allowed[i]!,
+      least: clippedSum < T ? least[i]! : clippedSum === T ? billedClipped[i]! : min[i]!,
       expected: expected[i]!,
       governed: true,
       note: { kind: 'total', code: l.code, minutes: l.minutes!, total, totalUnits: T, base: base[i]!, remainder: rem[i]!, tie: tieIsOpen && rem[i] === cut },

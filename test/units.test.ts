@@ -49,9 +49,24 @@ describe('CMS worked examples (total-time)', () => {
     expect(res[1]!.min).toBe(1);
   });
 
-  it('example 5 billed on two codes exceeds the one unit the total allows', () => {
+  it('example 5 billed on two codes exceeds the one unit the total allows, once: the excess comes off the line last in the policy order', () => {
     const res = allocateUnits(lines(['97112', 7, 1], ['97110', 7, 1], ['97140', 7, 0]), CMS);
-    expect(res.map((r) => r.allowed)).toEqual([0, 0, 0]);
+    expect(res.map((r) => r.allowed)).toEqual([1, 0, 0]);
+  });
+
+  // Following every finding must bill exactly the day's total: a shared excess or shortfall is
+  // said on as few lines as can carry it, never on each tied line.
+  it.each([
+    { minutes: [20, 20], billed: [2, 2], allowed: [2, 1], least: [1, 1] },
+    { minutes: [20, 20], billed: [1, 1], allowed: [2, 2], least: [2, 1] },
+    { minutes: [20, 20], billed: [1, 2], allowed: [1, 2], least: [1, 2] },
+    { minutes: [7, 7], billed: [1, 1], allowed: [1, 0], least: [0, 0] },
+    { minutes: [20, 20], billed: [3, 2], allowed: [2, 1], least: [1, 1] },
+    { minutes: [10, 10, 10], billed: [1, 1, 1], allowed: [1, 1, 0], least: [0, 0, 0] },
+  ])('minutes $minutes billed $billed: allowed $allowed, least $least', ({ minutes, billed, allowed, least }) => {
+    const res = allocateUnits(lines(...minutes.map((m, i) => [`9711${i}`, m, billed[i]] as [string, number, number])), CMS);
+    expect(res.map((r) => r.allowed)).toEqual(allowed);
+    expect(res.map((r) => r.least)).toEqual(least);
   });
 
   it('the explanation names the total and the code', () => {
