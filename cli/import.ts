@@ -1,8 +1,11 @@
 // `payer-rules import KIND FILE… [--table ID] [--release NAME] [--from DATE] [--through DATE]
-// [--into DIR]`: official CMS/CDC release files → a dated table release in the store, and what
-// changed against the previous release. Any problem in any row: every problem listed with
-// file:line, nothing written, exit 2.
-import { readFileSync } from 'node:fs';
+// [--into DIR] [--replace]`: official CMS/CDC release files → a dated table release in the store,
+// and what changed against the previous release. Any problem in any row: every problem listed with
+// file:line, nothing written, exit 2. A release that already exists is replaced only with
+// `--replace`: rulesets and past reports name releases, so overwriting one silently would change
+// what they mean.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KINDS, isKind } from '../tables/kinds.ts';
 import { diffReleases, renderTableDiff, type TableDiff } from '../tables/diff.ts';
 import { importFiles, type ImportOptions } from '../tables/import/index.ts';
@@ -28,6 +31,7 @@ const FLAGS = {
   '--scope-note': 'value',
   '--missing': 'value',
   '--format': 'value',
+  '--replace': 'bool',
 } as const;
 
 function usage(): string {
@@ -79,6 +83,18 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     if (res.moreProblems) io.err(`… and ${res.moreProblems} more problems`);
     io.err(`payer-rules import: ${res.problems.length + res.moreProblems} problem${res.problems.length + res.moreProblems === 1 ? '' : 's'}; nothing was written (the tables in ${displayPath(into)} are unchanged)`);
     return 2;
+  }
+  // Every release is checked before any is written: a refused import writes nothing.
+  if (!flags['--replace']) {
+    const existing = res.releases.filter((rel) => existsSync(join(into, rel.table, rel.release)));
+    if (existing.length) {
+      const names = existing.map((rel) => `${rel.table} release ${rel.release}`).join(', ');
+      const list = existing.map((rel) => `  ${displayPath(join(into, rel.table, rel.release))}`).join('\n');
+      throw new UsageError(
+        `${names} already exist${existing.length === 1 ? 's' : ''} in ${displayPath(into)}; nothing was written:\n${list}\n` +
+          `pass --replace to replace ${existing.length === 1 ? 'it' : 'them'} (the change report lists what is added, deleted and modified), or choose another --release NAME`,
+      );
+    }
   }
   const diffs: TableDiff[] = [];
   try {

@@ -36,7 +36,7 @@ usage:
   payer-rules diff OLD NEW [--claims PATH] [--ruleset DIR] [--format json]
                                             two rulesets, or two releases of a table (TABLE@RELEASE
                                             or release folders): what changed, claims that change outcome
-  payer-rules import KIND FILE... [--release NAME] [--from DATE] [--through DATE] [--into DIR]
+  payer-rules import KIND FILE... [--release NAME] [--from DATE] [--through DATE] [--into DIR] [--replace]
                                             a CMS/CDC release file (ncci-ptp, mue, icd10cm,
                                             procedure-codes, fee-schedule) → a dated reference table
   payer-rules new-version RULESET VERSION [--effective DATE] [--through DATE] [--rulesets DIR]
