@@ -13,7 +13,7 @@ import { OPERATORS, setMatcher, type FactName, type OperatorName } from './opera
 import { allocateUnits, type LineUnits, type UnitClass } from './units.ts';
 import { NO_TABLES, type TableProvider, type TableRelease } from './tables.ts';
 import type { TableUse } from './report.ts';
-import { FACT_IMPLS } from './facts.ts';
+import { FACT_IMPLS, lackedName } from './facts.ts';
 
 /** A compiled ruleset with its operator implementations bound, ready to evaluate claims. */
 export interface Prepared {
@@ -247,7 +247,7 @@ export function evalCondition3(ctx: ClaimContext, c: Condition, line: number | u
     const b = resolveValue(ctx, c.value, line, outer);
     const need = (v: unknown, fact: string, params: Record<string, unknown> | undefined) => {
       if (v !== undefined) return false;
-      missing?.add(fact === 'field' ? String(params?.['field']) : fact === 'expr' ? describeExpr(ctx, params?.['expr'] as ExprData, line, outer) : fact);
+      missing?.add(fact === 'field' ? String(params?.['field']) : fact === 'expr' ? describeExpr(ctx, params?.['expr'] as ExprData, line, outer) : lackedName(ctx, fact, line));
       return true;
     };
     const ua = need(a, c.fact, c.params);

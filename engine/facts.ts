@@ -21,6 +21,34 @@ export function kxBucket(claim: Claim, i: number): 'OT' | 'PT_SLP' | undefined {
   return undefined;
 }
 
+/**
+ * Whether a line's code is one the payer's unit policy names (a timed, untimed or time-defined
+ * therapy code): such a line without GO/GP/GN is therapy whose KX bucket cannot be told, so the
+ * KX checks on it (and on the lines after it that year) cannot be made — never passed as clean.
+ */
+function isTherapyCode(ctx: ClaimContext, j: number): boolean {
+  const n = ctx.units[j]?.note;
+  return n !== undefined && (n.kind !== 'other' || n.noMinutes);
+}
+
+const KX_FACTS: ReadonlySet<string> = new Set(['kxOver', 'kxNotNeeded', 'reviewThreshold']);
+
+/**
+ * How "not checked" names what a fact lacked: a KX check that failed for want of a discipline
+ * modifier (on the line, or on a therapy line before it that year) says so, not "allowed amounts".
+ */
+export function lackedName(ctx: ClaimContext, fact: string, line: number | undefined): string {
+  if (line === undefined || !KX_FACTS.has(fact)) return fact;
+  const day = ctx.days[line]!;
+  const year = yearOfDay(day);
+  for (let j = 0; j < ctx.claim.lines.length; j++) {
+    const d = ctx.days[j]!;
+    if (yearOfDay(d) !== year || d > day || (d === day && j > line)) continue;
+    if (!kxBucket(ctx.claim, j) && isTherapyCode(ctx, j)) return 'kxDiscipline';
+  }
+  return fact;
+}
+
 /** Places of service paid at the facility rate (hospital, SNF, …; POS 02 telehealth too). */
 const FACILITY_POS: ReadonlySet<string> = new Set(['02', '19', '21', '22', '23', '24', '26', '31', '34', '41', '42', '51', '52', '53', '56', '61']);
 /** CQ/CO lines are paid at 85% from 2022 (SSA §1834(v)). */
@@ -64,7 +92,15 @@ export function kxTotals(ctx: ClaimContext, fees: string | undefined): (number |
   const claimYear = yearOfDay(ctx.claimDay);
   for (const j of order) {
     const bucket = kxBucket(ctx.claim, j);
-    if (!bucket) continue;
+    if (!bucket) {
+      // Therapy of an unknown bucket: from here on this year, neither bucket's total is known.
+      if (isTherapyCode(ctx, j)) {
+        const year = yearOfDay(ctx.days[j]!);
+        running.set(`OT:${year}`, undefined);
+        running.set(`PT_SLP:${year}`, undefined);
+      }
+      continue;
+    }
     const year = yearOfDay(ctx.days[j]!);
     const k = `${bucket}:${year}`;
     if (!running.has(k)) running.set(k, year === claimYear ? ctx.claim.history?.therapyAllowedThisYear?.[bucket] : 0);
@@ -218,12 +254,14 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     return !ctx.claim.lines.some((o, j) => o.code === pair.primary && ctx.days[j] === ctx.days[line]);
   },
   kxOver: (ctx, line, p) => {
-    if (line === undefined || !kxBucket(ctx.claim, line)) return false;
+    if (line === undefined) return false;
+    if (!kxBucket(ctx.claim, line)) return isTherapyCode(ctx, line) ? undefined : false;
     const t = kxTotal(ctx, line, p);
     return t === undefined ? undefined : t > Number(p['threshold']);
   },
   kxNotNeeded: (ctx, line, p) => {
-    if (line === undefined || !kxBucket(ctx.claim, line)) return false;
+    if (line === undefined) return false;
+    if (!kxBucket(ctx.claim, line)) return isTherapyCode(ctx, line) ? undefined : false;
     const t = kxTotal(ctx, line, p);
     return t === undefined ? undefined : t <= Number(p['threshold']);
   },
@@ -231,7 +269,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
   reviewThreshold: (ctx, line, p) => {
     if (line === undefined) return false;
     const bucket = kxBucket(ctx.claim, line);
-    if (!bucket) return false;
+    if (!bucket) return isTherapyCode(ctx, line) ? undefined : false;
     const totals = kxTotals(ctx, p['fees'] as string | undefined);
     const t = totals[line];
     if (t === undefined) return undefined;

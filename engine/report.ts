@@ -137,7 +137,9 @@ function chooseModifier(claim: Claim, line: number | undefined, mods: string[] |
   if (mods.length === 1) return mods[0];
   const l = line === undefined ? undefined : claim.lines[line];
   const byWho = (l?.renderedBy && DISCIPLINE_MOD[l.renderedBy]) || (claim.provider?.discipline && DISCIPLINE_MOD[claim.provider.discipline]);
-  return byWho && mods.includes(byWho) ? byWho : mods[0];
+  if (byWho && mods.includes(byWho)) return byWho;
+  // A discipline modifier is never guessed (a PT service coded GO is wrong): the fix names the choice.
+  return mods.every((m) => m === 'GO' || m === 'GP' || m === 'GN') ? undefined : mods[0];
 }
 
 function orList(xs: string[]): string {
@@ -297,7 +299,12 @@ export function findingOf(ctx: ClaimContext, f: Fired): Finding {
     out.code = ctx.claim.lines[f.line]!.code;
   }
   if (modifier) out.modifier = modifier;
-  if (p.fix) out.fix = fill(p.fix, ctx, f, modifier);
+  if (p.fix) {
+    out.fix =
+      !modifier && (p.modifiers?.length ?? 0) > 1 && p.fix.includes('{modifier}')
+        ? `add ${orList(p.modifiers!)}: the one for the discipline that furnished the service (the claim names neither the provider's discipline nor who rendered the line)`
+        : fill(p.fix, ctx, f, modifier);
+  }
   if (p.citation) out.citation = p.citation;
   const src = sourceOf(ctx.p.rs, f.rule.name);
   if (src) out.source = src;
@@ -450,6 +457,7 @@ const FACT_WORDS: Record<string, string> = {
   kxOver: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
   kxNotNeeded: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
   reviewThreshold: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
+  kxDiscipline: "the discipline modifier (GO, GP or GN) of this therapy line, or of a therapy line before it this year: it decides which KX total the amount counts toward",
   priorVisits: 'the visits before this claim (history.visitsThisYear, or history.visitsThisEpisode and history.episodeStart)',
   visitLimitOver: 'the visits earlier this year (history.visitsThisYear)',
   authVisitsOver: "the authorization's visits, visits used and dates (priorAuthorization.visits, visitsUsed, from, to)",

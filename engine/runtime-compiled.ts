@@ -3,7 +3,7 @@
 // take (context, line, outer): `outer` is the line the rule checks (for `this.` and `per day`).
 import type { CompiledRule, CompiledRuleset, Condition, ExprData } from './compiled.ts';
 import { describeExpr, evalExpr, prepare, resolveValue, type ClaimContext, type Prepared } from './context.ts';
-import { FACT_IMPLS } from './facts.ts';
+import { FACT_IMPLS, lackedName } from './facts.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
 import { sourceOf, withholdPhi, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
@@ -236,7 +236,7 @@ function missingName(fact: string, params: Record<string, unknown>): LackFn {
     return () => name;
   }
   if (fact === 'expr') return (ctx, i, o) => describeExpr(ctx, params['expr'] as ExprData, i, o);
-  return () => fact;
+  return (ctx, i) => lackedName(ctx, fact, i);
 }
 
 interface CompiledRuleFn {
