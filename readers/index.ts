@@ -5,11 +5,13 @@
 //   detectFormat(name, head)                  → which reader a file needs, and why
 //   loadSupplements({minutes, overlay, payers}) → parsed supplement files (ReaderError if unreadable)
 //   readClaims(text, format, options)         → Iterable<{ claim, diagnostics }>
+//   claimOfLine(value)                        → a parsed JSON claim, or a `convert` line's claim
 import { diag, READER_CODES, type ReaderDiagnostic } from './diagnostics.ts';
 import { readCsvClaims } from './csv-claims.ts';
 import { read837p } from './x12-837p.ts';
 import { applySupplements, parseMinutes, parseOverlay, parsePayerMap, unusedSupplements, type Supplements } from './supplements.ts';
 import type { InputFormat, ReaderRecord } from './types.ts';
+import { convertedDiagnostics, isConvertLine } from './converted.ts';
 
 export type { InputFormat, ReaderRecord, PayerMap } from './types.ts';
 export type { ReaderDiagnostic, ReaderCode, ReaderPosition, ReaderSeverity } from './diagnostics.ts';
@@ -18,6 +20,7 @@ export { READER_CODES, ReaderError, hasError } from './diagnostics.ts';
 export { CSV_COLUMNS, type CsvColumn } from './csv-claims.ts';
 export { tokenize } from './x12-tokenize.ts';
 export { unusedSupplements } from './supplements.ts';
+export { claimOfLine, isConvertLine, type LineValue, type LineInvalid } from './converted.ts';
 
 const X12_EXT = ['.837', '.x12', '.edi'];
 
@@ -113,7 +116,18 @@ function* jsonRecords(text: string, format: 'json' | 'ndjson'): Generator<Reader
   }
 }
 
-function record(v: unknown, row: number | undefined): ReaderRecord {
+function record(value: unknown, row: number | undefined): ReaderRecord {
+  // A line of `payer-rules convert` output is read as the record it was printed from
+  // (readers/converted.ts): its claim, with its diagnostics.
+  if (isConvertLine(value)) {
+    const at = row === undefined ? {} : { row };
+    const c = value.claim;
+    const r: ReaderRecord = c && typeof c === 'object' && !Array.isArray(c) ? { claim: c as Record<string, unknown>, diagnostics: [] } : c === null || c === undefined ? { claim: null, diagnostics: [] } : { claim: null, raw: c, diagnostics: [] };
+    r.diagnostics = convertedDiagnostics(value).map((d) => diag(d.code, d.message, d.where, at, d.severity));
+    if (row !== undefined) r.row = row;
+    return r;
+  }
+  const v = value;
   const r: ReaderRecord = v && typeof v === 'object' && !Array.isArray(v) ? { claim: v as Record<string, unknown>, diagnostics: [] } : { claim: null, raw: v, diagnostics: [] };
   if (row !== undefined) r.row = row;
   return r;

@@ -9,7 +9,8 @@ import rateLimit from '@fastify/rate-limit';
 import { destination } from 'pino';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { validateClaim } from '../engine/validate.ts';
-import { readClaims, type Supplements } from '../readers/index.ts';
+import type { InputNote } from '../engine/report.ts';
+import { claimOfLine, readClaims, type Supplements } from '../readers/index.ts';
 import { jsonError } from '../cli/eval-core.ts';
 import { bearerKey, type ApiKeys } from './api-keys.ts';
 import { batchReports, type BatchProgress } from './batch.ts';
@@ -68,19 +69,25 @@ function errorBody(req: FastifyRequest, status: number, code: string, message: s
   return { statusCode: status, error: REASON[status] ?? 'Error', code, message, ...extra, requestId: req.id };
 }
 
-/** An 837P body, read to the one claim it must hold; a reader error is a 400 with its segment and element. */
+/**
+ * An 837P body, read to the one claim it must hold, with the reader's notes (the payer id no
+ * ruleset maps, missing minutes…) that `payer-rules eval` puts in the report's `input`; a reader
+ * error is a 400 with its segment and element.
+ */
 class X12Body {
   constructor(
     readonly text: string,
     readonly supplements: Supplements,
   ) {}
-  claim(): Record<string, unknown> {
+  claim(): { raw: unknown; input?: InputNote[] } {
     const records = [...readClaims(this.text, 'x12', { reportUnused: false, supplements: this.supplements })];
     const claims = records.filter((r) => r.claim);
     const errors = records.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: d.where, message: `${d.code}: ${d.message}` })));
     if (errors.length) throw new HttpError(400, 'invalid-837p', `the 837P cannot be evaluated (${errors.length} error${errors.length === 1 ? '' : 's'}; see errors)`, { status: 'invalid', claimId: null, errors });
     if (claims.length !== 1) throw new HttpError(400, 'invalid-837p', `the 837P holds ${claims.length} claims; this endpoint takes one (convert a larger file with \`payer-rules convert\` and send it to ${ROUTES.batch.url})`, { status: 'invalid', claimId: null, errors: [] });
-    return claims[0]!.claim!;
+    // Notes of the envelope (no claim of their own) and of the claim, in file order, as eval gives them.
+    const input = records.flatMap((r) => r.diagnostics.map((d): InputNote => ({ severity: d.severity, code: d.code, message: d.message, where: d.where })));
+    return input.length ? { raw: claims[0]!.claim!, input } : { raw: claims[0]!.claim! };
   }
 }
 
@@ -175,15 +182,25 @@ export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics
     async evaluate(req) {
       const gen = store.current;
       if (!gen) throw notReady();
-      const v = validateClaim(req.body instanceof X12Body ? req.body.claim() : req.body);
+      // An 837P with its reader notes; a line of `payer-rules convert` output as the claim it holds
+      // with its notes (readers/converted.ts); any other JSON as the claim.
+      const body = req.body instanceof X12Body ? req.body.claim() : claimOfLine(req.body);
+      if ('report' in body) {
+        metrics.claims.inc({ status: 'invalid', endpoint: 'evaluate' });
+        const n = body.report.errors.length;
+        throw new HttpError(400, 'invalid-claim', `the claim could not be read (${n} problem${n === 1 ? '' : 's'}; see errors)`, { ...body.report });
+      }
+      // As eval: an invalid claim keeps the notes that are not errors.
+      const input = body.input?.filter((x) => x.severity !== 'error');
+      const v = validateClaim(body.raw);
       if (!v.ok) {
         metrics.claims.inc({ status: 'invalid', endpoint: 'evaluate' });
         const n = v.errors.length;
-        throw new HttpError(400, 'invalid-claim', `the claim is not valid (${n} problem${n === 1 ? '' : 's'}; see errors)`, { claimId: v.claimId, status: 'invalid', errors: v.errors });
+        throw new HttpError(400, 'invalid-claim', `the claim is not valid (${n} problem${n === 1 ? '' : 's'}; see errors)`, { claimId: v.claimId, status: 'invalid', errors: v.errors, ...(input?.length ? { input } : {}) });
       }
       const report = stampHash(await gen.evaluator.evaluateClaim(v.claim, { explain: explainOf(req) }), gen.hashes);
       metrics.claims.inc({ status: report.status, endpoint: 'evaluate' });
-      return report;
+      return body.input?.length ? { ...report, input: body.input } : report;
     },
     async batch(req, reply) {
       const gen = store.current;

@@ -3,7 +3,8 @@
 // parsed and reported exactly as `payer-rules eval` does (cli/eval-core.ts), so the batch endpoint
 // and the command line give byte-identical reports.
 import type { Evaluator } from '../engine/index.ts';
-import { encodeBatch, evaluateLine, formatReport } from '../cli/eval-core.ts';
+import { MAX_CLAIM_CHARS, encodeBatch, evaluateLine, formatReport, type LineJob } from '../cli/eval-core.ts';
+import { claimOfLine } from '../readers/converted.ts';
 import { stampHash, type HashIndex } from './evaluator.ts';
 
 export interface BatchLine {
@@ -31,12 +32,34 @@ export function zeroCounts(): StatusCounts {
   return { clean: 0, warnings: 0, errors: 0, invalid: 0 };
 }
 
+/**
+ * A line → the job eval-core evaluates. A line of `payer-rules convert` output is evaluated as the
+ * claim it holds, its reader notes as the report's `input` (readers/converted.ts), so an 837P
+ * converted and sent here gets the report `payer-rules eval` gives the 837P; a line that is not
+ * JSON, or too long, goes as text so its report is the one `payer-rules eval` gives.
+ */
+function jobOf(line: BatchLine): LineJob {
+  if (line.text === null) return { lineNo: line.lineNo, tooLong: line.bytes ?? 0 };
+  if (line.text.length > MAX_CLAIM_CHARS) return { lineNo: line.lineNo, text: line.text };
+  let v: unknown;
+  try {
+    v = JSON.parse(line.text);
+  } catch {
+    return { lineNo: line.lineNo, text: line.text };
+  }
+  const c = claimOfLine(v);
+  const job: LineJob = 'report' in c ? { lineNo: line.lineNo, errors: c.report.errors, claimId: c.report.claimId } : { lineNo: line.lineNo, value: c.raw };
+  const input = 'report' in c ? c.report.input : c.input;
+  if (input) job.input = input;
+  return job;
+}
+
 export async function evaluateLines(ev: Evaluator, hashes: HashIndex, lines: readonly BatchLine[], explain: boolean): Promise<BatchOut> {
   const texts: string[] = [];
   const ids: (string | null)[] = [];
   const counts = zeroCounts();
   for (const line of lines) {
-    const job = line.text === null ? { lineNo: line.lineNo, tooLong: line.bytes ?? 0 } : { lineNo: line.lineNo, text: line.text };
+    const job = jobOf(line);
     const r = stampHash(await evaluateLine(ev, job, 'compiled', explain), hashes);
     counts[r.status]++;
     texts.push(formatReport(r, 'ndjson'));

@@ -43,7 +43,7 @@ export const ROUTES = {
     operationId: 'evaluateClaim',
     summary: 'Evaluate one claim',
     description:
-      'Checks one claim against the ruleset for its payer and date of service and returns its report. The report carries the ruleset version and content hash it used. The claim is JSON (the Claim schema) or an X12 837P (005010X222A1) interchange holding exactly one claim; an 837P has no treatment minutes, so timed units are reported as not checkable.',
+      'Checks one claim against the ruleset for its payer and date of service and returns its report. The report carries the ruleset version and content hash it used. The claim is JSON (the Claim schema) or an X12 837P (005010X222A1) interchange holding exactly one claim; an 837P has no treatment minutes, so timed units are reported as not checkable. The notes of the 837P reader (a payer id no ruleset maps, missing minutes) are in the `input` of the report, as `payer-rules eval` gives them; a line of `payer-rules convert` output is read as its claim.',
     tag: 'evaluation',
     auth: true,
     rateLimited: true,
@@ -64,7 +64,7 @@ export const ROUTES = {
     operationId: 'evaluateBatch',
     summary: 'Evaluate claims streamed as NDJSON',
     description:
-      'One claim (the Claim schema) per line in; one report (the Report schema) per line out, in input order, streamed as they are ready. Memory stays bounded whatever the size of the upload. A line that is not a valid claim, or repeats an earlier claim id, gets an `invalid` report in its place. The whole batch uses one ruleset set, even when a new one is swapped in meanwhile.',
+      'One claim (the Claim schema) per line in; one report (the Report schema) per line out, in input order, streamed as they are ready. Memory stays bounded whatever the size of the upload. A line that is not a valid claim, or repeats an earlier claim id, gets an `invalid` report in its place. A line of `payer-rules convert` output (`{"claim": …, "diagnostics": […]}`) is read as its claim, its reader notes as the `input` of the report, so a converted 837P or CSV file can be sent as is. The whole batch uses one ruleset set, even when a new one is swapped in meanwhile.',
     tag: 'evaluation',
     auth: true,
     rateLimited: true,

@@ -61,6 +61,13 @@ const ConditionTraceSchema = z.object({
 
 const RuleTraceSchema = z.object({ rule: z.string(), line: z.number().int().optional(), fired: z.boolean(), conditions: z.array(ConditionTraceSchema) });
 
+export const InputNoteSchema = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  code: z.string().describe('a reader diagnostic code, e.g. X12-PAYER-UNMAPPED, X12-NO-MINUTES'),
+  message: z.string(),
+  where: z.string().describe('the position in the input: an X12 segment and element, or a CSV row and column'),
+});
+
 export const ClaimReportSchema = z.object({
   claimId: z.string(),
   ruleset: RulesetRefSchema.nullable().describe('the version in force on the date of service (null when none applies)'),
@@ -71,6 +78,7 @@ export const ClaimReportSchema = z.object({
   notChecked: z.array(NotCheckedSchema).optional(),
   tables: z.array(TableUseSchema).optional(),
   explain: z.array(RuleTraceSchema).optional(),
+  input: z.array(InputNoteSchema).optional().describe("what the input's reader noticed (an 837P body, or a line of `payer-rules convert` output): the same notes `payer-rules eval` gives"),
 });
 
 export const InputErrorSchema = z.object({
@@ -82,6 +90,7 @@ export const InvalidReportSchema = z.object({
   claimId: z.string().nullable(),
   status: z.literal('invalid'),
   errors: z.array(InputErrorSchema),
+  input: z.array(InputNoteSchema).optional(),
 });
 
 export const ReportSchema = z.union([ClaimReportSchema, InvalidReportSchema]);
