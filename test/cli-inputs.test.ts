@@ -74,14 +74,16 @@ describe('eval on 837P and CSV', () => {
     expect(r.code).toBe(1);
   });
 
-  it('CSV in, CSV out: the worklist parses back, one row per finding', async () => {
+  it('CSV in, CSV out: the worklist parses back, one row per finding, a status row for a claim with none', async () => {
     const r = await evalIn({ '--format': 'csv' }, join(EX, 'claims.csv'));
     const rows = Papa.parse<string[]>(r.out.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     expect(rows[0]).toEqual(['claim', 'status', 'line', 'code', 'rule', 'kind', 'severity', 'message', 'fix', 'citation']);
-    // Findings first; checks the engine could not run follow as `not-checked` rows.
-    expect(rows.slice(1).filter((x) => x[5] !== 'not-checked').map((x) => [x[0], x[2], x[4]])).toEqual([
-      ['CSV-PT-1', '3', 'ASSISTANT-PT'],
-      ['CSV-PT-1', '3', 'UNITS-TIME'],
+    // Findings first; checks the engine could not run follow as `not-checked` rows. CSV-OT-2 has no
+    // findings: it is there as its status row (empty rule, kind, severity and message), not missing.
+    expect(rows.slice(1).filter((x) => x[5] !== 'not-checked').map((x) => [x[0], x[1], x[2], x[4], x[5], x[6], x[7]])).toEqual([
+      ['CSV-PT-1', 'errors', '3', 'ASSISTANT-PT', 'assistant-modifier-required', 'error', expect.any(String)],
+      ['CSV-PT-1', 'errors', '3', 'UNITS-TIME', 'units-exceed-time', 'error', expect.any(String)],
+      ['CSV-OT-2', 'clean', '', '', '', '', ''],
     ]);
     for (const x of rows.slice(1).filter((x) => x[5] === 'not-checked')) expect(x[7]).toMatch(/^not checked: /);
     expect(r.code).toBe(1);

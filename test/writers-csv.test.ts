@@ -21,12 +21,13 @@ describe('CSV worklist', () => {
   const csv = csvStart() + reports.map(csvRows).join('');
   const [header, ...rows] = parse(csv);
 
-  it('a header, then a row per finding and per check that could not run (per line it concerns), each cell as the report says', () => {
+  it('a header, then a row per finding (or the claim\'s status row when it has none) and per check that could not run (per line it concerns), each cell as the report says', () => {
     expect(header).toEqual([...CSV_HEADER]);
     const want = reports.flatMap((r) => {
       if (r.status === 'invalid') return [];
       const code = (l: number) => r.lines.find((x) => x.line === l)?.code ?? '';
       return [
+        ...(r.findings.length ? [] : [[r.claimId, r.status, '', '', '', '', '', '', '', '']]),
         ...r.findings.map((f) => [r.claimId, r.status, f.line === undefined ? '' : String(f.line), f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '']),
         ...(r.notChecked ?? []).flatMap((n) => {
           const ls = n.lines ?? (n.line !== undefined ? [n.line] : []);
@@ -38,6 +39,28 @@ describe('CSV worklist', () => {
     expect(rows).toEqual(want);
     expect(rows.length).toBeGreaterThan(0);
     expect(csv).toContain('\r\n');
+  });
+
+  it.each([
+    { note: 'clean, nothing else to say: one row, its status', report: { claimId: 'C-CLEAN', ruleset: { id: 'medicare-part-b', version: '2026.1' }, status: 'clean', findings: [], lines: [{ line: 1, code: '97110', billedUnits: 2, expectedUnits: 2, explanation: '' }] }, want: [['C-CLEAN', 'clean', '', '', '', '', '', '', '', '']] },
+    {
+      note: 'no findings but a check that could not run: the status row, then the not-checked row',
+      report: { claimId: 'C-NC', ruleset: { id: 'medicare-part-b', version: '2026.1' }, status: 'clean', findings: [], lines: [{ line: 1, code: '97110', billedUnits: 2, expectedUnits: 2, explanation: '' }], notChecked: [{ rule: 'UNITS', line: 1, reason: 'needs `lines[].minutes`' }] },
+      want: [['C-NC', 'clean', '', '', '', '', '', '', '', ''], ['C-NC', 'clean', '1', '97110', 'UNITS', 'not-checked', 'info', 'not checked: needs `lines[].minutes`', '', '']],
+    },
+    {
+      note: 'a finding: its row only, no status row',
+      report: { claimId: 'C-W', ruleset: { id: 'medicare-part-b', version: '2026.1' }, status: 'warnings', findings: [{ rule: 'R', kind: 'k', severity: 'warning', message: 'm', line: 1, code: '97110' }], lines: [{ line: 1, code: '97110', billedUnits: 2, expectedUnits: 2, explanation: '' }] },
+      want: [['C-W', 'warnings', '1', '97110', 'R', 'k', 'warning', 'm', '', '']],
+    },
+  ])('every claim is in the worklist, a claim with no findings as its status row (a clean claim is not a dropped one): $note', ({ report, want }) => {
+    const [header, ...got] = parse(csvStart() + csvRows(report as unknown as EvalReport));
+    expect(header).toEqual(['claim', 'status', 'line', 'code', 'rule', 'kind', 'severity', 'message', 'fix', 'citation']);
+    expect(got).toEqual(want);
+  });
+
+  it('every claim of a batch has at least one row', () => {
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(reports.map((r) => r.claimId)));
   });
 
   it('an invalid claim gives a row per error naming the line 1-based; input notes and unchecked lines get rows too', () => {

@@ -1,6 +1,8 @@
 // `eval --format csv`: the biller's worklist, one row per thing to look at — each finding, each reason
-// a claim is invalid, each check that could not run, each note from the claim file. Opens cleanly in
-// a spreadsheet:
+// a claim is invalid, each check that could not run, each note from the claim file — and one row
+// for each claim with no findings (its status, the finding cells empty), so every claim of the input
+// is in the file and a clean claim is told apart from one that was dropped. Opens cleanly in a
+// spreadsheet:
 // - RFC 4180: fields quoted when they hold a comma, quote or line break; CRLF between rows.
 // - A UTF-8 byte-order mark first, because Excel on Windows reads a CSV without one in the local
 //   code page and garbles "→", "§" and "—" in messages (LibreOffice, Numbers and papaparse accept it).
@@ -29,7 +31,7 @@ export function csvStart(): string {
   return CSV_BOM + encode([[...CSV_HEADER]]);
 }
 
-/** A report's rows (possibly none: a clean claim with no notes has nothing to work on). */
+/** A report's rows: at least one per claim (a claim with no findings has a row with its status). */
 export function csvRows(r: EvalReport): string {
   const claim = r.claimId ?? '';
   const rows: string[][] = [];
@@ -42,6 +44,8 @@ export function csvRows(r: EvalReport): string {
     }
   } else {
     const codeOf = new Map(r.lines.map((l) => [l.line, l.code]));
+    // No findings: the claim's own row, its status and nothing to fix (empty rule, kind, severity, message).
+    if (r.findings.length === 0) row(undefined, '', '', '', '', '');
     for (const f of r.findings) row(f.line, f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '');
     // A check that could not run: one row per line it concerns (or one for the whole claim).
     for (const n of r.notChecked ?? []) {
