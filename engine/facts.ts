@@ -51,6 +51,8 @@ export function lackedName(ctx: ClaimContext, fact: string, line: number | undef
 
 /** Places of service paid at the facility rate (hospital, SNF, …; POS 02 telehealth too). */
 const FACILITY_POS: ReadonlySet<string> = new Set(['02', '19', '21', '22', '23', '24', '26', '31', '34', '41', '42', '51', '52', '53', '56', '61']);
+/** The therapy multiple procedure payment reduction at 50% of PE, from 2013-04-01 (MCPM ch.5 §10.7). */
+const MPPR_FROM = parseDate('2013-04-01')!;
 /** CQ/CO lines are paid at 85% from 2022 (SSA §1834(v)). */
 const ASSISTANT_PAID_FROM = parseDate('2022-01-01')!;
 /** From CY 2022 (86 FR 64996), a final unit the therapist furnished at least 8 minutes of is the therapist's. */
@@ -59,19 +61,61 @@ const FINAL_UNIT_RULE_FROM = parseDate('2022-01-01')!;
 /** The empty list facts return when nothing matched (shared: never mutated). */
 const NONE: readonly string[] = Object.freeze([]);
 
+/** A line's fee-schedule release, whether it is paid at the facility rate, and that release's lookup. */
+function feeOf(ctx: ClaimContext, j: number, fees: string): { lookup: FeeLookup; day: number; facility: boolean } | undefined {
+  const day = ctx.days[j]!;
+  const rel = tableRelease(ctx, fees, day);
+  if (!rel) return undefined;
+  const l = ctx.claim.lines[j]!;
+  const pos = l.placeOfService ?? ctx.claim.placeOfService;
+  return { lookup: rel.lookup as FeeLookup, day, facility: pos !== undefined && FACILITY_POS.has(pos) };
+}
+
+/**
+ * The multiple procedure payment reduction for therapy (MCPM ch.5 §10.7, since 2013-04-01): on each
+ * date of service the one unit with the highest practice expense is paid in full and every other
+ * unit of an "always therapy" code (MPFS indicator 5) gets half its PE. Per claim and fee table: by
+ * day, the line that holds the full unit (a line with its own `allowed` may hold it: its amount is
+ * as given). The claim is taken to hold all of the day's therapy (other claims that day are not seen).
+ */
+function mpprFullUnit(ctx: ClaimContext, fees: string): Map<number, number> {
+  const key = `mppr:${fees}`;
+  let plan = ctx.memo.get(key) as Map<number, number> | undefined;
+  if (plan) return plan;
+  plan = new Map();
+  const best = new Map<number, number>();
+  for (let j = 0; j < ctx.claim.lines.length; j++) {
+    const l = ctx.claim.lines[j]!;
+    if ((l.units ?? 1) < 1) continue;
+    const f = feeOf(ctx, j, fees);
+    const r = f?.lookup.reduction?.(l.code, l.modifiers, f.day, f.facility);
+    if (!f || !r || f.day < MPPR_FROM) continue;
+    if (!(r.pe <= (best.get(f.day) ?? -Infinity))) {
+      best.set(f.day, r.pe);
+      plan.set(f.day, j);
+    }
+  }
+  ctx.memo.set(key, plan);
+  return plan;
+}
+
 /** A line's allowed amount in cents: `allowed` as given, else the fee schedule's estimate; undefined when neither. */
 export function allowedOf(ctx: ClaimContext, j: number, fees: string | undefined): { cents: number; from: 'claim' | 'fee-schedule' } | undefined {
   const l = ctx.claim.lines[j]!;
   if (l.allowed !== undefined) return { cents: l.allowed, from: 'claim' };
   if (!fees) return undefined;
-  const day = ctx.days[j]!;
-  const rel = tableRelease(ctx, fees, day);
-  if (!rel) return undefined;
-  const pos = l.placeOfService ?? ctx.claim.placeOfService;
-  const each = (rel.lookup as FeeLookup).amount(l.code, l.modifiers, day, pos !== undefined && FACILITY_POS.has(pos));
+  const f = feeOf(ctx, j, fees);
+  if (!f) return undefined;
+  const each = f.lookup.amount(l.code, l.modifiers, f.day, f.facility);
   if (each === undefined) return undefined;
-  let cents = each * (l.units ?? 1);
-  if (day >= ASSISTANT_PAID_FROM && (l.modifiers.includes('CQ') || l.modifiers.includes('CO'))) cents = Math.round(cents * 0.85);
+  const units = l.units ?? 1;
+  let cents = each * units;
+  const r = units >= 1 && f.day >= MPPR_FROM ? f.lookup.reduction?.(l.code, l.modifiers, f.day, f.facility) : undefined;
+  if (r) {
+    const full = mpprFullUnit(ctx, fees).get(f.day) === j ? 1 : 0;
+    cents = full * each + (units - full) * r.reduced;
+  }
+  if (f.day >= ASSISTANT_PAID_FROM && (l.modifiers.includes('CQ') || l.modifiers.includes('CO'))) cents = Math.round(cents * 0.85);
   return { cents, from: 'fee-schedule' };
 }
 

@@ -100,6 +100,11 @@ export interface ProcedureCodeLookup {
 export interface FeeLookup {
   /** The allowed amount in cents for one unit of `code` (with the line's modifiers) on `day`; facility rate when `facility`. */
   amount(code: string, modifiers: readonly string[], day: number, facility: boolean): number | undefined;
+  /**
+   * For a code under the multiple procedure payment reduction for therapy (MPFS indicator 5, priced
+   * from RVUs): one unit's PE RVU and its amount in cents with half its PE. Undefined otherwise.
+   */
+  reduction?(code: string, modifiers: readonly string[], day: number, facility: boolean): { pe: number; reduced: number } | undefined;
 }
 
 export interface TableLookups {

@@ -319,11 +319,19 @@ export function rvuAmountCents(work: number, pe: number, mp: number, cf: number)
   return Math.round((total * cf) / 10_000);
 }
 
+/** MPFS multiple-procedure indicator 5: "always therapy" services, 50% of PE for all but the first unit of the day. */
+const MPPR_THERAPY = '5';
+
 export class FeeIndex implements FeeLookup {
   private readonly code: CodeColumn;
   private readonly modifier: string[];
   private readonly nonFacility: Int32Array; // cents, -1 for no amount
   private readonly facility: Int32Array;
+  /** Under the multiple procedure payment reduction (indicator 5, priced from RVUs): a unit's PE RVU (hundredths) and its amount with half the PE; NaN / -1 otherwise. */
+  private readonly peNf: Float64Array;
+  private readonly peF: Float64Array;
+  private readonly reducedNf: Int32Array;
+  private readonly reducedF: Int32Array;
   constructor(rows: Rows) {
     // National rows only: locality-specific rows need the claim's locality, which claims do not carry.
     const nat = rows.sorted();
@@ -334,32 +342,51 @@ export class FeeIndex implements FeeLookup {
     this.modifier = [];
     this.nonFacility = new Int32Array(n);
     this.facility = new Int32Array(n);
+    this.peNf = new Float64Array(n).fill(NaN);
+    this.peF = new Float64Array(n).fill(NaN);
+    this.reducedNf = new Int32Array(n).fill(-1);
+    this.reducedF = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       this.modifier.push(s.text(i, 1));
       const status = s.text(i, 3);
       const [work, peNf, peF, mp, cf, amtNf, amtF] = [4, 5, 6, 7, 8, 9, 10].map((c) => s.num(i, c)) as number[];
-      const computed = (pe: number) => (status === 'B' ? 0 : PAID.has(status) && !Number.isNaN(cf!) ? rvuAmountCents(work!, pe, mp!, cf!) : -1);
+      const priced = PAID.has(status) && !Number.isNaN(cf!);
+      const computed = (pe: number) => (status === 'B' ? 0 : priced ? rvuAmountCents(work!, pe, mp!, cf!) : -1);
       this.nonFacility[i] = Number.isNaN(amtNf!) ? computed(peNf!) : amtNf!;
       this.facility[i] = Number.isNaN(amtF!) ? computed(peF!) : amtF!;
+      if (priced && s.text(i, 12) === MPPR_THERAPY) {
+        if (Number.isNaN(amtNf!) && !Number.isNaN(peNf!)) (this.peNf[i] = peNf!), (this.reducedNf[i] = rvuAmountCents(work!, peNf! / 2, mp!, cf!));
+        if (Number.isNaN(amtF!) && !Number.isNaN(peF!)) (this.peF[i] = peF!), (this.reducedF[i] = rvuAmountCents(work!, peF! / 2, mp!, cf!));
+      }
     }
   }
-  /** Cents for one unit; a row for one of the line's modifiers (26, TC, …) wins over the global row. */
-  amount(code: string, modifiers: readonly string[], _day: number, facility: boolean): number | undefined {
+  /** The row for a code: one for one of the line's modifiers (26, TC, …) wins over the global row; -1 for none. */
+  private rowOf(code: string, modifiers: readonly string[]): number {
     const h = codeHi(code);
     const l = codeLo(code);
     const first = this.code.find(h, l);
-    if (first < 0) return undefined;
+    if (first < 0) return -1;
     let global = -1;
-    let chosen = -1;
     for (let i = first; i < this.code.length && this.code.is(i, h, l); i++) {
       const m = this.modifier[i]!;
       if (m === '') global = i;
-      else if (chosen < 0 && modifiers.includes(m)) chosen = i;
+      else if (modifiers.includes(m)) return i;
     }
-    const i = chosen >= 0 ? chosen : global;
+    return global;
+  }
+  /** Cents for one unit. */
+  amount(code: string, modifiers: readonly string[], _day: number, facility: boolean): number | undefined {
+    const i = this.rowOf(code, modifiers);
     if (i < 0) return undefined;
     const cents = facility ? this.facility[i]! : this.nonFacility[i]!;
     return cents < 0 ? undefined : cents;
+  }
+  /** For a code under the therapy multiple procedure payment reduction: a unit's PE RVU and its amount with half its PE. */
+  reduction(code: string, modifiers: readonly string[], _day: number, facility: boolean): { pe: number; reduced: number } | undefined {
+    const i = this.rowOf(code, modifiers);
+    if (i < 0) return undefined;
+    const reduced = facility ? this.reducedF[i]! : this.reducedNf[i]!;
+    return reduced < 0 ? undefined : { pe: facility ? this.peF[i]! : this.peNf[i]!, reduced };
   }
 }
 
