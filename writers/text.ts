@@ -2,16 +2,19 @@
 // the policy behind it. A line is `ok` only when the policy checked it and found nothing: a line no
 // ruleset applied to, or one the report lists as not checked, says so instead.
 import type { Finding, LineReport } from '../engine/index.ts';
-import type { NotChecked } from '../engine/report.ts';
+import type { NotChecked, RuleTrace } from '../engine/report.ts';
+import { traceLines } from './trace.ts';
 import { humanPath, plural } from './paths.ts';
 import type { EvalReport, InputNote } from './types.ts';
 
 const MARK: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };
 
-function findingLines(f: Finding): string[] {
+function findingLines(f: Finding, traces: readonly RuleTrace[] | undefined): string[] {
   const out = [`    ${MARK[f.severity] ?? f.severity} ${f.message}  [${f.rule}, ${f.kind}]`];
   if (f.fix) out.push(`            fix: ${f.fix}`);
   if (f.citation) out.push(`            policy: ${f.citation}${f.source ? ` (${f.source.file}:${f.source.line})` : ''}`);
+  // With --explain: the conditions that made the rule fire (writers/trace.ts).
+  out.push(...traceLines(f, traces, '            '));
   return out;
 }
 
@@ -45,7 +48,7 @@ export function renderText(r: EvalReport): string {
   const claimLevel = r.findings.filter((f) => f.line === undefined);
   if (claimLevel.length) {
     out.push('  whole claim');
-    for (const f of claimLevel) out.push(...findingLines(f));
+    for (const f of claimLevel) out.push(...findingLines(f, r.explain));
   }
   const notChecked = r.notChecked ?? [];
   for (const l of r.lines) {
@@ -57,7 +60,7 @@ export function renderText(r: EvalReport): string {
     const verdict = !r.ruleset ? '  not checked: no ruleset applies' : fs.length ? (skipped.length ? `  (not checked: ${rules})` : '') : skipped.length ? `  no findings; not checked: ${rules}` : '  ok';
     out.push(`  line ${l.line}  ${l.code}${l.dateOfService ? `  ${l.dateOfService}` : ''}  ${unitsText(l)}${verdict}`);
     if (fs.length || l.billedUnits !== l.expectedUnits) out.push(`      units: ${l.explanation}`);
-    for (const f of fs) out.push(...findingLines(f));
+    for (const f of fs) out.push(...findingLines(f, r.explain));
   }
   if (notChecked.length) {
     out.push('  not checked');
