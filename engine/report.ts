@@ -218,8 +218,10 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
       return line === undefined ? '' : explainUnits(ctx.units[line]!);
     case 'ncciBundled':
       return orList((FACT_IMPLS.ncciBundled(ctx, line, paramsOf(rule, 'ncciBundled'), line) as string[] | undefined) ?? []);
-    case 'mueOver':
-      return String(FACT_IMPLS.mueOver(ctx, line, paramsOf(rule, 'mueOver'), line) ?? '');
+    case 'mueOver': {
+      const n = FACT_IMPLS.mueOver(ctx, line, paramsOf(rule, 'mueOver'), line);
+      return typeof n === 'number' ? `${n} unit${n === 1 ? '' : 's'}` : '';
+    }
     case 'kxTotal': {
       const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
       const t = line === undefined ? undefined : kxTotals(ctx, paramsOf(rule, fact)['fees'] as string | undefined)[line];
@@ -294,6 +296,9 @@ export function findingOf(ctx: ClaimContext, f: Fired): Finding {
   const p = f.rule.event.params;
   const modifier = chooseModifier(ctx.claim, f.line, p.modifiers);
   const out: Finding = { rule: p.rule, kind: p.kind, severity: p.severity, message: fill(p.message, ctx, f, modifier) };
+  // An untimed code is one unit a session whatever its minutes: "the minutes support" would mislead.
+  const untimed = f.line !== undefined && p.kind === 'units-exceed-time' && ctx.units[f.line]?.note.kind === 'untimed';
+  if (untimed) out.message = `${ctx.claim.lines[f.line!]!.code} billed ${fill('{unitsBilled}', ctx, f, modifier)}; it is an untimed code, billed as 1 unit a session whatever its minutes`;
   if (f.line !== undefined) {
     out.line = f.line + 1;
     out.code = ctx.claim.lines[f.line]!.code;
@@ -303,7 +308,9 @@ export function findingOf(ctx: ClaimContext, f: Fired): Finding {
     out.fix =
       !modifier && (p.modifiers?.length ?? 0) > 1 && p.fix.includes('{modifier}')
         ? `add ${orList(p.modifiers!)}: the one for the discipline that furnished the service (the claim names neither the provider's discipline nor who rendered the line)`
-        : fill(p.fix, ctx, f, modifier);
+        : untimed
+          ? 'bill 1 unit'
+          : fill(p.fix, ctx, f, modifier);
   }
   if (p.citation) out.citation = p.citation;
   const src = sourceOf(ctx.p.rs, f.rule.name);

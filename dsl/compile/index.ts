@@ -29,7 +29,7 @@ const MESSAGES: Record<FindingKind, string> = {
   'assistant-modifier-required': 'the assistant furnished more than the de minimis share of {code}; it needs {modifier}',
   'assistant-modifier-mismatch': '{modifier} goes only with its discipline modifier on {code}',
   'ncci-bundled': '{code} is bundled into {ncciBundled} on the same day',
-  'mue-exceeded': '{code} has {mueOver} units more than the MUE allows for the day',
+  'mue-exceeded': '{code} has {mueOver} more than the MUE allows for the day',
   'telehealth-not-covered': 'telehealth is not covered on this date of service for {code}',
   'telehealth-code-not-eligible': '{code} may not be delivered by telehealth',
   'telehealth-modifier-missing': 'telehealth line {code} needs {modifiers}',
