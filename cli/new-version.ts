@@ -7,7 +7,7 @@ import { peekHeader } from '../dsl/index.ts';
 import { NewVersionError } from '../studio/new-version.ts';
 import { createNewVersion } from '../studio/versions.ts';
 import { HttpError } from '../studio/files.ts';
-import { UsageError, rulesetFiles } from '../workspace/files.ts';
+import { UsageError, displayPath, rulesetFiles } from '../workspace/files.ts';
 import { parseFlags, type Io } from './args.ts';
 
 function rulesetIdOf(arg: string): string {
@@ -28,6 +28,14 @@ export async function newVersionCommand(args: string[], io: Io): Promise<number>
     const plan = createNewVersion(root, rulesetIdOf(rest[0]!), rest[1]!, opts);
     io.out(`created ${join(root, plan.newPath)}: ${plan.ruleset} ${plan.version}, effective ${plan.effective}${plan.through ? ` through ${plan.through}` : ''}`);
     for (const n of plan.notes) io.out(`  ${n}`);
+    // Year-specific values copied forward as they were (amounts, citations, header comments):
+    // listed with the rest of the report (standard output, as the notes), the file left as
+    // copied, for the rules team to check one by one.
+    if (plan.warnings.length) {
+      const n = plan.warnings.length;
+      io.out(`warning: ${n} line${n === 1 ? '' : 's'} of ${displayPath(join(root, plan.newPath))} name${n === 1 ? 's' : ''} a year of ${plan.previousVersion}, copied as ${n === 1 ? 'it was' : 'they were'}:`);
+      for (const w of plan.warnings) io.out(`  ${displayPath(join(root, w.path))}:${w.line}: ${w.message}\n      ${w.text}`);
+    }
     io.out(`next: payer-rules diff ${join(root, plan.previousPath)} ${join(root, plan.newPath)} --claims ${join(root, plan.newPath.split('/').slice(0, -1).join('/'), 'claims')}`);
     return 0;
   } catch (e) {

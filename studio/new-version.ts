@@ -39,6 +39,23 @@ export interface NewVersionPlan {
   writes: PlannedWrite[];
   /** What the person should know: gaps, cases copied, what to check. */
   notes: string[];
+  /**
+   * Lines of the new version's file that name the previous version's year (a dollar amount "for
+   * CY 2026", a header "dates of service in 2026", a date in 2026): copied as they were, and each
+   * to be checked against the new year's policy. The copy itself is not changed.
+   */
+  warnings: YearWarning[];
+}
+
+export interface YearWarning {
+  /** The new version's file, relative to the rulesets folder. */
+  path: string;
+  /** 1-based line. */
+  line: number;
+  /** The line as written (ruleset text: no patient data). */
+  text: string;
+  /** `names 2026 — check it still holds for 2027` */
+  message: string;
 }
 
 /** A mistake in the request (unknown ruleset, version taken, bad date): exit 1 / HTTP 400. */
@@ -120,9 +137,29 @@ export function planNewVersion(files: readonly FileText[], rulesetId: string, ve
     notes.push(`${f.path} → ${target} (dates ${shift.describe})`);
   }
   if (!writes.some((w) => /\.cases\.ya?ml$/.test(w.path))) notes.push(`no test cases of ${prev.version} were found to copy`);
-  const plan: NewVersionPlan = { ruleset: rulesetId, version, newPath, previousPath: prev.path, previousVersion: prev.version, effective: formatDate(from), writes, notes };
+  const warnings = yearWarnings(newPath, writes[0]!.text, prev.from, prev.through, from);
+  const plan: NewVersionPlan = { ruleset: rulesetId, version, newPath, previousPath: prev.path, previousVersion: prev.version, effective: formatDate(from), writes, notes, warnings };
   if (through !== undefined) plan.through = formatDate(through);
   return plan;
+}
+
+/**
+ * The lines of the new file that name a year of the previous version's window and not of the new
+ * one's start (whole numbers only: 2026 in `2026-10-01` or `CY 2026`, not in `20260` or `2026.1`'s
+ * neighbours such as `12026`).
+ */
+export function yearWarnings(path: string, text: string, prevFrom: number, prevThrough: number | undefined, newFrom: number): YearWarning[] {
+  const newYear = yearOf(newFrom);
+  const years = new Set<number>();
+  for (let y = yearOf(prevFrom); y <= yearOf(prevThrough ?? prevFrom); y++) if (y !== newYear) years.add(y);
+  if (years.size === 0) return [];
+  const pattern = new RegExp(`(?<!\\d)(${[...years].join('|')})(?!\\d)`, 'g');
+  const out: YearWarning[] = [];
+  text.split('\n').forEach((line, i) => {
+    const named = [...new Set([...line.matchAll(pattern)].map((m) => m[1]!))];
+    if (named.length) out.push({ path, line: i + 1, text: line.trim(), message: `names ${named.join(' and ')} — check it still holds for ${newYear}` });
+  });
+  return out;
 }
 
 function dateArg(flag: string, text: string): number {
