@@ -7,6 +7,7 @@
 // (a test keeps it in step). No Node built-ins.
 import Papa from 'papaparse';
 import { claimJsonSchema } from '../engine/claim-schema.ts';
+import { validateClaim } from '../engine/validate.ts';
 import { diag, type ReaderDiagnostic } from './diagnostics.ts';
 import { icd10 } from './normalize.ts';
 import type { ReaderRecord } from './types.ts';
@@ -133,18 +134,19 @@ export function* readCsvClaims(text: string): Generator<ReaderRecord> {
   // Papaparse reports a row with the wrong number of fields or an unclosed quote by its data index.
   const rowErrors = new Map<number, string>();
   for (const e of res.errors) if (e.row !== undefined && !rowErrors.has(e.row)) rowErrors.set(e.row, e.message);
-  let current: { claim: Record<string, unknown>; lines: Record<string, unknown>[]; diagnostics: ReaderDiagnostic[]; row: number } | undefined;
+  let current: Building | undefined;
   for (let k = 0; k < rows.length; k++) {
     const cells = rows[k]!;
     const row = k + 2;
     const id = (cells[names.indexOf('claim_id')] ?? '').trim();
     if (!current || id !== current.claim['id']) {
       if (current) yield done(current);
-      current = { claim: { id }, lines: [], diagnostics: [], row };
+      current = { claim: { id }, lines: [], diagnostics: [], row, cells: new Map() };
     }
     const c = current;
     const problem = rowErrors.get(k + 1);
-    if (problem) c.diagnostics.push(diag('CSV-ROW', `row ${row}: ${problem.toLowerCase()}`, `row ${row}`, { row }));
+    // The position is in `where`; the message says only what is wrong (writers print both).
+    if (problem) c.diagnostics.push(diag('CSV-ROW', problem.toLowerCase(), `row ${row}`, { row }));
     const line: Record<string, unknown> = {};
     c.lines.push(line);
     cells.forEach((cell, i) => {
@@ -153,15 +155,18 @@ export function* readCsvClaims(text: string): Generator<ReaderRecord> {
       const v = convert(col, cell);
       if ('problem' in v) {
         // Cells about the patient or the authorization are never quoted back (patient data).
-        const problem = /^(patient|priorAuthorization)/.test(col.path[0] ?? '') ? `the cell is not a ${col.type}` : v.problem;
-        c.diagnostics.push(diag('CSV-VALUE', `row ${row}, ${col.name}: ${problem}`, `row ${row}, column ${col.name}`, { row, column: col.name, line: c.lines.length }));
+        const problem = isPhi(col) ? `the cell is not a ${col.type}` : v.problem;
+        c.diagnostics.push(diag('CSV-VALUE', problem, `row ${row}, column ${col.name}`, { row, column: col.name, line: c.lines.length }));
         return;
       }
-      if (col.scope === 'line') setPath(line, col.path, v.value);
-      else {
+      if (col.scope === 'line') {
+        setPath(line, col.path, v.value);
+        c.cells.set(`lines[${c.lines.length - 1}].${col.path.join('.')}`, { row, col, cell });
+      } else {
         const before = setPath(c.claim, col.path, v.value);
-        if (before !== undefined && JSON.stringify(before) !== JSON.stringify(v.value)) {
-          c.diagnostics.push(diag('CSV-CONFLICT', `row ${row}, ${col.name}: differs from an earlier row of claim \`${id}\` (a claim-level column must agree on every row of the claim)`, `row ${row}, column ${col.name}`, { row, column: col.name }));
+        if (before === undefined) c.cells.set(col.path.join('.'), { row, col, cell });
+        else if (JSON.stringify(before) !== JSON.stringify(v.value)) {
+          c.diagnostics.push(diag('CSV-CONFLICT', `differs from an earlier row of claim \`${id}\` (a claim-level column must agree on every row of the claim)`, `row ${row}, column ${col.name}`, { row, column: col.name }));
         }
       }
     });
@@ -171,7 +176,52 @@ export function* readCsvClaims(text: string): Generator<ReaderRecord> {
   if (current) yield done(current);
 }
 
-/** The claim with its lines last, as the contract writes it. */
-function done(c: { claim: Record<string, unknown>; lines: Record<string, unknown>[]; diagnostics: ReaderDiagnostic[]; row: number }): ReaderRecord {
-  return { claim: { ...c.claim, lines: c.lines }, diagnostics: c.diagnostics, row: c.row };
+/** A claim being read: its rows so far, and which row and column each value came from. */
+interface Building {
+  claim: Record<string, unknown>;
+  lines: Record<string, unknown>[];
+  diagnostics: ReaderDiagnostic[];
+  row: number;
+  /** JSON path of each value set (`dateOfService`, `lines[1].units`) → the cell it came from. */
+  cells: Map<string, { row: number; col: CsvColumn; cell: string }>;
+}
+
+/** Cells about the patient or the authorization are never quoted back (patient data). */
+const isPhi = (col: CsvColumn) => /^(patient|priorAuthorization)/.test(col.path[0] ?? '');
+
+/** The cell a JSON path of the claim came from: the longest path set from a cell that contains it. */
+function cellOf(c: Building, path: string): { row: number; col: CsvColumn; cell: string } | undefined {
+  for (let p = path; p; p = p.replace(/(\.[^.[\]]*|\[\d+\])$/, '')) {
+    const hit = c.cells.get(p);
+    if (hit) return hit;
+    if (!/(\.[^.[\]]*|\[\d+\])$/.test(p)) break;
+  }
+  return undefined;
+}
+
+/**
+ * The claim with its lines last, as the contract writes it. The claim contract is checked here too,
+ * so a value the contract refuses (a date that is not a calendar day, a malformed NPI) is reported
+ * at its row and column, as a cell that is not a number is; the engine would name only a JSON path.
+ * A refusal no cell explains (a required column left empty) is reported at the claim's first row.
+ */
+function done(c: Building): ReaderRecord {
+  const claim = { ...c.claim, lines: c.lines };
+  const v = validateClaim(claim);
+  if (!v.ok) {
+    const errored = new Set(c.diagnostics.filter((d) => d.at.column).map((d) => `${d.at.row}:${d.at.column}`));
+    for (const e of v.errors) {
+      const hit = cellOf(c, e.path);
+      // The engine prefixes line errors with their line (`line 2: …`); the row and column say where.
+      const why = e.message.replace(/^line \d+: /, '');
+      if (hit) {
+        if (errored.has(`${hit.row}:${hit.col.name}`)) continue;
+        const quoted = isPhi(hit.col) ? '' : ` (the cell holds \`${hit.cell.trim().slice(0, 40)}\`)`;
+        c.diagnostics.push(diag('CSV-VALUE', `${why}${quoted}`, `row ${hit.row}, column ${hit.col.name}`, { row: hit.row, column: hit.col.name, ...(e.path.startsWith('lines[') ? { line: Number(/^lines\[(\d+)\]/.exec(e.path)![1]) + 1 } : {}) }));
+      } else if (!(e.path === 'id' && !c.claim['id'])) {
+        c.diagnostics.push(diag('CSV-VALUE', `${e.path || 'the claim'}: ${why}`, `row ${c.row}`, { row: c.row }));
+      }
+    }
+  }
+  return { claim, diagnostics: c.diagnostics, row: c.row };
 }

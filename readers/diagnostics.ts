@@ -74,7 +74,7 @@ export const READER_CODES = {
   // ---- CSV claims ----
   'CSV-HEADER': { severity: 'error', doc: 'the CSV file has no header row with a claim_id and a code column' },
   'CSV-COLUMN': { severity: 'warning', doc: 'a column of the header is not a known claim column; its values were not read' },
-  'CSV-VALUE': { severity: 'error', doc: 'a cell cannot be read as the column\'s type (number, date, list)' },
+  'CSV-VALUE': { severity: 'error', doc: 'a cell cannot be read as the column\'s type (number, list), or holds a value the claim contract refuses (a date that is not a calendar day, a malformed NPI or code); named by row and column' },
   'CSV-CONFLICT': { severity: 'error', doc: 'two rows of one claim disagree on a claim-level column' },
   'CSV-ROW': { severity: 'error', doc: 'a row is malformed (too many or too few fields, an unclosed quote)' },
   // ---- JSON and NDJSON ----

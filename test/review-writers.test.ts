@@ -1,6 +1,9 @@
 // The new-user review's writer items: `--explain --format text` prints each finding's condition
-// trace (item 5), with patient data still withheld; messages count units as "1 unit" (item 7).
+// trace (item 5), with patient data still withheld; messages name where once (row and column for
+// CSV, the line for JSON) and count units as "1 unit" (item 7).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../dsl/index.ts';
@@ -64,5 +67,51 @@ rule AUTH-NUMBER "authorization number given" warning {
     // examples/claims.json, MCR-OT-PROBLEMS line 2: 97530 billed 3 units, 30 of 40 timed minutes → 2.
     expect(explained.stdout).toMatch(/why: UNITS-TIME on line 2 fired on these conditions:\n {14}true {3}line\.units > 2; the claim had 3/);
     for (const s of ['PAT-SAMPLE-1', '1948-02-11']) expect(explained.stdout + explained.stderr).not.toContain(s);
+  });
+});
+
+describe('messages say where once, and count units as a person does (item 7)', () => {
+  it.each([
+    { note: 'an engine error on a line field', path: 'lines[0].units', message: 'line 1: expected a number, got text', want: 'line 1, units: expected a number, got text' },
+    { note: 'a CSV reader error: position in where, message alone', path: 'row 3, column units', message: '`x` is not a number [CSV-VALUE]', want: 'row 3, column units: `x` is not a number [CSV-VALUE]' },
+    { note: 'an old-style CSV message repeating its row', path: 'row 3, column units', message: 'row 3, units: `x` is not a number', want: 'row 3, column units: `x` is not a number' },
+    { note: 'an 837P position ending with its line', path: 'ST 0001 segment 27 (SV1) SV104, line 1', message: 'line 1: SV104 `x` is not a number of units [X12-UNITS]', want: 'ST 0001 segment 27 (SV1) SV104, line 1: SV104 `x` is not a number of units [X12-UNITS]' },
+    { note: 'another line is kept', path: 'lines[1].units', message: 'line 1: something', want: 'line 2, units: line 1: something' },
+    { note: 'the claim itself', path: '', message: 'a claim must be a JSON object', want: 'the claim: a claim must be a JSON object' },
+  ])('$note', async ({ path, message, want }) => {
+    const { errorText } = await import('../writers/paths.ts');
+    expect(errorText(path, message)).toBe(want);
+  });
+
+  it('the real command on a CSV with a bad date and a bad number, and on JSON with bad units: row and column named once; "1 unit"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payer-rules-review-msg-'));
+    writeFileSync(
+      join(dir, 'c.csv'),
+      'claim_id,payer,date_of_service,code,modifiers,units,minutes,diagnoses,diagnosis_pointers,place_of_service\n' +
+        'C1,medicare-part-b,2026-13-45,97110,GP,2,30,M62.81,1,11\n' +
+        'C2,medicare-part-b,2026-03-02,97110,GP,x,30,M62.81,1,11\n' +
+        'C3,medicare-part-b,3/2/2026,97110,GP,1,10,M62.81,1,11\n',
+    );
+    const csv = cli(['eval', '--ruleset', 'rulesets', '--format', 'text', join(dir, 'c.csv')]);
+    expect(csv.stdout).toContain('claim C1: INVALID');
+    expect(csv.stdout).toMatch(/\n {4}row 2, column date_of_service: must be a real calendar date written YYYY-MM-DD \(the cell holds `2026-13-45`\) \[CSV-VALUE\]\n/);
+    expect(csv.stdout).toMatch(/\n {4}row 3, column units: `x` is not a number \[CSV-VALUE\]\n/);
+    // C3: one unit for 10 minutes of 97110 (8-minute rule), written "1 unit".
+    expect(csv.stdout).toMatch(/line 1 {2}97110 {2}2026-03-02 {2}1 unit\b/);
+    expect(csv.stdout).not.toMatch(/\b1 units\b/);
+    const conv = cli(['convert', join(dir, 'c.csv')]);
+    expect(conv.stdout.split('\n')[0]).toContain('"where":"row 2, column date_of_service"');
+
+    writeFileSync(join(dir, 'j.ndjson'), JSON.stringify({ id: 'J1', payer: 'medicare-part-b', dateOfService: '2026-03-02', lines: [{ code: '97110', units: 'x' }] }) + '\n');
+    const json = cli(['eval', '--ruleset', 'rulesets', '--format', 'text', join(dir, 'j.ndjson')]);
+    expect(json.stdout).toContain('    line 1, units: expected a number, got text  (lines[0].units)');
+    const csvOut = cli(['eval', '--ruleset', 'rulesets', '--format', 'csv', join(dir, 'j.ndjson')]);
+    expect(csvOut.stdout).toContain('"line 1, units: expected a number, got text"');
+  });
+
+  it('a bad birth date in a CSV is named by row and column and never quoted (patient data)', async () => {
+    const { readClaims } = await import('../readers/index.ts');
+    const [rec] = [...readClaims('claim_id,date_of_service,code,patient_birth_date\nC1,2026-03-02,97110,1950-02-31\n', 'csv')];
+    expect(rec!.diagnostics).toEqual([expect.objectContaining({ code: 'CSV-VALUE', where: 'row 2, column patient_birth_date', message: 'must be a real calendar date written YYYY-MM-DD' })]);
   });
 });

@@ -10,7 +10,7 @@
 //   leading apostrophe, so no spreadsheet runs text from a claim file as a formula.
 // Rows stream: the header once, then each report's rows as it comes.
 import Papa from 'papaparse';
-import { humanPath } from './paths.ts';
+import { errorText } from './paths.ts';
 import { linesOf } from './text.ts';
 import type { EvalReport } from './types.ts';
 
@@ -40,7 +40,7 @@ export function csvRows(r: EvalReport): string {
   if (r.status === 'invalid') {
     for (const e of r.errors) {
       const m = /^lines\[(\d+)\]/.exec(e.path);
-      row(m ? Number(m[1]) + 1 : undefined, '', '', 'invalid-claim', 'error', `${humanPath(e.path)}: ${e.message}`, 'correct the claim file and run it again');
+      row(m ? Number(m[1]) + 1 : undefined, '', '', 'invalid-claim', 'error', errorText(e.path, e.message), 'correct the claim file and run it again');
     }
   } else {
     const codeOf = new Map(r.lines.map((l) => [l.line, l.code]));

@@ -3,6 +3,7 @@
 // (a few lines of inline script; without script it is still a complete, readable table). No
 // external assets of any kind. Every text from a claim file or a ruleset is escaped.
 import { usd, type ClaimFacts, type SummaryData } from './summary.ts';
+import { errorText } from './paths.ts';
 
 /** The claims table holds at most this many rows; the page says so, and `--format csv` has them all. */
 export const HTML_MAX_ROWS = 10_000;
@@ -32,10 +33,10 @@ function claimRow(f: ClaimFacts): string {
   const errors = f.findings.filter((x) => x.severity === 'error').length + f.errors.length;
   const warnings = f.findings.filter((x) => x.severity === 'warning').length;
   const issues = [
-    ...f.errors.map((e) => `<li class="error">${esc(e.path ? `${e.path}: ` : '')}${esc(e.message)}</li>`),
+    ...f.errors.map((e) => `<li class="error">${esc(errorText(e.path, e.message))}</li>`),
     ...f.findings.map((x) => `<li class="${esc(x.severity)}">${x.line !== undefined ? `line ${x.line} ` : ''}${esc(x.message)} <span class="muted">[${esc(x.rule)}, ${esc(x.kind)}]</span>${x.fix ? `<br><span class="fix">fix: ${esc(x.fix)}</span>` : ''}</li>`),
     ...(f.notChecked ? [`<li class="info">${f.notChecked} check${f.notChecked === 1 ? '' : 's'} could not run</li>`] : []),
-    ...f.input.map((n) => `<li class="${esc(n.severity)}">${esc(n.message)} <span class="muted">[${esc(n.code)}]</span></li>`),
+    ...f.input.map((n) => `<li class="${esc(n.severity)}">${esc(n.message)} <span class="muted">[${esc(n.code)}] at ${esc(n.where)}</span></li>`),
   ];
   const first = f.errors[0]?.message ?? f.findings[0]?.message ?? '';
   return `<tr class="s-${esc(f.status)}"><td>${esc(f.claimId ?? '(no id)')}</td><td><span class="badge" style="background:${STATUS_COLOR[f.status]}">${esc(f.status)}</span></td><td>${esc(f.dateOfService ?? '')}</td><td>${esc(f.ruleset ?? '')}</td><td class="num" data-v="${errors}">${errors}</td><td class="num" data-v="${warnings}">${warnings}</td><td class="num" data-v="${f.chargeCents}">${usd(f.chargeCents)}</td><td class="num" data-v="${f.chargeAtRiskCents}">${usd(f.chargeAtRiskCents)}</td><td>${issues.length ? `<details><summary>${esc(first.length > 70 ? first.slice(0, 69) + '…' : first || `${issues.length} note${issues.length === 1 ? '' : 's'}`)}</summary><ul>${issues.join('')}</ul></details>` : '<span class="muted">nothing to fix</span>'}</td></tr>`;

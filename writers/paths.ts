@@ -15,3 +15,19 @@ export function humanPath(path: string): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * An input error as a person reads it: where, then what. A message that begins with the place the
+ * path already names (the engine writes `line 1: …` for `lines[0].units`, the 837P reader `line 1:
+ * SV104 …` at a position ending `, line 1`) loses that prefix, so it reads `line 1, units: expected
+ * a number`, not `line 1, units: line 1: expected a number`.
+ */
+export function errorText(path: string, message: string): string {
+  const where = humanPath(path);
+  const m = /^((?:line|row|diagnosis) \d+)(?:, [^:]*)?: /.exec(message);
+  // `where` names the same line or row: at its start (`line 1, units`) or its end (an X12
+  // position, `ST 0001 segment 27 (SV1) SV104, line 1`).
+  const names = m && new RegExp(`(^|, )${m[1]}(,|$)`).test(where);
+  const said = names ? message.slice(m[0].length) : message.startsWith(`${where}: `) ? message.slice(where.length + 2) : message;
+  return `${where}: ${said}`;
+}
