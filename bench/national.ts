@@ -71,7 +71,7 @@ const csvFile = join(dir, 'ptp-national.csv');
 const importErr: string[] = [];
 const importStart = performance.now();
 const code = await importCommand(
-  ['ncci-ptp', csvFile, '--table', 'cms-ncci-ptp-practitioner', '--release', '2024-07-01', '--from', manifest.from, '--through', manifest.through, '--into', join(national, 'tables'), '--source', 'Synthetic national-size practitioner PTP release for the benchmark: the shipped therapy edits plus synthetic edits between other codes (not CMS data)'],
+  ['ncci-ptp', csvFile, '--table', 'cms-ncci-ptp-practitioner', '--release', '2024-07-01', '--from', manifest.from, '--through', manifest.through, '--into', join(national, 'tables'), '--replace', '--source', 'Synthetic national-size practitioner PTP release for the benchmark: the shipped therapy edits plus synthetic edits between other codes (not CMS data)'],
   { out: () => {}, err: (s) => importErr.push(s) },
 );
 if (code !== 0) throw new Error(`import failed: ${importErr.join('\n')}`);
