@@ -8,6 +8,13 @@ export interface Io {
 
 export const stdio: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
 
+/**
+ * Spellings that name one flag: some commands take a single ruleset (`eval --ruleset`), others a
+ * folder of them (`serve --rulesets`), and people type either. A command that knows one of the two
+ * takes the other as the same flag (its value under the name it knows).
+ */
+const SAME_FLAG: Record<string, string> = { '--rulesets': '--ruleset', '--ruleset': '--rulesets' };
+
 /** Splits argv into known flags (`--x`, `--x=v`, `--x v`) and the rest; an unknown flag is a usage error. */
 export function parseFlags(args: string[], known: Record<string, 'bool' | 'value'>): { flags: Record<string, string | true>; rest: string[] } {
   const flags: Record<string, string | true> = {};
@@ -19,7 +26,9 @@ export function parseFlags(args: string[], known: Record<string, 'bool' | 'value
       break;
     }
     if (a.startsWith('-') && a !== '-') {
-      const [k, inline] = a.split('=', 2) as [string, string | undefined];
+      let [k, inline] = a.split('=', 2) as [string, string | undefined];
+      const other = SAME_FLAG[k];
+      if (!known[k] && other && known[other]) k = other;
       const kind = known[k];
       if (!kind) throw new UsageError(`unknown option ${k}`);
       if (kind === 'bool') flags[k] = true;

@@ -34,9 +34,13 @@ const FLAGS = {
   '--replace': 'bool',
 } as const;
 
+/** The table kinds and the release files each reads (for `import --help` and a bad import). */
+export function importKindsHelp(): string {
+  return KINDS.map((k) => `  ${k}:\n${IMPORT_FORMATS.filter((f) => f.kind === k).map((f) => `    - ${f.doc}`).join('\n')}`).join('\n');
+}
+
 function usage(): string {
-  const lines = KINDS.map((k) => `  ${k}:\n${IMPORT_FORMATS.filter((f) => f.kind === k).map((f) => `    - ${f.doc}`).join('\n')}`);
-  return `import needs a table kind and at least one file: payer-rules import KIND FILE… (kinds and the files each reads:\n${lines.join('\n')})`;
+  return `import needs a table kind and at least one file: payer-rules import KIND FILE… (kinds and the files each reads:\n${importKindsHelp()})`;
 }
 
 export async function importCommand(args: string[], io: Io): Promise<number> {

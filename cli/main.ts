@@ -12,54 +12,90 @@ import { RulesetLoader, UnreadableError, UsageError, onSkipped, readSource, rule
 import { tablesFor } from '../workspace/tables.ts';
 import { parseFlags, stdio, type Io } from './args.ts';
 import { convertCommand } from './convert.ts';
-import { importCommand } from './import.ts';
+import { importCommand, importKindsHelp } from './import.ts';
 import { newVersionCommand } from './new-version.ts';
-import { serveCommand } from './serve.ts';
+import { SERVE_HELP, serveCommand } from './serve.ts';
 import { submitCommand, resultsCommand, workerCommand } from './queue.ts';
+
+/**
+ * Each command's usage: `payer-rules help` prints them all, `payer-rules CMD --help` (or `-h`, or
+ * `payer-rules help CMD`) prints one. One table; the general help is built from it.
+ */
+const USAGE: Record<string, string> = {
+  check: `  payer-rules check PATH...                 check rulesets; prints file:line:col diagnostics
+                                            (--ruleset PATH / --rulesets PATH name a path too)`,
+  fmt: `  payer-rules fmt PATH                      print a ruleset in canonical form
+  payer-rules fmt --write PATH...           rewrite rulesets in canonical form
+  payer-rules fmt --check PATH...           exit 1 if any ruleset is not in canonical form`,
+  compile: `  payer-rules compile PATH [-o FILE]        print (or write) the compiled ruleset JSON`,
+  eval: `  payer-rules eval --ruleset PATH CLAIMS    evaluate claims: .json, .ndjson, .csv, an 837P file
+                                            (.837 .x12 .edi, or any file starting with ISA), or - for stdin
+      [--format json|ndjson|text|csv|html] [--summary] [--explain] [--as-of DATE]
+      [--minutes FILE.csv] [--overlay FILE.ndjson] [--payers FILE.json] [--input x12|csv|json|ndjson]
+      [--runtime compiled|json-rules-engine] [--workers N]`,
+  convert: `  payer-rules convert FILE... [--minutes F] [--overlay F] [--payers F] [--as-of DATE]
+                                            the claims a file maps to, as NDJSON {"claim", "diagnostics"}
+                                            (eval, submit and the service read that output as is)`,
+  test: `  payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
+                                            (--ruleset PATH / --rulesets PATH name the path too)`,
+  diff: `  payer-rules diff OLD NEW [--claims PATH] [--ruleset DIR] [--format json]
+                                            two rulesets, or two releases of a table (TABLE@RELEASE
+                                            or release folders): what changed, claims that change outcome`,
+  import: `  payer-rules import KIND FILE... [--release NAME] [--from DATE] [--through DATE] [--into DIR] [--replace]
+                                            a CMS/CDC release file (ncci-ptp, mue, icd10cm,
+                                            procedure-codes, fee-schedule) → a dated reference table;
+                                            an existing release is replaced only with --replace`,
+  'new-version': `  payer-rules new-version RULESET VERSION [--effective DATE] [--through DATE] [--rulesets DIR]
+                                            start a ruleset's next version from its latest`,
+  studio: `  payer-rules studio [--port N] [--rulesets DIR]
+                                            the web editor on 127.0.0.1 (PORT also sets the port)`,
+  serve: `  payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE] [--workers N] ...
+                                            the evaluation service (HTTP); \`payer-rules serve --help\` lists every flag`,
+  submit: `  payer-rules submit --rulesets DIR CLAIMS [-o FILE | --detach] [--redis URL]
+                                            queue a batch for workers; writes the reports in order`,
+  worker: `  payer-rules worker [--redis URL] [--concurrency N] [--tables DIR]
+                                            evaluate queued batches until stopped`,
+  results: `  payer-rules results RUN [-o FILE] [--redis URL]
+                                            the reports of a run submitted with --detach`,
+  schema: `  payer-rules schema claim                  the claim input contract as JSON Schema`,
+};
+
+/** What `--help` adds for a command whose usage line cannot hold every flag. */
+const MORE_USAGE: Record<string, () => string> = {
+  serve: () => `\nevery flag:\n  ${SERVE_HELP}`,
+  import: () => `\nkinds, and the files each reads:\n${importKindsHelp()}\nother flags: [--table ID] [--source TEXT] [--scope-any RANGES --scope-all RANGES --scope-note TEXT] [--missing TEXT] [--format json]`,
+};
+
+const EXIT_CODES = `exit codes: 0 success, 1 errors found (fmt --check: drift; eval, submit, results: a claim with an
+error finding or an invalid claim; convert: a diagnostic error; test: a failing case), 2 bad usage,
+unreadable input or (queue commands) no Redis at the URL`;
 
 const HELP = `payer-rules: payer rules for outpatient therapy claims
 
 usage:
-  payer-rules check PATH...                 check rulesets; prints file:line:col diagnostics
-  payer-rules fmt PATH                      print a ruleset in canonical form
-  payer-rules fmt --write PATH...           rewrite rulesets in canonical form
-  payer-rules fmt --check PATH...           exit 1 if any ruleset is not in canonical form
-  payer-rules compile PATH [-o FILE]        print (or write) the compiled ruleset JSON
-  payer-rules eval --ruleset PATH CLAIMS    evaluate claims: .json, .ndjson, .csv, an 837P file
-                                            (.837 .x12 .edi, or any file starting with ISA), or - for stdin
-      [--format json|ndjson|text|csv|html] [--summary] [--explain] [--as-of DATE]
-      [--minutes FILE.csv] [--overlay FILE.ndjson] [--payers FILE.json] [--input x12|csv|json|ndjson]
-      [--runtime compiled|json-rules-engine] [--workers N]
-  payer-rules convert FILE... [--minutes F] [--overlay F] [--payers F] [--as-of DATE]
-                                            the claims a file maps to, as NDJSON {"claim", "diagnostics"}
-  payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
-  payer-rules diff OLD NEW [--claims PATH] [--ruleset DIR] [--format json]
-                                            two rulesets, or two releases of a table (TABLE@RELEASE
-                                            or release folders): what changed, claims that change outcome
-  payer-rules import KIND FILE... [--release NAME] [--from DATE] [--through DATE] [--into DIR] [--replace]
-                                            a CMS/CDC release file (ncci-ptp, mue, icd10cm,
-                                            procedure-codes, fee-schedule) → a dated reference table
-  payer-rules new-version RULESET VERSION [--effective DATE] [--through DATE] [--rulesets DIR]
-                                            start a ruleset's next version from its latest
-  payer-rules studio [--port N] [--rulesets DIR]
-                                            the web editor on 127.0.0.1 (PORT also sets the port)
-  payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE] [--workers N] ...
-                                            the evaluation service (HTTP); \`payer-rules serve\` alone lists every flag
-  payer-rules submit --rulesets DIR CLAIMS [-o FILE | --detach] [--redis URL]
-                                            queue a batch for workers; writes the reports in order
-  payer-rules worker [--redis URL] [--concurrency N] [--tables DIR]
-                                            evaluate queued batches until stopped
-  payer-rules results RUN [-o FILE] [--redis URL]
-                                            the reports of a run submitted with --detach
-  payer-rules schema claim                  the claim input contract as JSON Schema
-  payer-rules help                          this text
+${Object.values(USAGE).join('\n')}
+  payer-rules help [COMMAND]                this text, or one command's (also: payer-rules COMMAND --help)
 
-exit codes: 0 success, 1 errors found (fmt --check: drift; eval, submit, results: a claim with an
-error finding or an invalid claim; convert: a diagnostic error; test: a failing case), 2 bad usage,
-unreadable input or (queue commands) no Redis at the URL`;
+${EXIT_CODES}`;
+
+/** One command's usage, for `payer-rules CMD --help`. */
+export function commandHelp(cmd: string): string {
+  return `usage:\n${USAGE[cmd] ?? ''}${MORE_USAGE[cmd]?.() ?? ''}\n\n${EXIT_CODES}`;
+}
+
+/** True when the arguments ask for help (`--help` or `-h` before any `--`). */
+function asksHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
 
 function checkCommand(args: string[], io: Io): number {
-  const { rest } = parseFlags(args, {});
+  const { flags, rest } = parseFlags(args, { '--ruleset': 'value' });
+  // `check --ruleset PATH` (or --rulesets), as eval takes it, names one more path to check.
+  if (typeof flags['--ruleset'] === 'string') rest.push(flags['--ruleset']);
   if (rest.length === 0) throw new UsageError('check needs at least one ruleset file or folder');
   const loader = new RulesetLoader();
   const paths = rest.flatMap((p) => rulesetFiles(p));
@@ -158,7 +194,9 @@ function schemaCommand(args: string[], io: Io): number {
 }
 
 async function testCmd(args: string[], io: Io): Promise<number> {
-  const { flags, rest } = parseFlags(args, { '--format': 'value' });
+  const { flags, rest } = parseFlags(args, { '--format': 'value', '--ruleset': 'value' });
+  // `test --ruleset PATH` (or --rulesets), as eval takes it, names the file or folder.
+  if (typeof flags['--ruleset'] === 'string') rest.push(flags['--ruleset']);
   if (rest.length > 1) throw new UsageError('test takes one file or folder (default: rulesets)');
   const format = flags['--format'] ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('--format is text or json');
@@ -198,6 +236,9 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   results: resultsCommand,
 };
 
+/** Every command's name (each has its usage in USAGE). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 /** Runs the command line; returns the exit code. Never lets a stack trace reach the user. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [cmd, ...args] = argv;
@@ -212,6 +253,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (e.code === 'EPIPE') process.exit(0);
   });
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    // `payer-rules help eval`: that command's usage.
+    const about = cmd === 'help' ? args[0] : undefined;
+    if (about !== undefined && COMMANDS[about]) {
+      io.out(commandHelp(about));
+      return 0;
+    }
     io.out(HELP);
     return cmd ? 0 : 2;
   }
@@ -220,11 +267,16 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.err(`payer-rules: unknown command \`${cmd}\` (try \`payer-rules help\`)`);
     return 2;
   }
+  if (asksHelp(args)) {
+    io.out(commandHelp(cmd));
+    return 0;
+  }
   try {
     return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`payer-rules ${cmd}: ${e.message}`);
+      const hint = /^unknown option /.test(e.message) ? ` (\`payer-rules ${cmd} --help\` lists the options)` : '';
+      io.err(`payer-rules ${cmd}: ${e.message}${hint}`);
       return 2;
     }
     if (e instanceof UnreadableError) {
