@@ -159,7 +159,9 @@ rows.push(['floor ÷ compiled (in-process)', `${(floorRate / compiledRate).toFix
 const bigDir = mkdtempSync(join(tmpdir(), 'payer-rules-bench-big-'));
 let bigLines = 5000;
 let bigText = generateRuleset(bigLines);
-while (bigText.length < 16 * 2 ** 20) bigText = generateRuleset((bigLines = Math.ceil(bigLines * ((16.5 * 2 ** 20) / bigText.length))));
+// 16 MB as issue 10 counts it (16,000,000 characters and a little more), under the checker's
+// per-file limit of 16 MiB (a larger file is refused with PR1005 before it is read).
+for (let k = 0; k < 10 && (bigText.length < 16_000_000 || bigText.length > 16 * 2 ** 20); k++) bigText = generateRuleset((bigLines = Math.ceil(bigLines * (16_300_000 / bigText.length))));
 const bigFile = join(bigDir, 'big.payer');
 writeFileSync(bigFile, bigText);
 const bigRuns = [0, 1, 2].map(() => {
@@ -168,7 +170,7 @@ const bigRuns = [0, 1, 2].map(() => {
   if (r.status !== 0) throw new Error(`compile of the 16 MB ruleset exited ${r.status}: ${r.stderr.toString().slice(0, 400)}`);
   return { ms: performance.now() - t, rss: Number(/max RSS (\d+) MB/.exec(r.stderr.toString())?.[1] ?? NaN) };
 });
-rows.push([`payer-rules compile, generated ruleset of ${(bigText.length / 2 ** 20).toFixed(1)} MB (${bigLines.toLocaleString('en-US')} lines): check + compile + write`, `${(median(bigRuns.map((r) => r.ms)) / 1000).toFixed(1)} s, ${median(bigRuns.map((r) => r.rss))} MB peak`, 'under 10 s, under 1 GB']);
+rows.push([`payer-rules compile, generated ruleset of ${(bigText.length / 1e6).toFixed(1)} MB (${bigLines.toLocaleString('en-US')} lines): check + compile + write`, `${(median(bigRuns.map((r) => r.ms)) / 1000).toFixed(1)} s, ${median(bigRuns.map((r) => r.rss))} MB peak`, 'under 10 s, under 1 GB']);
 rmSync(bigDir, { recursive: true, force: true });
 
 // ---- the command line, end to end, on a file ----
