@@ -74,8 +74,14 @@ export type UnitsNote =
   | { kind: 'untimed'; code: string }
   | { kind: 'pair'; code: string; minutes: number; primary: string; primaryUnits: number; addon: string; addonUnits: number }
   | { kind: 'other'; code: string; noMinutes: boolean }
-  | { kind: 'per-code'; code: string; minutes: number }
-  | { kind: 'total'; code: string; minutes: number; total: number; totalUnits: number; base: number; remainder: number; tie: boolean };
+  | ({ kind: 'per-code'; code: string; minutes: number } & Shared)
+  | ({ kind: 'total'; code: string; minutes: number; total: number; totalUnits: number; base: number; remainder: number; tie: boolean } & Shared);
+
+/** A code billed on several lines of one day: its minutes were added up, and the code's units shared among its lines. */
+interface Shared {
+  lines?: number;
+  codeUnits?: number;
+}
 
 /** The explanation a biller reads for a line's units. */
 export function explainUnits(u: LineUnits): string {
@@ -90,13 +96,17 @@ export function explainUnits(u: LineUnits): string {
         ? `${n.code}: no treatment minutes given, so its units could not be checked`
         : `${n.code}: not a timed or untimed code in this payer's unit policy, so its units were not checked`;
     case 'per-code':
+      if (n.lines) return `${n.code}: ${n.minutes} min on ${n.lines} lines this day → ${plural(n.codeUnits!, 'unit')} for the code, ${plural(u.expected, 'unit')} on this line (each timed code on its own minutes)`;
       return `${n.code}: ${n.minutes} min → ${plural(u.expected, 'unit')} (each timed code on its own minutes)`;
     case 'total': {
+      const units = n.codeUnits ?? u.expected;
       const parts: string[] = [];
       if (n.base) parts.push(plural(n.base, 'full unit'));
-      if (u.expected > n.base) parts.push(`+1 for the ${n.remainder} remaining min`);
+      if (units > n.base) parts.push(`+1 for the ${n.remainder} remaining min`);
       const tie = n.tie ? `; tied with another code for the last unit, so either may take it (${u.min}–${u.max})` : '';
-      return `total timed ${n.total} min → ${plural(n.totalUnits, 'unit')}; ${n.code}: ${n.minutes} min → ${plural(u.expected, 'unit')}${parts.length ? ` (${parts.join(', ')})` : ''}${tie}`;
+      const code = n.lines ? `${n.code}: ${n.minutes} min on ${n.lines} lines this day → ${plural(units, 'unit')} for the code` : `${n.code}: ${n.minutes} min → ${plural(units, 'unit')}`;
+      const line = n.lines ? `; ${plural(u.expected, 'unit')} on this line` : '';
+      return `total timed ${n.total} min → ${plural(n.totalUnits, 'unit')}; ${code}${parts.length ? ` (${parts.join(', ')})` : ''}${tie}${line}`;
     }
   }
 }
@@ -133,7 +143,7 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
   }
   const days = byDay ? [...byDay.values()] : firstDay ? [firstDay] : [];
   for (const day of days) {
-    const res = policy.method === 'per-code' ? perCode(day, policy) : totalTime(day, policy);
+    const res = byCode(day, (services) => (policy.method === 'per-code' ? perCode(services, policy) : totalTime(services, policy)));
     // INVARIANT: a line's `index` is its position in `lines`.
     for (const r of res) out[r.index] = r;
   }
@@ -175,6 +185,55 @@ function timeDefinedPairs(lines: UnitLine[], pairs: readonly UnitPair[]): LineUn
       out.push({ index: l.index, min: u, max: u, allowed: u, least: u, expected: u, governed: true, note: { kind: 'pair', code: l.code, minutes, primary: p.primary, primaryUnits, addon: p.addon, addonUnits } });
     }
   }
+  return out;
+}
+
+/**
+ * Units are counted per code and day (MCPM ch.5 §20.2: "the total minutes of each code"): a code
+ * on several lines of one day is one service with its lines' minutes added up and its units
+ * shared among them. `run` allocates a day's services (results in input order); a service's units
+ * go back to its lines: a shared excess comes off its last lines, a shortfall goes to its first
+ * line, so each is said once.
+ */
+function byCode(day: UnitLine[], run: (services: UnitLine[]) => LineUnits[]): LineUnits[] {
+  let groups: Map<string, UnitLine[]> | undefined;
+  for (let i = 0; i < day.length && !groups; i++) for (let j = 0; j < i; j++) if (day[j]!.code === day[i]!.code) groups = new Map();
+  if (!groups) return run(day);
+  for (const l of day) {
+    const g = groups.get(l.code);
+    if (g) g.push(l);
+    else groups.set(l.code, [l]);
+  }
+  const members = [...groups.values()];
+  const services = members.map((g): UnitLine => {
+    if (g.length === 1) return g[0]!;
+    const billed = g.some((l) => l.billed !== undefined) ? g.reduce((t, l) => t + (l.billed ?? 0), 0) : undefined;
+    return { ...g[0]!, minutes: g.reduce((t, l) => t + l.minutes!, 0), billed };
+  });
+  const res = run(services);
+  const out: LineUnits[] = [];
+  members.forEach((g, k) => {
+    const s = res[k]!;
+    if (g.length === 1) return void out.push(s);
+    const b = g.map((l) => l.billed ?? 0);
+    const B = b.reduce((t, x) => t + x, 0);
+    /** The lines' billed units moved to sum to `target`: more on the first line, fewer from the last. */
+    const toSum = (target: number): number[] => {
+      const v = [...b];
+      let d = target - B;
+      if (d > 0) v[0]! += d;
+      for (let i = v.length - 1; i >= 0 && d < 0; i--) {
+        const t = Math.min(-d, v[i]!);
+        v[i]! -= t;
+        d += t;
+      }
+      return v;
+    };
+    const allowed = B > s.allowed ? toSum(s.allowed) : b.map((x) => s.allowed - (B - x));
+    const least = B < s.least ? toSum(s.least) : b.map((x) => Math.max(0, s.least - (B - x)));
+    const expected = toSum(s.expected);
+    g.forEach((l, i) => out.push({ index: l.index, min: s.min, max: s.max, allowed: allowed[i]!, least: least[i]!, expected: expected[i]!, governed: s.governed, note: { ...s.note, lines: g.length, codeUnits: s.expected } as UnitsNote }));
+  });
   return out;
 }
 

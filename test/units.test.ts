@@ -75,6 +75,22 @@ describe('CMS worked examples (total-time)', () => {
   });
 });
 
+describe('one code on several lines of a day (its minutes added up, its units shared)', () => {
+  it.each([
+    // 97110 23 + 42 = 65 min (4 units, 5 left) and 97530 7 min: 72 min → 5, the fifth to 97530.
+    { note: 'billed as the policy gives', xs: [['97110', 23, 2], ['97530', 7, 1], ['97110', 42, 2]], expected: [2, 1, 2], allowed: [2, 1, 2], least: [2, 1, 2] },
+    { note: 'one unit over the code, off its last line', xs: [['97110', 23, 2], ['97530', 7, 1], ['97110', 42, 3]], expected: [2, 1, 2], allowed: [2, 1, 2], least: [1, 1, 2] },
+    { note: 'one unit short of the code, onto its first line', xs: [['97110', 23, 1], ['97530', 7, 1], ['97110', 42, 2]], expected: [2, 1, 2], allowed: [2, 1, 3], least: [2, 1, 2] },
+    // 97110 10 + 10 = 20 min alone: 1 unit for the code, not 1 a line.
+    { note: 'two short lines of one code make one unit', xs: [['97110', 10, 1], ['97110', 10, 1]], expected: [1, 0], allowed: [1, 0], least: [0, 0] },
+  ] as { note: string; xs: [string, number, number][]; expected: number[]; allowed: number[]; least: number[] }[])('$note', ({ xs, expected, allowed, least }) => {
+    const res = allocateUnits(lines(...xs), CMS);
+    expect(res.map((r) => r.expected)).toEqual(expected);
+    expect(res.map((r) => r.allowed)).toEqual(allowed);
+    expect(res.map((r) => r.least)).toEqual(least);
+  });
+});
+
 describe('untimed and other codes', () => {
   it('untimed codes are 1 unit and their minutes do not count', () => {
     const res = allocateUnits([{ index: 0, code: '97165', cls: 'untimed', minutes: 60, day: 1 }, timed('97110', 10, undefined, 1)], CMS);
