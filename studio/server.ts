@@ -15,6 +15,7 @@ import { createNewVersion } from './versions.ts';
 import { searchCode } from '../tables/index.ts';
 import { studioTables, type StudioTables } from './tables.ts';
 import { DiffBody, EvaluateBody, Refused, StudioChecks, TestsBody } from './evaluate.ts';
+import { SaveCaseBody, saveCase } from './cases.ts';
 
 export { MAX_BODY_BYTES, versionOf } from './files.ts';
 
@@ -95,6 +96,8 @@ const ROUTES: Record<string, Handler> = {
   'POST /api/evaluate': async ({ checks, body }) => refusable(checks.evaluate(parseWith(EvaluateBody, await body(), 'send {jobs: [{lineNo, value}], buffers?}'))),
   'POST /api/tests': async ({ checks, body }) => refusable(checks.tests(parseWith(TestsBody, await body(), 'send {path, text}'))),
   'POST /api/diff': async ({ checks, body }) => refusable(checks.diff(parseWith(DiffBody, await body(), 'send {path, text, against}'))),
+  // Save as a test case: de-identified here (deidentify.ts), whatever the page sent.
+  'POST /api/cases': async ({ root, checks, body }) => saveCase(root, checks, parseWith(SaveCaseBody, await body(), 'send {path, baseVersion, name, claim, buffers?, run?}')),
   'POST /api/new-version': async ({ root, body }) => {
     const b = parseWith(NewVersionBody, await body(), 'send {ruleset, version}');
     let plan;

@@ -557,13 +557,7 @@ export function App() {
                       policyLine={policyLine}
                       revision={headers}
                       ready={synced}
-                      onSaveCase={async (file, text, base) => {
-                        const entry = files.find((f) => f.path === file);
-                        const res = await saveFile(file, text, base === null ? null : (entry?.version ?? null));
-                        if (!res.ok) return res.conflict ? `${file} changed on disk; reload it first` : res.error;
-                        await syncWorkerFiles();
-                        return undefined;
-                      }}
+                      onCaseSaved={async () => void (await syncWorkerFiles())}
                     />
                   </div>
                   <div hidden={tab !== 'tests'}>

@@ -5,10 +5,8 @@
 // hover, definitions, formatting) and checks table names against the tables the server has, as
 // `payer-rules check` does.
 import { analyze, checkVersionOverlaps, format, peekHeader, rulesetLoader } from '../../dsl/index.ts';
-import { Document as YamlDocument, parseDocument } from 'yaml';
 import { formatDate } from '../../engine/dates.ts';
 import { dataCompletion, dataDiagnostics, dataKindOf } from './data-files.ts';
-import type { Report } from '../../engine/report.ts';
 import { tokenize } from '../../dsl/lexer.ts';
 import { KEYWORD_DOCS, KEYWORDS } from '../../dsl/tokens.ts';
 import type { SourceFile } from '../../dsl/source.ts';
@@ -238,8 +236,6 @@ async function handle(req: Request): Promise<unknown> {
       return headers();
     case 'formInfo':
       return formInfo(req.path, req.text);
-    case 'caseText':
-      return caseText(req.existing, req.name, req.claim, req.report);
     case 'complete':
       return complete(req.path, req.text, req.offset, req.auto);
     case 'hover':
@@ -280,27 +276,6 @@ function formInfo(path: string, text: string): FormInfo {
     }
   }
   return { payers, codes: [...codes].map(([code, sets]) => ({ code, sets })), modifiers: MODIFIERS.map(([code, doc]) => ({ code, doc })) };
-}
-
-/**
- * A case file with one more case: the claim, and what the studio reported for it as the starting
- * expectation (marked as such: the person checks it against the policy before trusting it).
- */
-function caseText(existing: string | null, name: string, claim: unknown, report: Report): string {
-  const doc = existing ? parseDocument(existing) : new YamlDocument({ cases: [] });
-  if (existing && doc.errors.length) throw new Error('the case file is not valid YAML; fix it first');
-  const expect: Record<string, unknown> = { status: report.status };
-  if (report.status === 'invalid') expect['errors'] = report.errors.map((e) => ({ path: e.path }));
-  else expect['findings'] = report.findings.map((f) => ({ rule: f.rule, kind: f.kind, ...(f.line !== undefined ? { line: f.line } : {}) }));
-  const node = doc.createNode({ name, claim, expect });
-  node.commentBefore = ` saved from the studio's claims panel; the expectation is what the studio reported on ${new Date().toISOString().slice(0, 10)}: check it against the policy`;
-  let cases = doc.get('cases', true);
-  if (!cases) {
-    doc.set('cases', doc.createNode([]));
-    cases = doc.get('cases', true);
-  }
-  (cases as { items: unknown[] }).items.push(node);
-  return doc.toString({ lineWidth: 0 });
 }
 
 self.onmessage = async (e: MessageEvent<{ id: number; req: Request }>) => {

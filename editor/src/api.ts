@@ -88,3 +88,11 @@ export async function searchTables(code: string): Promise<{ code: string; hits: 
   if (!r.ok) throw new Error(await errorOf(r));
   return (await r.json()) as { code: string; hits: TableHit[]; note?: string };
 }
+
+/** Save as a test case: the server de-identifies the claim and checks it (studio/cases.ts). */
+export async function saveCase(body: { path: string; baseVersion: string | null; name: string; claim: unknown; buffers?: { path: string; text: string }[]; run?: string }): Promise<{ ok: true; version: string; changes: string[] } | { ok: false; error: string }> {
+  const r = await fetch('/api/cases', { method: 'POST', headers: headers(true), body: JSON.stringify(body) });
+  if (!r.ok) return { ok: false, error: await errorOf(r) };
+  const b = (await r.json()) as { version: string; changes: string[] };
+  return { ok: true, version: b.version, changes: b.changes };
+}

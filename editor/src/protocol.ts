@@ -62,8 +62,7 @@ export type Request =
   | { type: 'definition'; path: string; text: string; offset: number }
   | { type: 'format'; path: string; text: string }
   | { type: 'headers' }
-  | { type: 'formInfo'; path: string; text: string }
-  | { type: 'caseText'; existing: string | null; name: string; claim: unknown; report: Report };
+  | { type: 'formInfo'; path: string; text: string };
 
 export type Response =
   | AnalysisResult

@@ -4,7 +4,7 @@
 // The studio server checks the claim (with the buffer in place of its file) against the reference
 // tables, as `payer-rules eval` would; a newer answer always replaces an older one.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { evaluate, type Checked, type FileEntry } from '../api.ts';
+import { evaluate, saveCase as saveCaseOnServer, type Checked, type FileEntry } from '../api.ts';
 import { ask } from '../worker-client.ts';
 import type { Report } from '../../../engine/report.ts';
 import type { FormInfo } from '../protocol.ts';
@@ -35,7 +35,8 @@ export interface ClaimsPanelProps {
   registerRun: (fn: () => void) => void;
   onReveal: (file: string, line: number) => void;
   policyLine: (file: string, line: number) => string | undefined;
-  onSaveCase: (file: string, text: string, base: string | null) => Promise<string | undefined>;
+  /** A case file was written: the page reloads the folder. */
+  onCaseSaved: () => Promise<void>;
   /** Changes whenever the worker has been given a new set of files. */
   revision: unknown;
   /** The editor holds the file and the worker the folder: the panel may ask both. */
@@ -133,14 +134,16 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
   const caseFiles = props.files.filter((f) => f.kind === 'cases' && f.path.startsWith(folder + '/'));
   const [caseFile, setCaseFile] = useState('');
   const target = caseFile || `${folder}/studio.cases.yaml`;
+  // The server de-identifies the claim (patient id, member ids, birth date, authorization number)
+  // and checks it again for the expectation: the page never writes a case file itself.
   const saveCase = async () => {
-    const report = reports[0];
-    if (!parsed || !report) return;
-    const existing = props.filesText.get(target) ?? null;
-    const claimForCase = { ...parsed };
-    const text = await ask<string>({ type: 'caseText', existing, name: caseName || `${String(parsed['id'] ?? 'claim')} as run in the studio`, claim: claimForCase, report });
-    const err = await props.onSaveCase(target, text, existing);
-    setSaved(err ? `not saved: ${err}` : `added to ${target}`);
+    if (!parsed || !reports[0] || !props.path) return;
+    const isRuleset = props.path.endsWith('.payer');
+    const base = props.files.find((f) => f.path === target)?.version ?? null;
+    const r = await saveCaseOnServer({ path: target, baseVersion: base, name: caseName || `${String(parsed['id'] ?? 'claim')} as run in the studio`, claim: parsed, ...(isRuleset ? { buffers: [{ path: props.path, text: props.getText() }], run: props.path } : {}) });
+    if (!r.ok) return setSaved(`not saved: ${r.error}`);
+    await props.onCaseSaved();
+    setSaved(`added to ${target}${r.changes.length ? ` — de-identified: ${r.changes.join('; ')}` : ''}`);
   };
 
   return (
