@@ -3,7 +3,7 @@
 // as bytes in its batch's buffer), a claim an input reader already read (837P, CSV, JSON), or a
 // claim that could not be read (its errors, or a line too long to keep).
 import type { Evaluator, Report, RuntimeName } from '../engine/index.ts';
-import { applyAsOf } from '../readers/index.ts';
+import { applyAsOf, claimOfLine } from '../readers/index.ts';
 import { csvRows, factsOf, renderText, type ClaimFacts, type EvalReport, type InputNote } from '../writers/index.ts';
 
 /** Per-report encodings, plus `facts` (what the summary and HTML report add up; no text). */
@@ -78,7 +78,7 @@ function tooLongReport(lineNo: number, bytes: number): Report {
 let decoder: TextDecoder | undefined;
 
 /** The job's claim, parsed; or the report that takes its place. */
-function rawOf(job: LineJob, opts: BatchOptions): { raw: unknown } | { report: Report } {
+function rawOf(job: LineJob, opts: BatchOptions): { raw: unknown; input?: InputNote[] } | { report: Report } {
   if (job.errors) return { report: { claimId: job.claimId ?? null, status: 'invalid', errors: job.errors } };
   if (job.tooLong !== undefined) return { report: tooLongReport(job.lineNo, job.tooLong) };
   if (job.value !== undefined) return { raw: job.value };
@@ -88,10 +88,10 @@ function rawOf(job: LineJob, opts: BatchOptions): { raw: unknown } | { report: R
   return parseText(text, job.lineNo);
 }
 
-function parseText(text: string, lineNo: number): { raw: unknown } | { report: Report } {
+function parseText(text: string, lineNo: number): { raw: unknown; input?: InputNote[] } | { report: Report } {
   if (text.length > MAX_CLAIM_CHARS) return { report: invalid(null, '', `line ${lineNo} holds ${text.length} characters; a claim may have at most ${MAX_CLAIM_CHARS}`) };
   try {
-    return { raw: JSON.parse(text) };
+    return claimOfLine(JSON.parse(text));
   } catch (e) {
     return { report: invalid(null, '', `line ${lineNo} is ${jsonError(e)}`) };
   }
@@ -108,7 +108,7 @@ export async function evaluateLine(ev: Evaluator, job: LineJob, runtime: Runtime
   if ('report' in p) return withInput(p.report, job);
   applyAsOf(p.raw, opts.asOf);
   const r = runtime === 'compiled' ? ev.evaluateSync(p.raw, { explain }) : await ev.evaluate(p.raw, { runtime, explain });
-  return withInput(r, job);
+  return withInput(r, p.input ? { ...job, input: p.input } : job);
 }
 
 /** The text between two reports of a batch in each output format. */
@@ -164,7 +164,7 @@ export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, r
     let r: EvalReport;
     let claim: unknown;
     let job: LineJob | undefined;
-    let p: { raw: unknown } | { report: Report };
+    let p: { raw: unknown; input?: InputNote[] } | { report: Report };
     if (raw) {
       const start = raw.index[3 * i]!;
       const end = raw.index[3 * i + 1]!;
@@ -179,7 +179,7 @@ export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, r
       claim = p.raw;
       applyAsOf(claim, opts.asOf);
       const rep = runtime === 'compiled' ? ev.evaluateSync(claim, { explain }) : await ev.evaluate(claim, { runtime, explain });
-      r = job ? withInput(rep, job) : rep;
+      r = p.input ? { ...rep, input: p.input } : job ? withInput(rep, job) : rep;
     }
     if (isFailure(r)) failed = true;
     texts.push(formatReport(r, format));

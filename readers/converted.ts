@@ -35,7 +35,7 @@ export interface ConvertedDiagnostic {
 
 /** True for a `payer-rules convert` line: an object whose keys are exactly `claim` and `diagnostics`, the latter an array. */
 export function isConvertLine(v: unknown): v is { claim: unknown; diagnostics: unknown[] } {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  if (!v || typeof v !== 'object' || Array.isArray(v) || !('diagnostics' in v)) return false;
   const keys = Object.keys(v);
   return keys.length === 2 && keys.includes('claim') && keys.includes('diagnostics') && Array.isArray((v as { diagnostics: unknown }).diagnostics);
 }

@@ -146,3 +146,24 @@ describe('an 837P body gets the input notes eval gives (item 4)', () => {
     }
   });
 });
+describe('eval reads convert output as is (needs the cli/eval-core.ts change)', () => {
+  it.each([
+    { note: '837P with minutes, overlay and payer map', file: join(EX, 'claims.837'), extra: SUPPLEMENTS },
+    { note: 'CSV', file: join(EX, 'claims.csv'), extra: [] as string[] },
+  ])('$note: convert > claims.ndjson, eval claims.ndjson gives the reports eval gives the original', ({ file, extra }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'payer-rules-review-'));
+    const converted = join(dir, 'converted.ndjson');
+    writeFileSync(converted, cli(['convert', file, ...extra]).out);
+    const got = cli(['eval', '--ruleset', 'rulesets', converted, '--format', 'ndjson']);
+    const want = cli(['eval', '--ruleset', 'rulesets', file, ...extra, '--format', 'ndjson']);
+    expect(ndjson(got.out)).toEqual(ndjson(want.out));
+    expect(got.code).toBe(want.code);
+    // Many claims: the worker threads read the same lines (the NDJSON path of cli/eval-core.ts).
+    const many = join(dir, 'many.ndjson');
+    const lines = readFileSync(converted, 'utf8').trim().split('\n');
+    writeFileSync(many, Array.from({ length: 600 }, (_, i) => { const l = JSON.parse(lines[i % lines.length]!); l.claim.id = `C-${i}`; return JSON.stringify(l); }).join('\n') + '\n');
+    const big = ndjson(cli(['eval', '--ruleset', 'rulesets', many, '--format', 'ndjson', '--workers', '2']).out);
+    expect(big.map((r) => r['status'])).not.toContain('invalid');
+    expect(big.map((r) => r['claimId'])).toEqual(Array.from({ length: 600 }, (_, i) => `C-${i}`));
+  });
+});
