@@ -5,7 +5,7 @@
 set -eu
 DATA=${1:?usage: tables/rebuild-shipped.sh DATA-FOLDER [INTO]}
 INTO=${2:-rulesets/tables}
-run() { node bin/payer-rules.mjs import "$@" --into "$INTO" >/dev/null; echo "imported: $1 $2"; }
+run() { node bin/payer-rules.mjs import "$@" --into "$INTO" --replace >/dev/null; echo "imported: $1 $2"; }
 
 PTP_2024_SCOPE='92507-92633, 97010-97799, G0283'
 run ncci-ptp "$DATA/cms/ncci_ptp_practitioner_therapy_2024q3.csv" --release 2024-07-01 --from 2024-07-01 --through 2024-09-30 \
