@@ -46,14 +46,16 @@ function jsonKind(v: unknown): string {
   }
 }
 
-const EXPECTED: Record<string, string> = { number: 'a number', string: 'text', array: 'a list', object: 'an object', boolean: 'true or false' };
+const EXPECTED: Record<string, string> = { number: 'a number', int: 'a whole number', string: 'text', array: 'a list', object: 'an object', boolean: 'true or false' };
 
 function message(issue: z.core.$ZodIssue, raw: unknown): string {
   switch (issue.code) {
     case 'invalid_type': {
       const v = valueAt(raw, issue.path);
       const want = EXPECTED[issue.expected] ?? article(issue.expected);
-      return v === undefined ? `is required (${want})` : `expected ${want}, got ${jsonKind(v)}`;
+      if (v === undefined) return `is required (${want})`;
+      // 1.5 where a whole number belongs: say the value, not its type (both are numbers).
+      return typeof v === 'number' && issue.expected === 'int' ? `expected ${want}, got ${v}` : `expected ${want}, got ${jsonKind(v)}`;
     }
     case 'too_big':
       return issue.origin === 'array' ? `has more than ${issue.maximum} items` : `must be at most ${issue.maximum}`;
