@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Evaluator } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { claimIdOf } from '../engine/validate.ts';
+import { claimOfLine } from '../readers/converted.ts';
 import { evaluateLines, zeroCounts, type BatchLine, type BatchOut } from '../server/batch-eval.ts';
 import { hashIndex, makeEvaluator, type HashIndex } from '../server/evaluator.ts';
 import { join } from 'node:path';
@@ -97,7 +98,11 @@ export function joinOuts(outs: BatchOut[]): BatchOut {
 export function gaveUp(line: BatchLine, why: string): BatchOut {
   let id: string | null = null;
   try {
-    id = line.text === null ? null : claimIdOf(JSON.parse(line.text));
+    if (line.text !== null) {
+      // A `payer-rules convert` line names its claim's id inside.
+      const v = claimOfLine(JSON.parse(line.text));
+      id = 'raw' in v ? claimIdOf(v.raw) : v.report.claimId;
+    }
   } catch {
     // not JSON: no id to report
   }
