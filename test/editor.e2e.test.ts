@@ -455,6 +455,29 @@ describe('studio in a real browser', () => {
     expect(await page.getByTestId('rule-change').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('diff-claims-impact').innerText()).toMatch(/\d+ of [1-9]\d* claims change outcome/);
     await page.locator('[data-testid=diff-text] .monaco-diff-editor').waitFor({ timeout: 15_000 });
+    // The text diff shows what changed (2025.1 → 2026.1: the version line, the KX amount, the
+    // citation): changed lines and characters highlighted, two readable panes side by side.
+    const panes = () => page.evaluate(() => {
+      const q = (s: string) => document.querySelectorAll(`[data-testid=diff-text] ${s}`);
+      const width = (s: string) => (q(s)[0] as HTMLElement | undefined)?.getBoundingClientRect().width ?? 0;
+      return { original: width('.original-in-monaco-diff-editor'), modified: width('.modified-in-monaco-diff-editor'), host: width('.monaco-diff-editor'), inserted: q('.line-insert').length, deleted: q('.line-delete').length, chars: q('.char-insert').length + q('.char-delete').length };
+    });
+    for (const width of [1920, 1400]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect.poll(async () => (await panes()).inserted, { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect.poll(async () => { const p = await panes(); return p.original > 0.4 * p.host && p.modified > 0.4 * p.host; }, { timeout: 10_000 }).toBe(true);
+      const p = await panes();
+      expect(p.deleted, `at ${width}`).toBeGreaterThan(0);
+      expect(p.chars, `at ${width}`).toBeGreaterThan(0);
+      expect(p.original, `at ${width}`).toBeGreaterThan(300);
+    }
+    await page.locator('[data-testid=diff-text]').scrollIntoViewIfNeeded();
+    await shot('diff-text');
+    // Inline: one pane with the deleted lines above the inserted ones, both highlighted.
+    await page.getByTestId('diff-side-by-side').uncheck();
+    await expect.poll(async () => { const p = await panes(); return p.inserted > 0 && p.deleted > 0 && p.modified > 0.8 * p.host; }, { timeout: 15_000 }).toBe(true);
+    await shot('diff-inline');
+    await page.getByTestId('diff-side-by-side').check();
     await page.getByTestId('diff-claims').selectOption('medicare-part-b/claims/kx-2025-2026.json');
     await expect.poll(() => page.getByTestId('diff-claims-impact').innerText(), { timeout: 15_000 }).toMatch(/of 3 claims change outcome/);
     await shot('diff');

@@ -48,7 +48,7 @@ export function DiffPanel(props: { path: string | null; files: FileEntry[]; file
   // The text diff: older text on the left.
   useEffect(() => {
     if (!host.current || !props.path) return;
-    const ed = monaco.editor.createDiffEditor(host.current, { automaticLayout: true, readOnly: true, renderSideBySide: sideBySide, minimap: { enabled: false }, scrollBeyondLastLine: false, ariaLabel: 'text differences' });
+    const ed = monaco.editor.createDiffEditor(host.current, { automaticLayout: true, readOnly: true, renderSideBySide: sideBySide, useInlineViewWhenSpaceIsLimited: false, minimap: { enabled: false }, scrollBeyondLastLine: false, ariaLabel: 'text differences' });
     const left = monaco.editor.createModel(otherText, LANGUAGE_ID);
     const right = monaco.editor.createModel(props.getText(), LANGUAGE_ID);
     ed.setModel(otherIsOld ? { original: left, modified: right } : { original: right, modified: left });
