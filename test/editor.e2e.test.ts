@@ -166,6 +166,30 @@ describe('studio in a real browser', () => {
     await page.screenshot({ path: join(ROOT, 'docs', 'studio.png') });
   });
 
+  it('keyboard: focus does not start in the editor, 45 Tabs walk the page controls and leave the file unmodified', async () => {
+    await page.goto(`${base}?file=${encodeURIComponent(FILE)}`);
+    await page.locator('[data-testid=editor][data-loaded=yes]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('problem-count').getAttribute('data-analyzed'), { timeout: 30_000 }).toBe('yes');
+    const inEditor = () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'));
+    expect(await inEditor()).toBe(false);
+    const reached = new Set<string>();
+    for (let i = 0; i < 45; i++) {
+      await page.keyboard.press('Tab');
+      const where = await page.evaluate(() => { const el = document.activeElement as HTMLElement | null; return el?.closest('.monaco-editor') ? 'editor' : (el?.dataset['testid'] ?? el?.dataset['path'] ?? el?.tagName ?? ''); });
+      reached.add(where);
+      // Inside the editor Tab inserts (Monaco's behaviour for people typing): the walk stops there.
+      if (where === 'editor') break;
+    }
+    for (const control of ['view-rules', 'save', 'new-file', 'theme']) expect(reached, `Tab reaches ${control}`).toContain(control);
+    expect(await page.getByTestId('current-file').innerText()).not.toContain('●');
+    expect(await editorText()).toContain(readFileSync(join(rulesets, FILE), 'utf8').split('\n')[4]!);
+    // Focus alone (a click in the editor, then out of it) does not mark the file modified.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    expect(await inEditor()).toBe(true);
+    await page.getByTestId('tab-problems').click();
+    expect(await page.getByTestId('current-file').innerText()).not.toContain('●');
+  });
+
   it('a reload (or a link) returns to the file in the URL', async () => {
     await page.goto(`${base}?file=${encodeURIComponent('nc-medicaid/2025.payer')}`);
     await expect.poll(() => page.getByTestId('current-file').innerText(), { timeout: 30_000 }).toContain('nc-medicaid/2025.payer');

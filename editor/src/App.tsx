@@ -168,7 +168,7 @@ export function App() {
   }, []);
 
   const openFile = useCallback(
-    async (path: string, at?: { offset?: number; line?: number }) => {
+    async (path: string, at?: { offset?: number; line?: number }, focus = at !== undefined) => {
       const got = await (takeFirstText(path) ?? readOutcome(path));
       if (!got.ok) {
         setStatus(`cannot open ${path}: ${got.error}`);
@@ -218,7 +218,10 @@ export function App() {
         ed.setSelection(new monaco.Range(pos.lineNumber, pos.column, pos.lineNumber, at.line !== undefined ? model.getLineMaxColumn(pos.lineNumber) : pos.column));
         ed.revealLineInCenter(pos.lineNumber);
       }
-      ed.focus();
+      // Focus moves into the editor only when the person asked for this file with the pointer or a
+      // reveal: on load, or from the keyboard, it stays where it is, since inside Monaco Tab inserts
+      // a tab (Ctrl+M toggles), and a keyboard user must reach the page's controls first.
+      if (focus) ed.focus();
       void analyzeNow();
     },
     [analyzeNow],
@@ -438,7 +441,7 @@ export function App() {
     if (!res.ok) return setStatus(res.conflict ? `${path} already exists` : `not created: ${res.error}`);
     setDialog(null);
     await syncWorkerFiles();
-    await openFile(path);
+    await openFile(path, undefined, true);
     setStatus(`created ${path}`);
   };
 
@@ -505,7 +508,7 @@ export function App() {
       </header>
       <PanelGroup direction="horizontal" className="body" autoSaveId="payer-rules:layout-h">
         <Panel defaultSize={17} minSize={8} className="side">
-          <FileTree files={files} open={open?.path} onOpen={(p) => void openFile(p)} />
+          <FileTree files={files} open={open?.path} onOpen={(p, byPointer) => void openFile(p, undefined, byPointer)} />
         </Panel>
         <PanelResizeHandle className="resize-v" aria-label="resize the file list" />
         <Panel minSize={40} className="work">
