@@ -189,7 +189,7 @@ function noRuleset(claim: Claim, why: string, fix = 'check the payer and the dat
     ruleset: null,
     status: 'errors',
     findings: [{ rule: 'NO-RULESET', kind: 'no-ruleset', severity: 'error', message: why, fix }],
-    lines: claim.lines.map((l, i) => ({ line: i + 1, code: l.code, dateOfService: l.dateOfService ?? claim.dateOfService, billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset applies, so nothing was checked' })),
+    lines: claim.lines.map((l, i) => ({ line: i + 1, code: l.code, dateOfService: l.dateOfService ?? claim.dateOfService, billedUnits: l.units ?? null, expectedUnits: null, explanation: 'no ruleset applies, so nothing was checked' })),
     notChecked: [{ rule: 'NO-RULESET', reason: 'no ruleset applies to this claim, so none of its lines was checked' }],
   };
 }

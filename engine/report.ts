@@ -30,7 +30,8 @@ export interface LineReport {
   /** The line's own date of service (YYYY-MM-DD): the claim's unless the line gives one. */
   dateOfService?: string;
   billedUnits: number | null;
-  expectedUnits: number;
+  /** What the payer's unit policy gives the line; null when its units could not be checked (no minutes, a code the policy does not name, no ruleset). */
+  expectedUnits: number | null;
   explanation: string;
   /** The ruleset version the line was judged under, when the claim's lines fall under more than one. */
   version?: string;
@@ -494,10 +495,10 @@ export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly n
     // The line's own date as written (validated: the same day as ctx.days[i]).
     const dateOfService = l.dateOfService ?? claim.dateOfService;
     if (!part) {
-      return { line: i + 1, code: l.code, dateOfService, billedUnits: l.units ?? null, expectedUnits: l.units ?? 0, explanation: 'no ruleset version covers this date of service, so nothing was checked' };
+      return { line: i + 1, code: l.code, dateOfService, billedUnits: l.units ?? null, expectedUnits: null, explanation: 'no ruleset version covers this date of service, so nothing was checked' };
     }
     const u = part.ctx.units[i]!;
-    const r: LineReport = { line: i + 1, code: l.code, dateOfService, billedUnits: l.units ?? null, expectedUnits: u.expected, explanation: explainUnits(u) };
+    const r: LineReport = { line: i + 1, code: l.code, dateOfService, billedUnits: l.units ?? null, expectedUnits: u.governed ? u.expected : null, explanation: explainUnits(u) };
     if (multi) r.version = part.ctx.p.rs.ruleset.version;
     return r;
   });

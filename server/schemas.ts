@@ -33,7 +33,7 @@ export const LineReportSchema = z.object({
   code: z.string(),
   dateOfService: z.string().optional(),
   billedUnits: z.number().nullable(),
-  expectedUnits: z.number(),
+  expectedUnits: z.number().nullable().describe("what the payer's unit policy gives the line; null when its units could not be checked (no minutes, a code the policy does not name, no ruleset)"),
   explanation: z.string(),
   version: z.string().optional(),
 });

@@ -30,7 +30,8 @@ export function linesOf(n: NotChecked): number[] {
 
 function unitsText(l: LineReport): string {
   const n = (x: number | null) => (x === null ? 'no units' : plural(x, 'unit'));
-  return l.billedUnits === l.expectedUnits ? n(l.billedUnits) : `billed ${n(l.billedUnits)}, policy allows ${plural(l.expectedUnits, 'unit')}`;
+  // Units not checked (expectedUnits null): what was billed; the explanation says why.
+  return l.expectedUnits === null || l.billedUnits === l.expectedUnits ? n(l.billedUnits) : `billed ${n(l.billedUnits)}, policy allows ${plural(l.expectedUnits, 'unit')}`;
 }
 
 export function renderText(r: EvalReport): string {

@@ -80,7 +80,7 @@ export function ReportView(props: { report: Report; onReveal: (file: string, lin
           <div key={l.line} className="line">
             <div>
               line {l.line} <code>{l.code}</code>
-              {l.dateOfService ? ` on ${l.dateOfService}` : ''} billed {l.billedUnits ?? '–'}, policy allows {l.expectedUnits} <span className="explain">{l.explanation}</span>
+              {l.dateOfService ? ` on ${l.dateOfService}` : ''} billed {l.billedUnits ?? '–'}, {l.expectedUnits === null ? 'units not checked' : `policy allows ${l.expectedUnits}`} <span className="explain">{l.explanation}</span>
               {fs.length === 0 && unchecked.length === 0 ? <span className="ok"> — no findings</span> : null}
             </div>
             <ul>
