@@ -21,7 +21,7 @@ describe('CSV worklist', () => {
   const csv = csvStart() + reports.map(csvRows).join('');
   const [header, ...rows] = parse(csv);
 
-  it('a header, then a row per finding (or the claim\'s status row when it has none) and per check that could not run (per line it concerns), each cell as the report says', () => {
+  it('a header, then a row per finding (or the claim\'s status row when it has none) and one per check that could not run (naming its lines), each cell as the report says', () => {
     expect(header).toEqual([...CSV_HEADER]);
     const want = reports.flatMap((r) => {
       if (r.status === 'invalid') return [];
@@ -29,10 +29,9 @@ describe('CSV worklist', () => {
       return [
         ...(r.findings.length ? [] : [[r.claimId, r.status, '', '', '', '', '', '', '', '']]),
         ...r.findings.map((f) => [r.claimId, r.status, f.line === undefined ? '' : String(f.line), f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '']),
-        ...(r.notChecked ?? []).flatMap((n) => {
+        ...(r.notChecked ?? []).map((n) => {
           const ls = n.lines ?? (n.line !== undefined ? [n.line] : []);
-          const cells = (l?: number) => [r.claimId, r.status, l === undefined ? '' : String(l), l === undefined ? '' : code(l), n.rule, 'not-checked', 'info', `not checked: ${n.reason}`, '', ''];
-          return ls.length ? ls.map((l) => cells(l)) : [cells()];
+          return [r.claimId, r.status, ls.join(', '), [...new Set(ls.map(code))].filter(Boolean).join(', '), n.rule, 'not-checked', '', `not checked: ${n.reason}`, '', ''];
         }),
       ];
     });
@@ -46,7 +45,7 @@ describe('CSV worklist', () => {
     {
       note: 'no findings but a check that could not run: the status row, then the not-checked row',
       report: { claimId: 'C-NC', ruleset: { id: 'medicare-part-b', version: '2026.1' }, status: 'clean', findings: [], lines: [{ line: 1, code: '97110', billedUnits: 2, expectedUnits: 2, explanation: '' }], notChecked: [{ rule: 'UNITS', line: 1, reason: 'needs `lines[].minutes`' }] },
-      want: [['C-NC', 'clean', '', '', '', '', '', '', '', ''], ['C-NC', 'clean', '1', '97110', 'UNITS', 'not-checked', 'info', 'not checked: needs `lines[].minutes`', '', '']],
+      want: [['C-NC', 'clean', '', '', '', '', '', '', '', ''], ['C-NC', 'clean', '1', '97110', 'UNITS', 'not-checked', '', 'not checked: needs `lines[].minutes`', '', '']],
     },
     {
       note: 'a finding: its row only, no status row',

@@ -47,11 +47,12 @@ export function csvRows(r: EvalReport): string {
     // No findings: the claim's own row, its status and nothing to fix (empty rule, kind, severity, message).
     if (r.findings.length === 0) row(undefined, '', '', '', '', '');
     for (const f of r.findings) row(f.line, f.code ?? '', f.rule, f.kind, f.severity, f.message, f.fix ?? '', f.citation ?? '');
-    // A check that could not run: one row per line it concerns (or one for the whole claim).
+    // A check that could not run: one row for it, naming the lines it concerns ("1, 2, 3"; empty for
+    // the whole claim). Its severity is empty: it is not a finding, and never filters as one.
     for (const n of r.notChecked ?? []) {
       const ls = linesOf(n);
-      if (ls.length === 0) row(undefined, '', n.rule, 'not-checked', 'info', `not checked: ${n.reason}`);
-      for (const l of ls) row(l, codeOf.get(l) ?? '', n.rule, 'not-checked', 'info', `not checked: ${n.reason}`);
+      const codes = [...new Set(ls.map((l) => codeOf.get(l) ?? ''))].filter(Boolean).join(', ');
+      rows.push([claim, r.status, ls.join(', '), codes, n.rule, 'not-checked', '', `not checked: ${n.reason}`, '', '']);
     }
   }
   for (const n of r.input ?? []) if (!(r.status === 'invalid' && n.severity === 'error')) row(/line (\d+)/.exec(n.where) ? Number(/line (\d+)/.exec(n.where)![1]) : undefined, '', '', n.code, n.severity, `${n.message} (at ${n.where})`);
