@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { badName, escapeName, kindOf, type FileKind } from './file-kinds.ts';
-import { peekHeader } from '../dsl/index.ts';
+import { parse, peekHeader } from '../dsl/index.ts';
 import { formatDate } from '../engine/dates.ts';
 
 /** The most a request body may hold, and so the largest file the studio writes. */
@@ -305,7 +305,7 @@ export interface Listed {
   /** Content version for files up to MAX_BODY_BYTES (the ones the editor opens as text). */
   version?: string;
   /** A ruleset's header (so the page knows the versions before its analysis worker starts). */
-  header?: { id: string; version?: string; from?: string; through?: string };
+  header?: { id: string; version?: string; from?: string; through?: string; extends?: string };
   /** The text, when asked for (one request instead of one per file). */
   text?: string;
 }
@@ -322,7 +322,9 @@ function headerOf(path: string, version: string, text: string): Listed['header']
   let h = headers.get(key);
   if (h === undefined) {
     const p = peekHeader({ name: path, text });
-    h = p ? { id: p.id, ...(p.version ? { version: p.version } : {}), ...(p.from !== undefined ? { from: formatDate(p.from) } : {}), ...(p.through !== undefined ? { through: formatDate(p.through) } : {}) } : null;
+    // The ruleset it extends: the page opens first a ruleset claims are billed to, not a base.
+    const ext = p ? parse({ name: path, text }).ast.items.find((i) => i.kind === 'ExtendsDecl') : undefined;
+    h = p ? { id: p.id, ...(p.version ? { version: p.version } : {}), ...(p.from !== undefined ? { from: formatDate(p.from) } : {}), ...(p.through !== undefined ? { through: formatDate(p.through) } : {}), ...(ext?.kind === 'ExtendsDecl' ? { extends: ext.base.text } : {}) } : null;
     if (headers.size > 10_000) headers.clear();
     headers.set(key, h);
   }

@@ -48,10 +48,19 @@ const TABS: { id: Tab; label: string }[] = [
 
 const DRAFT = (path: string) => `payer-rules:draft:${path}`;
 
-/** The first file to open: the newest version of the first payer (by effective date). */
-export function firstFile(headers: HeaderInfo[]): string | undefined {
+/**
+ * The first file to open: the newest version (by effective date) of the first ruleset claims are
+ * billed to. A base — a ruleset others `extend`, with no sample claims of its own in a claims/
+ * folder beside it — is passed over (unless there is nothing else).
+ */
+export function firstFile(headers: HeaderInfo[], files: { path: string; kind: string }[] = []): string | undefined {
+  const extended = new Set(headers.flatMap((h) => (h.extends ? [h.extends] : [])));
+  const folderOf = (p: string) => p.split('/').slice(0, -1).join('/');
+  const hasClaims = (id: string) => headers.some((h) => h.id === id && files.some((f) => f.kind === 'claims' && f.path.startsWith(`${folderOf(h.path)}/claims/`)));
   const ids = [...new Set(headers.map((h) => h.id))].sort();
-  const mine = headers.filter((h) => h.id === ids[0]).sort((a, b) => ((a.from ?? '') < (b.from ?? '') ? 1 : -1));
+  const billed = ids.filter((id) => !extended.has(id) || hasClaims(id));
+  const first = billed[0] ?? ids[0];
+  const mine = headers.filter((h) => h.id === first).sort((a, b) => ((a.from ?? '') < (b.from ?? '') ? 1 : -1));
   return mine[0]?.path;
 }
 
@@ -108,6 +117,8 @@ export function App() {
   const [synced, setSynced] = useState(false);
   const [dirty, setDirty] = useState(false);
   const [analysis, setAnalysis] = useState<AnalysisResult | null>(null);
+  /** The first load found no file to open (an empty folder): nothing is being checked. */
+  const [nothingToOpen, setNothingToOpen] = useState(false);
   const [tab, setTab] = useState<Tab>('problems');
   const [view, setView] = useState<'rules' | 'batch'>('rules');
   const [status, setStatus] = useState('');
@@ -354,9 +365,12 @@ export function App() {
         setHeaders(hs);
         const keep = wanted && (listed.value.files.some((f) => f.path === wanted) || !/\.payer$/.test(wanted));
         if (!keep) {
-          const first = firstFile(hs);
+          const first = firstFile(hs, listed.value.files);
           if (first) await openFile(first);
-          else setStatus('no rulesets yet: choose New file to start one');
+          else {
+            setNothingToOpen(true);
+            setStatus('no rulesets yet: choose New file to start one');
+          }
         }
       } else setStatus(listed.error);
       await named;
@@ -466,6 +480,8 @@ export function App() {
     return text?.split('\n')[line - 1]?.trim();
   };
 
+  // Until the open file's first analysis nothing is known: "checking…", never a green "0 errors".
+  const checking = !analysis && (!!open || !nothingToOpen);
   const diagnostics = analysis?.diagnostics ?? [];
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warningsCount = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -483,12 +499,20 @@ export function App() {
           <button role="tab" aria-selected={view === 'rules'} onClick={() => setView('rules')} data-testid="view-rules">Rules</button>
           <button role="tab" aria-selected={view === 'batch'} onClick={() => setView('batch')} data-testid="view-batch" title="Alt+B">Batch</button>
         </div>
-        <span className="file" data-testid="current-file">
-          {open?.path ?? 'no file'}
-          {dirty ? ' ●' : ''}
+        {/* The name gives way from its start (the file's own name stays), never the unsaved marker. */}
+        <span className="file" data-testid="current-file" title={open?.path}>
+          <span className="file-name">
+            <bdi>{open?.path ?? 'no file'}</bdi>
+          </span>
+          {dirty && (
+            <span className="dirty" data-testid="unsaved" title="unsaved changes">
+              {' ●'}
+              <span className="sr-only"> (unsaved changes)</span>
+            </span>
+          )}
         </span>
-        <span className={errors ? 'badge error' : 'badge ok'} data-testid="problem-count" data-analyzed={analysis ? 'yes' : 'no'} aria-live="polite">
-          {errors} error{errors === 1 ? '' : 's'}, {warningsCount} warning{warningsCount === 1 ? '' : 's'}
+        <span className={checking ? 'badge checking' : !analysis ? 'badge' : errors ? 'badge error' : 'badge ok'} data-testid="problem-count" data-analyzed={analysis ? 'yes' : 'no'} aria-live="polite">
+          {analysis ? `${errors} error${errors === 1 ? '' : 's'}, ${warningsCount} warning${warningsCount === 1 ? '' : 's'}` : checking ? 'checking…' : 'no file'}
         </span>
         <button onClick={() => setDialog('newFile')} data-testid="new-file">New file</button>
         <button onClick={() => commandRef.current('newVersion')} data-testid="new-version" title="Alt+N">New version</button>
@@ -542,12 +566,12 @@ export function App() {
                 <div className="tabs" role="tablist" aria-label="panels">
                   {TABS.map((t) => (
                     <button key={t.id} role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} className={tab === t.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}`}>
-                      {t.id === 'problems' ? `${t.label} (${diagnostics.length})` : t.label}
+                      {t.id === 'problems' ? `${t.label} (${analysis ? diagnostics.length : '…'})` : t.label}
                     </button>
                   ))}
                 </div>
                 <div className="panel" role="tabpanel" tabIndex={0} id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-                  {tab === 'problems' && <ProblemsPanel diagnostics={diagnostics} warnings={warnings} onReveal={(d) => void revealSpan(d.file, d.span.start, d.span.end)} lineOf={(off) => editorRef.current?.getModel()?.getPositionAt(off)} />}
+                  {tab === 'problems' && <ProblemsPanel checking={checking} diagnostics={diagnostics} warnings={warnings} onReveal={(d) => void revealSpan(d.file, d.span.start, d.span.end)} lineOf={(off) => editorRef.current?.getModel()?.getPositionAt(off)} />}
                   <div hidden={tab !== 'claims'}>
                     <ClaimsPanel
                       path={open?.path ?? null}

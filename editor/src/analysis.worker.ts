@@ -11,6 +11,7 @@ import { tokenize } from '../../dsl/lexer.ts';
 import { KEYWORD_DOCS, KEYWORDS } from '../../dsl/tokens.ts';
 import type { SourceFile } from '../../dsl/source.ts';
 import { FIELD_BY_PATH, FIELDS } from '../../engine/field-catalog.ts';
+import { Discipline, RenderedBy } from '../../engine/claim-schema.ts';
 import type { KnownTable } from '../../dsl/check/index.ts';
 import { expandSet } from '../../engine/diff.ts';
 import { FINDING_KINDS } from '../../engine/finding-kinds.ts';
@@ -275,7 +276,7 @@ function formInfo(path: string, text: string): FormInfo {
       for (const c of expandSet({ codes: set.codes, ranges: set.ranges }).slice(0, 2000)) codes.set(c, [...(codes.get(c) ?? []), name]);
     }
   }
-  return { payers, codes: [...codes].map(([code, sets]) => ({ code, sets })), modifiers: MODIFIERS.map(([code, doc]) => ({ code, doc })) };
+  return { payers, codes: [...codes].map(([code, sets]) => ({ code, sets })), modifiers: MODIFIERS.map(([code, doc]) => ({ code, doc })), disciplines: Discipline.options, renderers: RenderedBy.options };
 }
 
 self.onmessage = async (e: MessageEvent<{ id: number; req: Request }>) => {

@@ -13,7 +13,7 @@ export interface FileEntry {
   kind: 'ruleset' | 'cases' | 'claims';
   version?: string;
   size: number;
-  header?: { id: string; version?: string; from?: string; through?: string };
+  header?: { id: string; version?: string; from?: string; through?: string; extends?: string };
   /** With listFiles(true): the text (files up to the studio's listing budget). */
   text?: string;
 }

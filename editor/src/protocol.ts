@@ -44,6 +44,8 @@ export interface HeaderInfo {
   version?: string;
   from?: string;
   through?: string;
+  /** The ruleset it extends (from the listing; the worker's headers leave it out). */
+  extends?: string;
 }
 
 /** What the claim form offers: payers and their versions, and the codes the open ruleset names. */
@@ -51,6 +53,9 @@ export interface FormInfo {
   payers: { id: string; versions: { version: string; from: string; through?: string; path: string }[] }[];
   codes: { code: string; sets: string[] }[];
   modifiers: { code: string; doc: string }[];
+  /** The claim contract's choices (engine/claim-schema.ts): provider discipline, who rendered a line. */
+  disciplines: readonly string[];
+  renderers: readonly string[];
 }
 
 export type Request =

@@ -22,8 +22,13 @@ export function versionFor(info: FormInfo, payer: string, dos: string): string {
   return v ? `version ${v.version} (${v.from} through ${v.through ?? 'open'})` : `no version of ${payer} covers ${dos}`;
 }
 
-export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Json) => void }) {
+/**
+ * `openPayer`: the ruleset open in the editor, which a claim naming no payer is checked against —
+ * the form shows it (and its version) as the payer in use, as the findings do.
+ */
+export function ClaimForm(props: { claim: Json; info: FormInfo; openPayer?: string | undefined; onChange: (c: Json) => void }) {
   const c = props.claim;
+  const payerInUse = str(c['payer']) || props.openPayer || '';
   const lines = (Array.isArray(c['lines']) ? c['lines'] : []) as Json[];
   const provider = (c['provider'] && typeof c['provider'] === 'object' ? c['provider'] : {}) as Json;
   const update = (f: (x: Json) => void) => {
@@ -46,7 +51,7 @@ export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Js
         <label>
           Payer
           <select value={str(c['payer'])} onChange={(e) => update((x) => setOrDelete(x, 'payer', e.target.value))} data-testid="form-payer">
-            <option value="">(the open ruleset)</option>
+            <option value="">{props.openPayer ? `${props.openPayer} (the open ruleset)` : '(none: choose a payer)'}</option>
             {props.info.payers.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.id}
@@ -59,7 +64,7 @@ export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Js
           <input type="date" value={str(c['dateOfService'])} onChange={(e) => update((x) => setOrDelete(x, 'dateOfService', e.target.value))} data-testid="form-dos" />
         </label>
         <span className="version" data-testid="form-version">
-          {versionFor(props.info, str(c['payer']), str(c['dateOfService']))}
+          {versionFor(props.info, payerInUse, str(c['dateOfService']))}
         </span>
       </div>
       <div className="row">
@@ -71,7 +76,7 @@ export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Js
           Discipline
           <select value={str(provider['discipline'])} onChange={(e) => update((x) => { const p = { ...((x['provider'] as Json) ?? {}) }; setOrDelete(p, 'discipline', e.target.value); setOrDelete(x, 'provider', Object.keys(p).length ? p : undefined); })} data-testid="form-discipline">
             <option value="">—</option>
-            {['OT', 'PT', 'SLP'].map((d) => <option key={d}>{d}</option>)}
+            {props.info.disciplines.map((d) => <option key={d}>{d}</option>)}
           </select>
         </label>
         <label className="grow">
@@ -88,6 +93,18 @@ export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Js
       </datalist>
       <table className="lines">
         <caption>Service lines</caption>
+        {/* Fixed columns that share the form's width: the table fits its column at 1400 px, ✕ included. */}
+        <colgroup>
+          <col className="c-no" />
+          <col className="c-code" />
+          <col className="c-mods" />
+          <col className="c-num" />
+          <col className="c-num" />
+          <col className="c-by" />
+          <col className="c-ptr" />
+          <col className="c-charge" />
+          <col className="c-rm" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -95,6 +112,7 @@ export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Js
             <th scope="col">Modifiers</th>
             <th scope="col">Minutes</th>
             <th scope="col">Units</th>
+            <th scope="col">Rendered by</th>
             <th scope="col">Dx pointers</th>
             <th scope="col">Charge $</th>
             <th scope="col"><span className="sr-only">Remove</span></th>
@@ -117,6 +135,12 @@ export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Js
                 <input aria-label={`line ${i + 1} units`} size={3} inputMode="numeric" value={str(l['units'])} onChange={(e) => setLine(i, 'units', num(e.target.value))} data-testid="form-units" />
               </td>
               <td>
+                <select aria-label={`line ${i + 1} rendered by`} value={str(l['renderedBy'])} onChange={(e) => setLine(i, 'renderedBy', e.target.value)} data-testid="form-rendered-by">
+                  <option value="">—</option>
+                  {props.info.renderers.map((r) => <option key={r}>{r}</option>)}
+                </select>
+              </td>
+              <td>
                 <input aria-label={`line ${i + 1} diagnosis pointers`} size={5} value={Array.isArray(l['diagnosisPointers']) ? (l['diagnosisPointers'] as number[]).join(' ') : ''} onChange={(e) => setLine(i, 'diagnosisPointers', list(e.target.value).map(Number).filter((n) => Number.isInteger(n)))} />
               </td>
               <td>
@@ -131,7 +155,12 @@ export function ClaimForm(props: { claim: Json; info: FormInfo; onChange: (c: Js
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={() => update((x) => (x['lines'] = [...((x['lines'] as Json[]) ?? []), { code: '', units: 1 }]))} data-testid="form-add-line">
+      <button
+        type="button"
+        // A new line points at the first diagnosis when the claim has one (a line pointing nowhere is DX-LINE-POINTER).
+        onClick={() => update((x) => (x['lines'] = [...((x['lines'] as Json[]) ?? []), { code: '', units: 1, ...(Array.isArray(x['diagnoses']) && x['diagnoses'].length ? { diagnosisPointers: [1] } : {}) }]))}
+        data-testid="form-add-line"
+      >
         Add a line
       </button>
     </form>

@@ -1,9 +1,10 @@
 import type { Diagnostic } from '../../../dsl/diagnostics.ts';
 
-export function ProblemsPanel(props: { diagnostics: Diagnostic[]; warnings: string[]; onReveal: (d: Diagnostic) => void; lineOf: (offset: number) => { lineNumber: number; column: number } | undefined }) {
+export function ProblemsPanel(props: { checking: boolean; diagnostics: Diagnostic[]; warnings: string[]; onReveal: (d: Diagnostic) => void; lineOf: (offset: number) => { lineNumber: number; column: number } | undefined }) {
   return (
     <div>
-      {props.diagnostics.length === 0 ? <p className="empty">No problems in this file.</p> : null}
+      {/* Until the file's first analysis, nothing is known: never "no problems". */}
+      {props.checking ? <p className="empty" data-testid="problems-checking">checking…</p> : props.diagnostics.length === 0 ? <p className="empty">No problems in this file.</p> : null}
       <ul className="problems" data-testid="problems">
         {props.diagnostics.map((d, i) => {
           const pos = props.lineOf(d.span.start);
