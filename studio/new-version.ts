@@ -175,9 +175,14 @@ function defaultFrom(prev: { from: number; through: number | undefined; version:
   throw new NewVersionError(`version ${prev.version} has no end date, so the new version's first day is not known; give --effective YYYY-MM-DD`);
 }
 
-/** Same length as the previous window: whole calendar years stay whole years. */
+/**
+ * A version that starts inside the previous one's window (a mid-year change) ends where it did:
+ * it replaces the rest of that window, and a yearly amount (the KX threshold) stays the year's.
+ * One that starts after: the same length as the previous window (whole calendar years stay whole).
+ */
 function defaultThrough(prevFrom: number, prevThrough: number | undefined, from: number): number | undefined {
   if (prevThrough === undefined) return undefined;
+  if (from > prevFrom && from <= prevThrough) return prevThrough;
   const a = formatDate(prevFrom);
   const b = formatDate(prevThrough + 1);
   if (a.slice(4) === '-01-01' && b.slice(4) === '-01-01') {

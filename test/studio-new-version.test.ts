@@ -45,7 +45,9 @@ describe('planning a new version', () => {
 
   it.each([
     ['an open-ended latest version is ended the day before the new one', [{ path: 'b/2026.payer', text: payer('b', '2026.1', '2026-01-01') }], 'b', '2026.2', { effective: '2026-07-01' }, { 'b/2026.payer': 'version 2026.1 effective 2026-01-01 through 2026-06-30', 'b/2026.2.payer': 'version 2026.2 effective 2026-07-01\n' }],
-    ['an overlapping latest version is cut short', [{ path: 'b/2026.payer', text: payer('b', '2026.1', '2026-01-01 through 2026-12-31') }], 'b', '2026.2', { effective: '2026-10-01' }, { 'b/2026.payer': 'through 2026-09-30', 'b/2026.2.payer': 'version 2026.2 effective 2026-10-01 through 2027-09-30' }],
+    // A mid-year change replaces the rest of the year, no more: it ends where 2026.1 did (a yearly
+    // amount such as the KX threshold stays that year's; 2027 gets its own version).
+    ['an overlapping latest version is cut short, and the mid-year version ends where it did', [{ path: 'b/2026.payer', text: payer('b', '2026.1', '2026-01-01 through 2026-12-31') }], 'b', '2026.2', { effective: '2026-10-01' }, { 'b/2026.payer': 'through 2026-09-30', 'b/2026.2.payer': 'version 2026.2 effective 2026-10-01 through 2026-12-31' }],
     ['a quarter-long window stays a quarter long (in days)', [{ path: 'q/2026q1.payer', text: payer('q', '2026.1', '2026-01-01 through 2026-03-31') }], 'q', '2026.2', {}, { 'q/2026.2.payer': 'version 2026.2 effective 2026-04-01 through 2026-06-29' }],
     ['an explicit --through wins', [{ path: 'b/2026.payer', text: payer('b', '2026.1', '2026-01-01 through 2026-12-31') }], 'b', '2027.1', { through: '2028-06-30' }, { 'b/2027.payer': 'effective 2027-01-01 through 2028-06-30' }],
   ])('%s', (_note, files, id, version, opts, expected) => {
