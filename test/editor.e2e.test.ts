@@ -150,14 +150,39 @@ afterAll(async () => {
 });
 
 describe('studio in a real browser', () => {
-  it('first load opens the newest version of the first payer, and the URL names it', async () => {
-    // Expected from the files themselves: the first ruleset id, its latest effective date.
-    const headers = walk(rulesets, '.payer').map((p) => ({ path: p.slice(rulesets.length + 1), h: peekHeader({ name: p, text: readFileSync(p, 'utf8') })! }));
-    const firstId = headers.map((x) => x.h.id).sort()[0];
+  it('first load opens the newest version of the first payer claims are billed to (not a base), says "checking…" until analyzed, and the URL names it', async () => {
+    // Expected from the files themselves: the first ruleset id that no other ruleset extends (or
+    // that has sample claims of its own), its latest effective date. cms-outpatient-therapy is a
+    // base medicare-part-b extends, with no claims: passed over.
+    const headers = walk(rulesets, '.payer').map((p) => {
+      const text = readFileSync(p, 'utf8');
+      return { path: p.slice(rulesets.length + 1), h: peekHeader({ name: p, text })!, extends: /^extends\s+(\S+)/m.exec(text)?.[1] };
+    });
+    const extended = new Set(headers.map((x) => x.extends));
+    const billed = (id: string) => !extended.has(id) || headers.some((x) => x.h.id === id && existsSync(join(rulesets, x.path, '..', 'claims')));
+    const firstId = headers.map((x) => x.h.id).filter(billed).sort()[0];
+    expect(extended.has('cms-outpatient-therapy') && !billed('cms-outpatient-therapy')).toBe(true);
     const expected = headers.filter((x) => x.h.id === firstId).sort((a, b) => b.h.from! - a.h.from!)[0]!.path;
+    // What the badge and the problems panel say on every frame until the first analysis.
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { __before: string[] }).__before = []);
+      const t0 = performance.now();
+      const look = () => {
+        const badge = document.querySelector('[data-testid=problem-count]');
+        if (badge?.getAttribute('data-analyzed') === 'yes' || performance.now() - t0 > 30_000) return;
+        const panel = document.querySelector('.panel');
+        seen.push(`${badge?.textContent ?? ''} | ${panel?.textContent ?? ''}`);
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
     await page.goto(base);
     await expect.poll(() => page.getByTestId('current-file').innerText(), { timeout: 30_000 }).toContain(expected);
     expect(new URL(page.url()).searchParams.get('file')).toBe(expected);
+    await expect.poll(() => page.getByTestId('problem-count').getAttribute('data-analyzed'), { timeout: 30_000 }).toBe('yes');
+    const before = await page.evaluate(() => (window as unknown as { __before: string[] }).__before);
+    expect(before.some((t) => t.includes('checking…'))).toBe(true);
+    for (const t of before) expect(t).not.toMatch(/\d+ errors?,|No problems in this file/);
     await openFromTree(FILE);
     await expect.poll(count, { timeout: 30_000 }).toBe('0 errors, 0 warnings');
     // Highlighting comes from the lexer: keywords get their own token class (Monaco tokenizes lazily).
@@ -188,6 +213,33 @@ describe('studio in a real browser', () => {
     expect(await inEditor()).toBe(true);
     await page.getByTestId('tab-problems').click();
     expect(await page.getByTestId('current-file').innerText()).not.toContain('●');
+  });
+
+  it('the header shows the whole file name when there is room, and the unsaved marker ● always', async () => {
+    const LONG = 'cms-outpatient-therapy/2020.payer';
+    await openFromTree(LONG);
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' ');
+    await page.getByTestId('unsaved').waitFor({ timeout: 5_000 });
+    const header = () => page.evaluate(() => {
+      const box = (s: string) => document.querySelector(s)!.getBoundingClientRect();
+      const name = document.querySelector('header .file-name') as HTMLElement;
+      const dot = box('[data-testid=unsaved]');
+      const file = box('[data-testid=current-file]');
+      return { nameCut: name.scrollWidth > name.clientWidth + 1, dotShown: dot.width > 4 && dot.right <= file.right + 1 && dot.right <= window.innerWidth && dot.left >= file.left };
+    });
+    for (const [width, cut] of [[1920, false], [1400, false], [900, undefined], [1400, false]] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect.poll(async () => (await header()).dotShown, { timeout: 5_000 }).toBe(true);
+      if (cut !== undefined) expect((await header()).nameCut, `name cut at ${width}`).toBe(cut);
+      if (width === 900) await page.locator('header').screenshot({ path: join(SHOTS, 'header-narrow.png') });
+    }
+    expect(await page.locator('header .file-name').textContent()).toBe(LONG);
+    expect(await page.getByTestId('unsaved').innerText()).toContain('●');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('unsaved').count(), { timeout: 5_000 }).toBe(0);
+    await openFromTree(FILE);
   });
 
   it('a reload (or a link) returns to the file in the URL', async () => {
@@ -324,6 +376,8 @@ describe('studio in a real browser', () => {
     // Live findings: too many units for the minutes is an error at once; fixing the units clears it.
     await page.getByTestId('sample-claims').selectOption({ label: 'MCR-OT-CLEAN — sample.json' });
     await expect.poll(() => page.getByTestId('report-status').first().innerText(), { timeout: 10_000 }).toContain('MCR-OT-CLEAN: clean');
+    // The picker shows the sample in the box, not its prompt.
+    expect(await page.getByTestId('sample-claims').locator('option:checked').innerText()).toBe('MCR-OT-CLEAN — sample.json');
     const units = page.getByTestId('form-units').first();
     const before = await units.inputValue();
     await units.fill('9');
@@ -383,6 +437,43 @@ describe('studio in a real browser', () => {
     await expect.poll(() => page.getByTestId('reports').innerText(), { timeout: 10_000 }).toContain('premera-commercial');
     expect(await page.getByTestId('reports').innerText()).not.toContain('medicare-part-b');
     await openFromTree(FILE);
+  });
+
+  it('the claim form: the payer in use, who rendered each line, a new line pointing at the first diagnosis, and it fits at 1400×900', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.getByTestId('tab-claims').click();
+    await page.getByTestId('mode-json').click();
+    // No payer: checked against the open ruleset (medicare-part-b), as the form now says.
+    const claim = { id: 'FORM-1', dateOfService: '2026-03-02', placeOfService: '11', provider: { npi: '1234567893', discipline: 'PT' }, diagnoses: ['M62.81'], lines: [{ code: '97110', modifiers: ['GP'], units: 1, minutes: 15, renderedBy: 'OTA', diagnosisPointers: [1], charge: 40 }] };
+    await page.getByTestId('claim-json').fill(JSON.stringify(claim, null, 2));
+    await page.getByTestId('mode-form').click();
+    expect(await page.getByTestId('form-payer').locator('option:checked').innerText()).toContain('medicare-part-b');
+    await expect.poll(() => page.getByTestId('form-version').innerText()).toContain('version 2026.1');
+    await expect.poll(() => page.getByTestId('reports').innerText(), { timeout: 10_000 }).toContain('medicare-part-b 2026.1');
+    // Who rendered the line is shown and editable (an OTA on a PT line is a finding; PT is not).
+    expect(await page.getByTestId('form-rendered-by').first().inputValue()).toBe('OTA');
+    await page.getByTestId('form-rendered-by').first().selectOption('PT');
+    await page.getByTestId('form-add-line').click();
+    await page.getByTestId('form-code').nth(1).fill('97112');
+    await page.getByTestId('form-modifiers').nth(1).fill('GP');
+    await page.getByTestId('form-minutes').nth(1).fill('15');
+    await expect.poll(() => page.getByTestId('report-status').first().innerText(), { timeout: 10_000 }).toContain('FORM-1: clean');
+    expect(await page.locator('[data-testid=finding][data-rule="DX-LINE-POINTER"]').count()).toBe(0);
+    await page.getByTestId('mode-json').click();
+    const lines = (JSON.parse(await page.getByTestId('claim-json').inputValue()) as { lines: { renderedBy?: string; diagnosisPointers?: number[] }[] }).lines;
+    expect(lines.map((l) => [l.renderedBy, l.diagnosisPointers])).toEqual([['PT', [1]], [undefined, [1]]]);
+    await page.getByTestId('mode-form').click();
+    // It fits: no sideways scroll, every ✕ inside the column, also with a code field focused.
+    const fits = () => page.evaluate(() => {
+      const col = document.querySelector('.claim-input') as HTMLElement;
+      const box = col.getBoundingClientRect();
+      const rm = [...col.querySelectorAll('button[aria-label^="remove line"]')].map((b) => b.getBoundingClientRect());
+      return { scroll: col.scrollWidth - col.clientWidth, scrolled: col.scrollLeft, removeInside: rm.length > 0 && rm.every((r) => r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1) };
+    });
+    expect(await fits()).toEqual({ scroll: 0, scrolled: 0, removeInside: true });
+    await page.getByTestId('form-code').nth(1).focus();
+    expect(await fits()).toEqual({ scroll: 0, scrolled: 0, removeInside: true });
+    await page.locator('.panels').screenshot({ path: join(SHOTS, 'claim-form-1400.png') });
   });
 
   it('claims files are highlighted as JSON: keys, strings and numbers each in their own color', async () => {
@@ -520,7 +611,9 @@ describe('studio in a real browser', () => {
     // Issue 15, item 1: a version that overlaps another is an error in the studio, as in `check`.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+    // The version line, wherever the file's header comment ends.
+    const versionLine = readFileSync(join(rulesets, 'medicare-part-b/2027.payer'), 'utf8').split('\n').findIndex((l) => l.startsWith('version '));
+    for (let i = 0; i < versionLine; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
     await page.keyboard.press('Shift+Home');
     await page.keyboard.type('version 2027.1 effective 2026-06-01 through 2027-12-31');
@@ -559,6 +652,28 @@ describe('studio in a real browser', () => {
     expect(await page.getByTestId('batch-shown').innerText()).toBe('10,000 of 10,000 claims');
     // Virtualized: only the rows in view are in the page.
     expect(await page.getByTestId('batch-row').count()).toBeLessThan(100);
+    // The Rules column is inside the table at 1400 px, and the charts' boxes are not cut at the bottom.
+    const layout = await page.evaluate(() => {
+      const grid = document.querySelector('[data-testid=batch-rows]')!.getBoundingClientRect();
+      const rules = document.querySelector('[data-testid=batch-row] .col-rules')!.getBoundingClientRect();
+      const summary = document.querySelector('.batch-summary') as HTMLElement;
+      const box = summary.getBoundingClientRect();
+      const below = [...summary.querySelectorAll('*')].map((e) => [`${e.tagName}.${e.className}`, Math.round(e.getBoundingClientRect().bottom - box.bottom)] as const).filter(([, d]) => d > 1);
+      return { rulesInside: rules.right <= grid.right + 1 && rules.width >= 80, summaryCut: summary.scrollHeight - summary.clientHeight, below: JSON.stringify(below.slice(0, 8)), height: box.height };
+    });
+    expect(layout.rulesInside).toBe(true);
+    expect(layout.summaryCut, `${layout.height}: ${layout.below}`).toBeLessThanOrEqual(1);
+    // Clean claims on which checks could not be made are told apart from the clean ones, and filterable.
+    const clean = Number((await page.getByTestId('tile-clean').innerText()).split(' ')[0]!.replace(/,/g, ''));
+    const unchecked = Number((await page.getByTestId('tile-clean-unchecked').innerText()).split(' ')[0]!.replace(/,/g, ''));
+    expect(unchecked).toBeGreaterThan(0);
+    expect(unchecked).toBeLessThanOrEqual(clean);
+    expect(await page.getByTestId('tile-clean-unchecked').innerText()).toContain('with checks not made');
+    await page.getByTestId('tile-clean-unchecked').click();
+    expect(await page.getByTestId('batch-shown').innerText()).toBe(`${unchecked.toLocaleString('en-US')} of 10,000 claims`);
+    expect(await page.getByTestId('batch-row').first().innerText()).toContain('clean');
+    await page.getByTestId('tile-clean-unchecked').click();
+    expect(await page.getByTestId('batch-shown').innerText()).toBe('10,000 of 10,000 claims');
     await page.getByTestId('sort-atRiskCents').click();
     await page.getByTestId('sort-atRiskCents').click();
     const top = await page.getByTestId('batch-row').first().innerText();

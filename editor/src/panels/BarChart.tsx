@@ -49,7 +49,7 @@ export function BarChart(props: { title: string; data: [string, number][]; selec
   return (
     <figure className="chart" data-testid={props.testId}>
       <figcaption>{props.title}</figcaption>
-      <div className="chart-box" style={{ height: Math.max(80, props.data.length * 20 + 30) }}>
+      <div className="chart-box" style={{ maxHeight: Math.max(90, props.data.length * 20 + 30) }}>
         <canvas ref={canvas} role="img" aria-label={`${props.title}: ${props.data.map(([k, v]) => `${k} ${v}`).join(', ')}`} />
       </div>
       <details>

@@ -26,6 +26,9 @@ const SUPPLEMENTS = [
 ] as const;
 type SupplementKey = (typeof SUPPLEMENTS)[number]['key'];
 
+/** The status filter for clean claims with checks not made (a filter, not a report status). */
+const UNCHECKED = 'clean, checks not made';
+
 const usd = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 const COLUMNS: ColumnDef<BatchRow>[] = [
@@ -56,6 +59,8 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
   const [selected, setSelected] = useState<number | null>(null);
   const [detail, setDetail] = useState<{ report: EvalReport } | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** The claims file chosen from the rulesets folder (shown in its picker), '' for an opened or dropped one. */
+  const [picked, setPicked] = useState('');
 
   const runs = useRef(0);
   const start = async (name: string, text: string, sup = supplements, day = asOf) => {
@@ -82,7 +87,10 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
     setInfo(`${name}: ${r.cancelled ? `cancelled after ${n(r.rows.length)} of ${n(r.total)}` : n(r.rows.length)} claims read as ${r.format} (${r.why})${extras.length ? ` with ${extras.join(', ')}` : ''}${day ? `, as of ${day}` : ''}, checked in ${(r.ms / 1000).toFixed(1)} s${r.notes.length ? `; ${r.notes.length} input problem${r.notes.length === 1 ? '' : 's'}: ${r.notes.slice(0, 3).join('; ')}` : ''}`);
   };
 
-  const openFile = async (file: File) => start(file.name, await file.text());
+  const openFile = async (file: File) => {
+    setPicked('');
+    return start(file.name, await file.text());
+  };
 
   /** An extra file chosen (or cleared): the open claims file is checked again with it. */
   const setSupplement = async (key: SupplementKey, file: File | undefined) => {
@@ -98,7 +106,7 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
   };
 
   const filtered = useMemo(
-    () => rows.filter((r) => (!status || r.status === status) && (!facet || (facet.by === 'rule' ? r.rules.includes(facet.value) : r.kinds.includes(facet.value)))),
+    () => rows.filter((r) => (!status || (status === UNCHECKED ? r.status === 'clean' && r.notChecked > 0 : r.status === status)) && (!facet || (facet.by === 'rule' ? r.rules.includes(facet.value) : r.kinds.includes(facet.value)))),
     [rows, status, facet],
   );
   const table = useReactTable({ data: filtered, columns: COLUMNS, state: { sorting, globalFilter: filter }, onSortingChange: setSorting, onGlobalFilterChange: setFilter, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getFilteredRowModel: getFilteredRowModel() });
@@ -110,15 +118,18 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
     const byRule = new Map<string, number>();
     const byKind = new Map<string, number>();
     const byStatus: Record<string, number> = { clean: 0, warnings: 0, errors: 0, invalid: 0 };
+    /** Clean claims on which some checks could not be made (status stays `clean`, as in the report). */
+    let cleanUnchecked = 0;
     let risk = 0;
     for (const r of rows) {
       byStatus[r.status]!++;
+      if (r.status === 'clean' && r.notChecked > 0) cleanUnchecked++;
       risk += r.atRiskCents;
       for (const x of r.rules) byRule.set(x, (byRule.get(x) ?? 0) + 1);
       for (const x of r.kinds) byKind.set(x, (byKind.get(x) ?? 0) + 1);
     }
     const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 12);
-    return { byRule: top(byRule), byKind: top(byKind), byStatus, risk };
+    return { byRule: top(byRule), byKind: top(byKind), byStatus, cleanUnchecked, risk };
   }, [rows]);
 
   useEffect(() => {
@@ -170,7 +181,15 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
         </label>
         <label>
           or one from the rulesets folder{' '}
-          <select value="" onChange={(e) => e.target.value && void readFile(e.target.value).then((r) => start(e.target.value, r.text))} data-testid="batch-pick">
+          <select
+            value={picked}
+            onChange={(e) => {
+              const p = e.target.value;
+              setPicked(p);
+              if (p) void readFile(p).then((r) => start(p, r.text));
+            }}
+            data-testid="batch-pick"
+          >
             <option value="">choose…</option>
             {claimFiles.map((f) => (
               <option key={f.path} value={f.path}>
@@ -231,7 +250,7 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
       {rows.length > 0 && <CheckedNote checked={checked} />}
       {rows.length > 0 && (
         <PanelGroup direction="vertical" className="batch-body">
-          <Panel defaultSize={34} minSize={15}>
+          <Panel defaultSize={42} minSize={15}>
             <div className="batch-summary" tabIndex={0} aria-label="summary and charts">
               <div className="tiles" data-testid="batch-summary">
                 {(['errors', 'warnings', 'invalid', 'clean'] as const).map((s) => (
@@ -239,6 +258,11 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
                     <strong>{counts.byStatus[s]!.toLocaleString('en-US')}</strong> {s}
                   </button>
                 ))}
+                {counts.cleanUnchecked > 0 && (
+                  <button className={`tile unchecked ${status === UNCHECKED ? 'on' : ''}`} aria-pressed={status === UNCHECKED} onClick={() => setStatus(status === UNCHECKED ? '' : UNCHECKED)} title="clean, but some checks could not be made on them (not checked is never ok)" data-testid="tile-clean-unchecked">
+                    <strong>{counts.cleanUnchecked.toLocaleString('en-US')}</strong> of the clean with checks not made
+                  </button>
+                )}
                 <div className="tile risk">
                   <strong data-testid="batch-risk">{usd(counts.risk)}</strong> at risk
                 </div>
@@ -290,7 +314,7 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
                             data-testid="batch-row"
                           >
                             {row.getVisibleCells().map((c) => (
-                              <span key={c.id} role="cell" className={`cell col-${c.column.id}`}>
+                              <span key={c.id} role="cell" className={`cell col-${c.column.id}`} title={c.column.id === 'rules' || c.column.id === 'ruleset' || c.column.id === 'claimId' ? String(c.getValue()) : undefined}>
                                 {flexRender(c.column.columnDef.cell, c.getContext())}
                               </span>
                             ))}

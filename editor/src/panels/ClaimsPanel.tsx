@@ -151,8 +151,14 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
       <div className="claim-input">
         <div className="toolbar">
           <label className="sr-only" htmlFor="sample-claims">sample claims</label>
-          <select id="sample-claims" value="" onChange={(e) => setClaim(samples[Number(e.target.value)]?.json ?? claim)} data-testid="sample-claims">
-            <option value="">sample claims ({samples.length})…</option>
+          <select
+            id="sample-claims"
+            // Shows the sample in the box (while it is unchanged), else the prompt.
+            value={String(samples.findIndex((x) => x.json === claim))}
+            onChange={(e) => setClaim(samples[Number(e.target.value)]?.json ?? claim)}
+            data-testid="sample-claims"
+          >
+            <option value="-1">sample claims ({samples.length})…</option>
             {samples.map((s, i) => (
               <option key={i} value={i}>
                 {s.id} — {s.file.split('/').pop()}
@@ -167,7 +173,7 @@ export function ClaimsPanel(props: ClaimsPanelProps) {
         </div>
         {mode === 'form' ? (
           parsed && info ? (
-            <ClaimForm claim={parsed} info={info} onChange={(c) => setClaim(JSON.stringify(c, null, 2))} />
+            <ClaimForm claim={parsed} info={info} openPayer={props.path?.endsWith('.payer') ? props.payer : undefined} onChange={(c) => setClaim(JSON.stringify(c, null, 2))} />
           ) : (
             <p className="hint">{parsed ? 'loading…' : 'The JSON view holds something that is not one claim object; fix it there, or pick a sample claim.'}</p>
           )
