@@ -46,8 +46,12 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (c) => (stdout += c));
-    p.stderr.on('data', (c) => (stderr += c));
+    // Decoded as a stream: a character split across two pipe chunks stays one character (adding
+    // each chunk as a string turned a split "→" into "��" and failed the comparison).
+    p.stdout.setEncoding('utf8');
+    p.stderr.setEncoding('utf8');
+    p.stdout.on('data', (c: string) => (stdout += c));
+    p.stderr.on('data', (c: string) => (stderr += c));
     p.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
