@@ -67,16 +67,18 @@ export function firstFile(headers: HeaderInfo[], files: { path: string; kind: st
 const headersOf = (list: FileEntry[]): HeaderInfo[] => list.flatMap((f) => (f.header ? [{ path: f.path, ...f.header }] : []));
 
 /**
- * After the browser has painted what is on screen now, and has a moment with nothing to do (at
- * most `wait` ms later): the analysis worker and the rest of the folder load then, never ahead of
- * the first keystrokes on a busy machine.
+ * After the browser has painted what is on screen now, `settle` ms more, and a moment with nothing
+ * to do (at most `wait` ms later): the analysis worker and the rest of the folder load then, never
+ * ahead of the first keystrokes on a busy machine.
  */
-const afterPaint = (wait = 0) =>
+const afterPaint = (wait = 0, settle = 0) =>
   new Promise<void>((ok) =>
-    requestAnimationFrame(() => {
-      if (wait && 'requestIdleCallback' in window) requestIdleCallback(() => ok(), { timeout: wait });
-      else setTimeout(ok, 0);
-    }),
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (wait && 'requestIdleCallback' in window) requestIdleCallback(() => ok(), { timeout: wait });
+        else ok();
+      }, settle),
+    ),
   );
 
 /** A promise and its resolver (the editor's and the worker's readiness). */
@@ -375,7 +377,9 @@ export function App() {
       } else setStatus(listed.error);
       await named;
       await editorReady.current.promise;
-      await afterPaint(1500);
+      // The editor answers the first keystrokes before the worker and the folder load (about a
+      // second of script on a small machine), so a person can start typing at once.
+      await afterPaint(1500, 800);
       if (gone) return;
       performance.mark('studio:worker-start');
       await syncWorkerFiles();
