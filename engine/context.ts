@@ -8,7 +8,7 @@
 import type { Claim } from './claim-schema.ts';
 import type { CompiledRuleset, Condition, ExprData } from './compiled.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
-import { addMonths, parseDate } from './dates.ts';
+import { addMonths, parseDate, yearOf } from './dates.ts';
 import { OPERATORS, setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
 import { allocateUnits, type LineUnits, type UnitClass } from './units.ts';
 import { NO_TABLES, type TableProvider, type TableRelease } from './tables.ts';
@@ -42,6 +42,8 @@ export interface ClaimContext {
   units: LineUnits[];
   /** Per-claim results of facts that look at every line (computed on first use). */
   memo: Map<string, unknown>;
+  /** The last KX totals asked for (facts.ts kxTotals), by fee table. */
+  kxLast?: { fees: string | undefined; totals: (number | undefined)[] };
   /** Reference-table releases looked up, by `table@release`. */
   tablesUsed?: Map<string, TableUse>;
 }
@@ -117,7 +119,7 @@ export function visitDays(ctx: ClaimContext): number[] {
 
 /** The calendar year of a day number. */
 export function yearOfDay(day: number): number {
-  return new Date(day * 86_400_000).getUTCFullYear();
+  return yearOf(day);
 }
 
 /** Adds a duration given as {days|weeks|months|years} to a day. */

@@ -1,28 +1,38 @@
 // Calendar dates as whole days since 1970-01-01 (UTC). No time of day and no time zone: a date of
 // service is a calendar day. Pure functions; the claim schema, checker and engine share them.
 
-const cache = new Map<string, number | undefined>();
+const ZERO = 48;
 
 /** Parses `YYYY-MM-DD` into a day number, or undefined when it is not a real calendar day. */
 export function parseDate(text: string): number | undefined {
-  let v = cache.get(text);
-  if (v === undefined && !cache.has(text)) {
-    v = parseDateUncached(text);
-    // Dates repeat across claims; keep a bounded memo.
-    if (cache.size > 50_000) cache.clear();
-    cache.set(text, v);
+  // Read digit by digit: dates are parsed many times per claim, so no regex, Map or Date here.
+  if (typeof text !== 'string' || text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  return daysFromCivil(y, mo, d);
+}
+
+/** The number written by `n` ASCII digits at `at`, or -1 when one of them is not a digit. */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let k = at; k < at + n; k++) {
+    const c = text.charCodeAt(k) - ZERO;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
   }
   return v;
 }
 
-function parseDateUncached(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
-  return utcDay(y, mo - 1, d);
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12), exact for every year (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /**
@@ -40,11 +50,19 @@ export function formatDate(day: number): string {
 }
 
 export function daysInMonth(year: number, month: number): number {
-  return new Date(utcDay(year, month, 0) * 86_400_000).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** The calendar year of a day number (H. Hinnant's civil_from_days, year part only). */
 export function yearOf(day: number): number {
-  return new Date(day * 86_400_000).getUTCFullYear();
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
 }
 
 /** Adds calendar months, clamping to the month's last day (2026-01-31 + 1 month = 2026-02-28). */

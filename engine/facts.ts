@@ -126,35 +126,54 @@ export function allowedOf(ctx: ClaimContext, j: number, fees: string | undefined
  * Undefined for a line whose total cannot be known (an amount missing before it).
  */
 export function kxTotals(ctx: ClaimContext, fees: string | undefined): (number | undefined)[] {
+  // A one-slot memo first: a ruleset prices KX from one fee table, asked once per line and rule.
+  const last = ctx.kxLast;
+  if (last && last.fees === fees) return last.totals;
   const key = `kx:${fees ?? ''}`;
   let totals = ctx.memo.get(key) as (number | undefined)[] | undefined;
-  if (totals) return totals;
+  if (!totals) {
+    totals = computeKxTotals(ctx, fees);
+    ctx.memo.set(key, totals);
+  }
+  ctx.kxLast = { fees, totals };
+  return totals;
+}
+
+function computeKxTotals(ctx: ClaimContext, fees: string | undefined): (number | undefined)[] {
   const n = ctx.claim.lines.length;
-  totals = new Array<number | undefined>(n).fill(undefined);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ctx.days[a]! - ctx.days[b]! || a - b);
-  const running = new Map<string, number | undefined>();
+  const totals = new Array<number | undefined>(n).fill(undefined);
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (ctx.days.some((d) => d !== ctx.days[0])) order.sort((a, b) => ctx.days[a]! - ctx.days[b]! || a - b);
+  // Running totals per bucket and calendar year: [year, OT total, PT_SLP total] rows, few per claim;
+  // `null` is a total not started yet this year, `undefined` one that cannot be known.
+  const years: { year: number; OT: number | undefined | null; PT_SLP: number | undefined | null }[] = [];
+  const rowOf = (year: number) => {
+    for (const r of years) if (r.year === year) return r;
+    const r = { year, OT: null as number | undefined | null, PT_SLP: null as number | undefined | null };
+    years.push(r);
+    return r;
+  };
   const claimYear = yearOfDay(ctx.claimDay);
   for (const j of order) {
     const bucket = kxBucket(ctx.claim, j);
     if (!bucket) {
       // Therapy of an unknown bucket: from here on this year, neither bucket's total is known.
       if (isTherapyCode(ctx, j)) {
-        const year = yearOfDay(ctx.days[j]!);
-        running.set(`OT:${year}`, undefined);
-        running.set(`PT_SLP:${year}`, undefined);
+        const row = rowOf(yearOfDay(ctx.days[j]!));
+        row.OT = undefined;
+        row.PT_SLP = undefined;
       }
       continue;
     }
     const year = yearOfDay(ctx.days[j]!);
-    const k = `${bucket}:${year}`;
-    if (!running.has(k)) running.set(k, year === claimYear ? ctx.claim.history?.therapyAllowedThisYear?.[bucket] : 0);
-    const before = running.get(k);
+    const row = rowOf(year);
+    let before = row[bucket];
+    if (before === null) before = year === claimYear ? ctx.claim.history?.therapyAllowedThisYear?.[bucket] : 0;
     const a = allowedOf(ctx, j, fees);
     const now = before === undefined || a === undefined ? undefined : before + a.cents;
-    running.set(k, now);
+    row[bucket] = now;
     totals[j] = now;
   }
-  ctx.memo.set(key, totals);
   return totals;
 }
 

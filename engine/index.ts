@@ -72,7 +72,8 @@ export class Evaluator {
   }
 
   private versionsOf = new Map<string, Entry[] | { error: string; fix?: string }>();
-  private byDay = new Map<string, Entry | null>();
+  private byDay = new Map<string, Map<number, Entry | null>>();
+  private byDaySize = 0;
 
   /** The versions of the claim's payer, or why there are none (once per payer). */
   private versions(claim: Claim): Entry[] | { error: string; fix?: string } {
@@ -100,12 +101,17 @@ export class Evaluator {
 
   /** The version in force on a day (the latest that starts on or before it), once per payer and day. */
   private versionOn(versions: Entry[], payerKey: string, day: number): Entry | undefined {
-    const key = `${payerKey}\u0000${day}`;
-    let hit = this.byDay.get(key);
+    let days = this.byDay.get(payerKey);
+    if (!days) this.byDay.set(payerKey, (days = new Map()));
+    let hit = days.get(day);
     if (hit === undefined) {
       hit = versions.filter((e) => e.from <= day && day <= e.through).sort((a, b) => b.from - a.from)[0] ?? null;
-      if (this.byDay.size > 50_000) this.byDay.clear();
-      this.byDay.set(key, hit);
+      if (++this.byDaySize > 50_000) {
+        this.byDay.clear();
+        this.byDaySize = 0;
+        this.byDay.set(payerKey, (days = new Map()));
+      }
+      days.set(day, hit);
     }
     return hit ?? undefined;
   }

@@ -128,7 +128,7 @@ export interface Fired {
   rule: CompiledRule;
   line: number | undefined;
   /** For a rule that could not be decided: what it lacked, when the runtime noted it as it ran. */
-  missing?: Set<string>;
+  missing?: ReadonlySet<string>;
 }
 
 const DISCIPLINE_MOD: Record<string, string> = { OT: 'GO', OTA: 'GO', PT: 'GP', PTA: 'GP', SLP: 'GN' };
@@ -411,7 +411,16 @@ class Unchecked {
 const reasonMemo = new Map<string, string | null>();
 
 /** The "not checked" reason for what a rule lacked; null when only units were (the line says so). */
+const reasonOfSet = new WeakMap<ReadonlySet<string>, string | null>();
+
 function reasonFor(missing: ReadonlySet<string>): string | null {
+  // The compiled runtime shares one set between the lines of a rule (Lacking.namesFor).
+  let hit = reasonOfSet.get(missing);
+  if (hit === undefined) reasonOfSet.set(missing, (hit = reasonByNames(missing)));
+  return hit;
+}
+
+function reasonByNames(missing: ReadonlySet<string>): string | null {
   let key = '';
   if (missing.size === 1) for (const m of missing) key = m;
   else if (missing.size > 1) key = [...missing].sort().join('\u0000');
@@ -444,7 +453,11 @@ function notCheckedOf(part: ReportPart, out: Unchecked): void {
   const { ctx } = part;
   for (const u of part.unknown) {
     let missing = u.missing;
-    if (!missing) evalCondition3(ctx, u.rule.conditions, u.line, (missing = new Set<string>()));
+    if (!missing) {
+      const found = new Set<string>();
+      evalCondition3(ctx, u.rule.conditions, u.line, found);
+      missing = found;
+    }
     const reason = reasonFor(missing);
     if (reason !== null) out.add(u.rule.event.params.rule, reason, u.line === undefined ? undefined : u.line + 1);
   }

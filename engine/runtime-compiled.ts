@@ -35,7 +35,26 @@ class Lacking {
     for (let k = 0; k < this.n; k++) out.add(this.fns[k]!(ctx, this.lines[k], this.outers[k]));
     return out;
   }
+  /**
+   * The names for a rule that ended unknown. When every leaf that lacked a value names a field (the
+   * same words whatever the line), the rule's last set is shared: one claim-level field missing
+   * from a line rule no longer builds a set per line. The sets are never changed once made.
+   */
+  namesFor(r: CompiledRuleFn, ctx: ClaimContext): ReadonlySet<string> {
+    const n = this.n;
+    for (let k = 0; k < n; k++) if ((this.fns[k] as FixedLack).fixed === undefined) return this.names(ctx);
+    const last = r.lastLack;
+    if (last && last.length === n) {
+      let same = true;
+      for (let k = 0; k < n && same; k++) same = last[k] === this.fns[k];
+      if (same) return r.lastNames!;
+    }
+    r.lastLack = this.fns.slice(0, n);
+    return (r.lastNames = this.names(ctx));
+  }
 }
+/** A lack that names a field: the same words on every line. */
+type FixedLack = LackFn & { fixed?: string };
 type Value = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => unknown;
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -128,6 +147,10 @@ function fieldReader(path: string, outer: boolean): Value | undefined {
   const field = FIELD_BY_PATH.get(path);
   if (!field) return undefined;
   const get = field.get;
+  // Dates of service are parsed once per claim (ctx.days, ctx.claimDay): the same day numbers the
+  // catalog's readers give for a validated claim.
+  if (path === 'claim.dateOfService') return (ctx) => ctx.claimDay;
+  if (path === 'line.dateOfService') return outer ? (ctx, _i, o) => (o === undefined ? undefined : ctx.days[o]) : (ctx, i) => (i === undefined ? undefined : ctx.days[i]);
   if (field.scope !== 'line') return (ctx, i) => get(ctx.claim, undefined, i ?? -1);
   return outer ? (ctx, _i, o) => (o === undefined ? undefined : get(ctx.claim, ctx.claim.lines[o], o)) : (ctx, i) => (i === undefined ? undefined : get(ctx.claim, ctx.claim.lines[i], i));
 }
@@ -233,7 +256,9 @@ function compileCondition(p: Prepared, c: Condition): Test {
 function missingName(fact: string, params: Record<string, unknown>): LackFn {
   if (fact === 'field') {
     const name = String(params['field']);
-    return () => name;
+    const fn: FixedLack = () => name;
+    fn.fixed = name;
+    return fn;
   }
   if (fact === 'expr') return (ctx, i, o) => describeExpr(ctx, params['expr'] as ExprData, i, o);
   return (ctx, i) => lackedName(ctx, fact, i);
@@ -243,6 +268,9 @@ interface CompiledRuleFn {
   rule: CompiledRule;
   test: Test;
   line: boolean;
+  /** The lacks and names of the rule's last unknown outcome made of field names only (see Lacking.namesFor). */
+  lastLack?: LackFn[];
+  lastNames?: ReadonlySet<string>;
 }
 
 export interface CompiledRuntime {
@@ -303,7 +331,7 @@ export function runCompiled(rt: CompiledRuntime, ctx: ClaimContext, lines: reado
       lacking.n = 0;
       const x = r.test(ctx, line, line, lacking);
       if (x === 1) fired.push({ rule: r.rule, line });
-      else if (x === 2) unknown.push({ rule: r.rule, line, missing: lacking.names(ctx) });
+      else if (x === 2) unknown.push({ rule: r.rule, line, missing: lacking.namesFor(r, ctx) });
       if (traces) {
         const conditions: ConditionTrace[] = [];
         traceConditions(ctx, r.rule.conditions, line, conditions);
