@@ -13,7 +13,8 @@ import { HTML_MAX_ROWS, Summary, csvStart, renderHtml, renderSummaryText, type C
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
 import { tablesFor } from '../workspace/tables.ts';
-import { sharedCacheReader, type CacheReader } from '../tables/store.ts';
+import { sharedCacheReader, sharedLookups, type CacheReader, type PartsReader } from '../tables/store.ts';
+import type { LookupParts } from '../tables/lookups.ts';
 import type { Manifest } from '../tables/provider.ts';
 export { loadRulesets } from '../workspace/load.ts';
 import { SEPARATOR, duplicateReport, evaluateBatch, formatReport, isRawLines, type BatchResult, type Format, type LineJob, type RawLines } from './eval-core.ts';
@@ -47,34 +48,43 @@ function inProcess(ev: Evaluator, runtime: RuntimeName, explain: boolean, format
   return { run: (jobs) => evaluateBatch(ev, jobs, runtime, explain, format, asOf ? { asOf } : {}), close: async () => {} };
 }
 
+/** What a worker asks the main thread for: a release's cached bytes, or its shared index arrays. */
+export interface TableRequest {
+  id: number;
+  what: 'bytes' | 'parts';
+  manifest: Manifest;
+  path: string;
+}
+
 /**
- * Answers a worker's requests for a release's cached bytes with the process's shared copy. The
- * worker waits on `flag` (Atomics) and then takes the answer off its port synchronously, because it
- * asks in the middle of evaluating a claim; an error answers "none" (the worker reads the file).
+ * Answers a worker's requests for a release's cached bytes or index arrays with the process's
+ * shared copy. The worker waits on `flag` (Atomics) and then takes the answer off its port
+ * synchronously, because it asks in the middle of evaluating a claim; an error answers "none" (the
+ * worker reads the file and builds the index itself).
  */
-function serveTables(port: MessagePort, flag: Int32Array, readCache: CacheReader): void {
-  port.on('message', (req: { id: number; manifest: Manifest; path: string }) => {
-    let bytes: Uint8Array | undefined;
+function serveTables(port: MessagePort, flag: Int32Array, readCache: CacheReader, readParts: PartsReader): void {
+  port.on('message', (req: TableRequest) => {
+    let answer: { bytes?: Uint8Array; parts?: LookupParts } = {};
     try {
-      bytes = readCache(req.manifest, req.path);
+      answer = req.what === 'parts' ? { parts: readParts(req.manifest, req.path) } : { bytes: readCache(req.manifest, req.path) };
     } catch {
-      bytes = undefined;
+      answer = {};
     }
-    port.postMessage({ id: req.id, bytes });
+    port.postMessage({ id: req.id, ...answer });
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   });
   port.unref();
 }
 
-function workerPool(n: number, rulesets: CompiledRuleset[], tablesPath: string, runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined, readCache: CacheReader): Processor {
+function workerPool(n: number, rulesets: CompiledRuleset[], tablesPath: string, runtime: RuntimeName, explain: boolean, format: Format, asOf: string | undefined, readCache: CacheReader, readParts: PartsReader): Processor {
   const url = new URL('./eval-worker.mjs', import.meta.url);
   // Each worker opens the reference tables itself (from the rulesets path), on first use, with the
-  // releases' bytes from this thread: one copy in memory however many workers there are.
+  // releases' bytes and index arrays from this thread: one copy in memory however many workers there are.
   const workers = Array.from({ length: n }, () => {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    serveTables(port1, flag, readCache);
+    serveTables(port1, flag, readCache, readParts);
     return new Worker(url, { workerData: { rulesets, tablesPath, runtime, explain, format, asOf, tables: { port: port2, flag } }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
   });
   const pending = new Map<number, { resolve: (v: BatchResult) => void; reject: (e: Error) => void }>();
@@ -202,9 +212,10 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   const format: Format = output === 'summary' || output === 'html' ? 'facts' : (output as Format);
 
   const rulesets = loadRulesets(rulesetPath, io.err);
-  // Releases' cached bytes are read once and shared by this thread's evaluator and the workers.
+  // Releases' cached bytes and index arrays are made once and shared by this thread's evaluator and the workers.
   const readCache = sharedCacheReader();
-  const evaluator = new Evaluator(rulesets, { tables: tablesFor(rulesetPath, readCache) });
+  const readParts = sharedLookups();
+  const evaluator = new Evaluator(rulesets, { tables: tablesFor(rulesetPath, readCache, readParts) });
   const write = io.write ?? stdoutWrite;
 
   let failed = false;
@@ -267,7 +278,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
 
   const streaming = inFormat === 'ndjson' && !hasSupplements;
   const nWorkers = workersFlag ? Number(workersFlag) : availableParallelism();
-  const pool = () => workerPool(nWorkers, rulesets, rulesetPath, runtime, explain, format, asOf, readCache);
+  const pool = () => workerPool(nWorkers, rulesets, rulesetPath, runtime, explain, format, asOf, readCache, readParts);
   const local = inProcess(evaluator, runtime, explain, format, asOf);
   const early = workersFlag === undefined && streaming && size > EARLY_POOL_BYTES;
   let proc = (workersFlag !== undefined || early) && nWorkers > 1 ? pool() : local;

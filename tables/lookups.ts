@@ -4,7 +4,7 @@
 // object is made the first time its row is returned, once). Browser-safe.
 import type { DiagnosisLookup, FeeLookup, ModifierIndicator, MueLookup, MueRow, NcciEdit, NcciLookup, ProcedureCodeLookup, ProcedureCodeRow, TableKind, TableLookups } from '../engine/tables.ts';
 import { CodeRanges, NO_DAY, codeHi, codeLo, hiOf, loOf } from './codes.ts';
-import type { Rows } from './rows.ts';
+import { Rows } from './rows.ts';
 
 /** Which codes a release lists completely; outside it, a code that is not found is unknown, not absent. */
 export interface Scope {
@@ -44,6 +44,14 @@ export class ScopeMatcher {
 }
 
 /**
+ * Where an index's typed arrays live: the thread's own memory, or a SharedArrayBuffer that eval's
+ * worker threads see without a copy (tables/store.ts sharedLookups).
+ */
+export type Alloc = <A extends Int32Array | Uint8Array | Uint16Array | Uint32Array>(type: { new (buffer: ArrayBuffer | SharedArrayBuffer): A; BYTES_PER_ELEMENT: number }, n: number) => A;
+const heap: Alloc = (type, n) => new type(new ArrayBuffer(n * type.BYTES_PER_ELEMENT));
+export const sharedAlloc: Alloc = (type, n) => new type(new SharedArrayBuffer(n * type.BYTES_PER_ELEMENT));
+
+/**
  * A sorted column of codes split into halves for searching: Int32 arrays of small integers, so a
  * search compares and returns small integers only. `lo` is left out when every code has five
  * characters or fewer (NCCI, MUE and procedure codes), which halves the memory.
@@ -51,19 +59,26 @@ export class ScopeMatcher {
 export class CodeColumn {
   readonly hi: Int32Array;
   readonly lo: Int32Array | undefined;
-  constructor(packed: Float64Array | readonly number[]) {
+  constructor(packed: Float64Array | readonly number[], alloc: Alloc = heap) {
     const n = packed.length;
-    const hi = new Int32Array(n);
+    const hi = alloc(Int32Array, n);
     // Made at the first code longer than five characters (an array of zeros would still cost its memory).
     let lo: Int32Array | undefined;
     for (let i = 0; i < n; i++) {
       const v = packed[i]!;
       hi[i] = hiOf(v);
       const l = loOf(v);
-      if (l !== 0) (lo ??= new Int32Array(n))[i] = l;
+      if (l !== 0) (lo ??= alloc(Int32Array, n))[i] = l;
     }
     this.hi = hi;
     this.lo = lo;
+  }
+  /** A column over halves made before (another thread's shared arrays). */
+  static of(hi: Int32Array, lo: Int32Array | undefined): CodeColumn {
+    const c = Object.create(CodeColumn.prototype) as { hi: Int32Array; lo: Int32Array | undefined };
+    c.hi = hi;
+    c.lo = lo;
+    return c as CodeColumn;
   }
   get length(): number {
     return this.hi.length;
@@ -114,6 +129,70 @@ export interface NcciEditRow extends NcciEdit {
   rationale: string;
 }
 
+/**
+ * The NCCI index's arrays. eval's main thread builds them once per release in shared memory and
+ * hands them to every worker thread (tables/store.ts sharedLookups): a national release's index is
+ * ~37 MB seen by all threads, where the cached rows it is built from are 94 MB (column 1 as one
+ * packed double per row, column 2 likewise, four 32-bit columns) and each thread used to keep its
+ * own column-2 halves and indicators besides.
+ */
+export interface NcciParts {
+  kind: 'ncci-ptp';
+  /** Distinct column-1 codes, sorted, as halves; rows of code k are start[k] .. start[k+1]. */
+  c1hi: Int32Array;
+  c1lo: Int32Array | undefined;
+  start: Int32Array;
+  c2hi: Int32Array;
+  c2lo: Int32Array | undefined;
+  eff: Int32Array;
+  del: Int32Array;
+  mi: Uint8Array;
+  rat: Uint8Array | Uint16Array | Uint32Array;
+  ratDict: string[];
+}
+
+/**
+ * The index's arrays over a release's rows. In the thread's own memory, dates and rationales stay
+ * views of the rows' columns (no copy); in shared memory every array is copied (the rows are then
+ * dropped) and the rationale indexes take the narrowest type their dictionary allows.
+ */
+export function ncciParts(rows: Rows, alloc: Alloc = heap): NcciParts {
+  const s = rows.sorted();
+  const n = s.length;
+  const [c1, c2, , eff, del, mi] = [0, 1, 2, 3, 4, 5].map((c) => s.data[c]!.values) as [Float64Array, Float64Array, unknown, Int32Array, Int32Array, Int32Array];
+  const keys: number[] = [];
+  const starts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i === 0 || c1[i] !== c1[i - 1]) {
+      keys.push(c1[i]!);
+      starts.push(i);
+    }
+  }
+  starts.push(n);
+  const copy = <A extends Int32Array | Uint8Array | Uint16Array | Uint32Array>(type: { new (buffer: ArrayBuffer | SharedArrayBuffer): A; BYTES_PER_ELEMENT: number }, from: ArrayLike<number>): A => {
+    const out = alloc(type, from.length);
+    out.set(from);
+    return out;
+  };
+  const c1col = new CodeColumn(keys, alloc);
+  const c2col = new CodeColumn(c2, alloc);
+  const rat = s.data[6] as { values: Uint32Array; dict: string[] };
+  const own = alloc === heap;
+  return {
+    kind: 'ncci-ptp',
+    c1hi: c1col.hi,
+    c1lo: c1col.lo,
+    start: copy(Int32Array, starts),
+    c2hi: c2col.hi,
+    c2lo: c2col.lo,
+    eff: own ? eff : copy(Int32Array, eff),
+    del: own ? del : copy(Int32Array, del),
+    mi: copy(Uint8Array, mi),
+    rat: own ? rat.values : rat.dict.length <= 0x100 ? copy(Uint8Array, rat.values) : rat.dict.length <= 0x10000 ? copy(Uint16Array, rat.values) : copy(Uint32Array, rat.values),
+    ratDict: rat.dict,
+  };
+}
+
 export class NcciIndex implements NcciLookup {
   private readonly c1: CodeColumn; // distinct column-1 codes, sorted
   private readonly start: Int32Array; // rows of c1 code k are start[k] .. start[k+1]
@@ -127,34 +206,24 @@ export class NcciIndex implements NcciLookup {
   private readonly editOf: Uint32Array;
   private readonly edits = new Interner<NcciEditRow>();
 
+  /** Over a release's rows, or over the arrays of an index built before (another thread's, shared). */
   constructor(
-    rows: Rows,
+    source: Rows | NcciParts,
     private readonly scope = new ScopeMatcher(undefined),
   ) {
-    const s = rows.sorted();
-    const n = s.length;
-    const [c1, c2, , eff, del, mi] = [0, 1, 2, 3, 4, 5].map((c) => s.data[c]!.values) as [Float64Array, Float64Array, unknown, Int32Array, Int32Array, Int32Array];
-    const keys: number[] = [];
-    const starts: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i === 0 || c1[i] !== c1[i - 1]) {
-        keys.push(c1[i]!);
-        starts.push(i);
-      }
-    }
-    starts.push(n);
-    this.c1 = new CodeColumn(keys);
-    this.start = Int32Array.from(starts);
-    this.c2 = new CodeColumn(c2);
-    this.eff = eff;
-    this.del = del;
-    this.mi = new Uint8Array(mi);
-    const rat = s.data[6] as { values: ArrayLike<number>; dict: string[] };
-    this.rat = rat.values;
-    this.ratDict = rat.dict;
+    const p = source instanceof Rows ? ncciParts(source) : source;
+    this.c1 = CodeColumn.of(p.c1hi, p.c1lo);
+    this.start = p.start;
+    this.c2 = CodeColumn.of(p.c2hi, p.c2lo);
+    this.eff = p.eff;
+    this.del = p.del;
+    this.mi = p.mi;
+    this.rat = p.rat;
+    this.ratDict = p.ratDict;
     // The edit objects are made as rows are first returned, not for 2.6 million rows up front (a
-    // table is ready sooner, and an array of zeros costs no memory until written).
-    this.editOf = new Uint32Array(n);
+    // table is ready sooner, and an array of zeros costs no memory until written). Per thread: the
+    // objects are the thread's own.
+    this.editOf = new Uint32Array(p.c2hi.length);
   }
 
   /** The shared frozen edit of row `i` (made once per distinct effective, deletion, indicator and rationale). */
@@ -388,6 +457,26 @@ export class FeeIndex implements FeeLookup {
     const reduced = facility ? this.reducedF[i]! : this.reducedNf[i]!;
     return reduced < 0 ? undefined : { pe: facility ? this.peF[i]! : this.peNf[i]!, reduced };
   }
+}
+
+/**
+ * A release's index arrays made once for every thread to share: the NCCI PTP index only, the one
+ * kind that reaches national size per row (a national file is 2.5 million edits; ICD-10-CM is
+ * ~98,000 codes, the others a few thousand rows), so the others are built per thread from rows.
+ */
+export type LookupParts = NcciParts;
+
+/** Whether releases of `kind` are shared as index arrays (`sharedParts`) rather than rows. */
+export const hasSharedParts = (kind: TableKind): boolean => kind === 'ncci-ptp';
+
+/** The index arrays of a release in shared memory (undefined for a kind without them). */
+export function sharedParts(kind: TableKind, rows: Rows): LookupParts | undefined {
+  return kind === 'ncci-ptp' ? ncciParts(rows, sharedAlloc) : undefined;
+}
+
+/** The lookup over index arrays made before (by `sharedParts`, possibly in another thread). */
+export function lookupOfParts(parts: LookupParts, scope?: Scope): TableLookups[TableKind] {
+  return new NcciIndex(parts, new ScopeMatcher(scope));
 }
 
 /** The lookup of a kind over its rows. */

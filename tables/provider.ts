@@ -4,7 +4,7 @@
 // server) is the caller's business.
 import type { TableKind, TableProvider, TableRelease, TableReleaseInfo } from '../engine/tables.ts';
 import { parseDay } from './codes.ts';
-import { buildLookup, type Scope } from './lookups.ts';
+import { buildLookup, lookupOfParts, type LookupParts, type Scope } from './lookups.ts';
 import type { Rows } from './rows.ts';
 
 /** The manifest stored beside each release's rows (docs/tables.md, "Store layout"). */
@@ -49,6 +49,8 @@ export function infoOf(m: Manifest): ReleaseInfo {
 export interface ReleaseEntry {
   manifest: Manifest;
   rows: () => Rows;
+  /** The release's index arrays made elsewhere (eval's main thread, shared); when given and not undefined, the lookup is made over them instead of the rows. */
+  parts?: () => LookupParts | undefined;
 }
 
 interface Loaded {
@@ -88,7 +90,7 @@ export class TableSet implements TableProvider {
     if (!l) return undefined;
     for (let i = l.length - 1; i >= 0; i--) {
       const r = l[i]!;
-      if (r.fromDay <= day) return (r.release ??= { info: r.info, lookup: buildLookup(r.info.kind, this.load(r), r.info.scope) });
+      if (r.fromDay <= day) return (r.release ??= this.make(r));
     }
     return undefined;
   }
@@ -110,6 +112,11 @@ export class TableSet implements TableProvider {
   /** Loads every release's lookup now (a server warming up; the benchmark's "ready" time). */
   warm(): void {
     for (const [table, l] of this.byTable) for (const r of l) this.release(table, r.fromDay);
+  }
+
+  private make(r: Loaded): TableRelease {
+    const parts = r.entry.parts?.();
+    return { info: r.info, lookup: parts ? lookupOfParts(parts, r.info.scope) : buildLookup(r.info.kind, this.load(r), r.info.scope) };
   }
 
   private find(table: string, release: string): Loaded | undefined {

@@ -4,7 +4,7 @@
 // itself), loaded once per folder per process (each release's rows on first use).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadTables, type CacheReader } from '../tables/store.ts';
+import { loadTables, type CacheReader, type PartsReader } from '../tables/store.ts';
 import { NO_TABLES, type TableProvider } from '../engine/tables.ts';
 
 /** The folder of reference tables for a rulesets path, if there is one. */
@@ -28,14 +28,14 @@ export function tablesDirFor(path: string): string | undefined {
 const loaded = new Map<string, TableProvider>();
 
 /**
- * The tables for a rulesets path (none when there is no tables folder). `readCache` says where the
- * releases' cached bytes come from when this process has not loaded the folder yet (eval's workers
- * share the main thread's copy).
+ * The tables for a rulesets path (none when there is no tables folder). `readCache` and `readParts`
+ * say where the releases' cached bytes and shared index arrays come from when this process has not
+ * loaded the folder yet (eval's workers share the main thread's copies).
  */
-export function tablesFor(path: string, readCache?: CacheReader): TableProvider {
+export function tablesFor(path: string, readCache?: CacheReader, readParts?: PartsReader): TableProvider {
   const dir = tablesDirFor(path);
   if (!dir) return NO_TABLES;
   let t = loaded.get(dir);
-  if (!t) loaded.set(dir, (t = loadTables(dir, readCache)));
+  if (!t) loaded.set(dir, (t = loadTables(dir, readCache, readParts)));
   return t;
 }
