@@ -3,7 +3,7 @@
 // claim is clean, 1 when any has an error finding or is invalid, 2 for bad usage or unreadable
 // input. NDJSON streams through in bounded memory, spread over worker threads for large inputs.
 // Claims' patient data is never printed: reports carry the claim id, codes and findings only.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
@@ -150,6 +150,23 @@ const EARLY_POOL_BYTES = IN_PROCESS_BATCHES * BATCH * 2048;
  * 200,000 claims, 2 workers: peak RSS ~570 → ~470 MB and less CPU in GC (48 MB: ~570 MB; 192 MB: ~610 MB).
  */
 const WORKER_YOUNG_MB = 96;
+
+/**
+ * This process's peak resident memory in MB, worker threads included, for benchmarks
+ * (PAYER_RULES_REPORT_RSS). On Linux, VmHWM: the peak since this program started. Not getrusage's
+ * maxRSS there, which a child inherits from its parent: a process forked from one holding 1 GB (a
+ * benchmark that has just imported a national table) reports at least that, whatever it uses
+ * itself — what made bench/national.ts show ~1.1 GB for eval with any tables. Elsewhere, maxRSS.
+ */
+export function peakRssMb(): number {
+  try {
+    const kb = /^VmHWM:\s*(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Math.round(Number(kb) / 1024);
+  } catch {
+    // not Linux
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
 
 const note = (d: ReaderDiagnostic): InputNote => ({ severity: d.severity, code: d.code, message: d.message, where: d.where });
 
@@ -350,7 +367,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   else if (format === 'csv' && count === 0) await write(csvStart());
   else if (count > 0 && format !== 'csv') await write('\n');
   progress(true);
-  if (process.env['PAYER_RULES_REPORT_RSS']) io.err(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  if (process.env['PAYER_RULES_REPORT_RSS']) io.err(`max RSS ${peakRssMb()} MB`);
   return failed ? 1 : 0;
 }
 
