@@ -46,6 +46,8 @@ export interface ClaimContext {
   kxLast?: { fees: string | undefined; totals: (number | undefined)[] };
   /** Reference-table releases looked up, by `table@release`. */
   tablesUsed?: Map<string, TableUse>;
+  /** The releases asked for so far (context.ts tableRelease). */
+  releasesAsked?: { table: string; day: number; usedFor: number; release: TableRelease | undefined }[];
 }
 
 export function makeContext(p: Prepared, claim: Claim): ClaimContext {
@@ -84,6 +86,19 @@ export function makeContext(p: Prepared, claim: Claim): ClaimContext {
  * partial one does not list).
  */
 export function tableRelease(ctx: ClaimContext, table: string, day: number, usedFor = day): TableRelease | undefined {
+  // Asked again with the same arguments, the answer and what it records are the same: a claim asks a
+  // few tables for a few days, once per line and fact, so the answers are kept in a short list.
+  const seen = (ctx.releasesAsked ??= []);
+  for (let k = 0; k < seen.length; k++) {
+    const a = seen[k]!;
+    if (a.day === day && a.usedFor === usedFor && a.table === table) return a.release;
+  }
+  const release = lookUpRelease(ctx, table, day, usedFor);
+  if (seen.length < 16) seen.push({ table, day, usedFor, release });
+  return release;
+}
+
+function lookUpRelease(ctx: ClaimContext, table: string, day: number, usedFor: number): TableRelease | undefined {
   const r = ctx.p.tables.release(table, day);
   if (!r) return undefined;
   const about = aboutRelease(table, r);

@@ -85,10 +85,12 @@ function setOf(rs: Pick<CompiledRuleset, 'codeSets'>, v: unknown): CodeSetData |
 
 function inWindows(day: unknown, windows: unknown): boolean {
   if (!num(day)) return false;
-  return list(windows).some((w) => {
-    const [from, through] = w as [number, number | null];
-    return day >= from && (through === null || through === undefined || day <= through);
-  });
+  const ws = list(windows);
+  for (let k = 0; k < ws.length; k++) {
+    const [from, through] = ws[k] as [number, number | null];
+    if (day >= from && (through === null || through === undefined || day <= through)) return true;
+  }
+  return false;
 }
 
 export const OPERATORS = {

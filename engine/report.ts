@@ -411,12 +411,13 @@ class Unchecked {
 const reasonMemo = new Map<string, string | null>();
 
 /** The "not checked" reason for what a rule lacked; null when only units were (the line says so). */
-const reasonOfSet = new WeakMap<ReadonlySet<string>, string | null>();
+/** A set's reason, kept on the set (the compiled runtime shares one set between the lines of a rule). */
+const REASON = Symbol('reason');
 
 function reasonFor(missing: ReadonlySet<string>): string | null {
-  // The compiled runtime shares one set between the lines of a rule (Lacking.namesFor).
-  let hit = reasonOfSet.get(missing);
-  if (hit === undefined) reasonOfSet.set(missing, (hit = reasonByNames(missing)));
+  const held = missing as ReadonlySet<string> & { [REASON]?: string | null };
+  let hit = held[REASON];
+  if (hit === undefined) held[REASON] = hit = reasonByNames(missing);
   return hit;
 }
 

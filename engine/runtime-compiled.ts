@@ -57,6 +57,7 @@ class Lacking {
 type FixedLack = LackFn & { fixed?: string };
 type Value = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => unknown;
 
+const NO_ITEMS: readonly unknown[] = [];
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** An expression as a closure; the same meaning as context.ts `evalExpr`, decided once. */
@@ -242,6 +243,27 @@ function compileCondition(p: Prepared, c: Condition): Test {
     };
   }
   if (total) return (ctx, i, o) => (op(fact(ctx, i, o), v) ? 1 : 0);
+  // A list against a fixed list (`line.modifiers has none of GO, GP, GN`): the operator's meaning
+  // (operator-catalog.ts hasAny/hasAll/hasNone) as a loop, without a closure per test.
+  if ((c.operator === 'hasAny' || c.operator === 'hasNone' || c.operator === 'hasAll') && Array.isArray(v)) {
+    const want = v as readonly unknown[];
+    const kind = c.operator;
+    return (ctx, i, o, m) => {
+      const a = fact(ctx, i, o);
+      if (a === undefined) {
+        if (m) m.add(lacks, i, o);
+        return 2;
+      }
+      const xs = Array.isArray(a) ? (a as unknown[]) : NO_ITEMS;
+      if (kind === 'hasAll') {
+        for (let k = 0; k < want.length; k++) if (!xs.includes(want[k])) return 0;
+        return 1;
+      }
+      let any = false;
+      for (let k = 0; k < want.length && !any; k++) any = xs.includes(want[k]);
+      return any === (kind === 'hasAny') ? 1 : 0;
+    };
+  }
   return (ctx, i, o, m) => {
     const a = fact(ctx, i, o);
     if (a === undefined) {
