@@ -298,11 +298,48 @@ interface CompiledRuleFn {
 export interface CompiledRuntime {
   prepared: Prepared;
   rules: CompiledRuleFn[];
+  /** Which line rules can hold for a procedure code (see `codeGuard`), by code. */
+  applies: (code: string) => Uint8Array;
+}
+
+/**
+ * The test a line's code must pass for a line rule to hold at all: a leaf of the rule's top-level
+ * `all` on `line.code` (`in`, `not in`, `=`, `!=`). A line whose code fails it makes that leaf
+ * false, and so the whole `all` false whatever its other leaves say (unknown included): the rule
+ * is not run on that line. Codes are required strings, so the leaf is never unknown.
+ */
+function codeGuard(p: Prepared, c: Condition): ((code: string) => boolean) | undefined {
+  const leaves = 'all' in c ? c.all : 'fact' in c ? [c] : [];
+  for (const x of leaves) {
+    if (!('fact' in x) || x.fact !== 'field' || x.params?.['field'] !== 'line.code' || x.params?.['outer']) continue;
+    const setName = (x.value as { set?: unknown } | null)?.set;
+    if ((x.operator === 'inSet' || x.operator === 'notInSet') && typeof setName === 'string') {
+      const has = setMatcher(p.rs, setName);
+      return x.operator === 'inSet' ? has : (code) => !has(code);
+    }
+    if (x.operator === 'eq' && typeof x.value === 'string') return (code) => code === x.value;
+    if (x.operator === 'ne' && typeof x.value === 'string') return (code) => code !== x.value;
+  }
+  return undefined;
 }
 
 export function prepareCompiled(rs: CompiledRuleset, tables?: TableProvider): CompiledRuntime {
   const prepared = prepare(rs, tables);
-  return { prepared, rules: rs.rules.map((rule) => ({ rule, test: compileCondition(prepared, rule.conditions), line: rule.event.params.scope === 'line' })) };
+  const rules: CompiledRuleFn[] = rs.rules.map((rule) => ({ rule, test: compileCondition(prepared, rule.conditions), line: rule.event.params.scope === 'line' }));
+  const guards = rules.map((r) => (r.line ? codeGuard(prepared, r.rule.conditions) : undefined));
+  // Per code, 1 where the rule may hold: one lookup per line instead of a set test per rule.
+  const byCode = new Map<string, Uint8Array>();
+  const applies = (code: string): Uint8Array => {
+    let a = byCode.get(code);
+    if (!a) {
+      a = new Uint8Array(rules.length);
+      for (let k = 0; k < rules.length; k++) a[k] = guards[k] === undefined || guards[k]!(code) ? 1 : 0;
+      if (byCode.size > 20_000) byCode.clear();
+      byCode.set(code, a);
+    }
+    return a;
+  };
+  return { prepared, rules, applies };
 }
 
 /** Traces a condition tree like json-rules-engine does: every leaf evaluated, results recorded. */
@@ -345,23 +382,32 @@ export function runCompiled(rt: CompiledRuntime, ctx: ClaimContext, lines: reado
   const unknown: Fired[] = [];
   const traces: RuleTrace[] | undefined = explain ? [] : undefined;
   const lacking = new Lacking();
-  for (const r of rt.rules) {
+  const applies = lines.map((i) => rt.applies(ctx.claim.lines[i]!.code));
+  for (let ri = 0; ri < rt.rules.length; ri++) {
+    const r = rt.rules[ri]!;
     if (!r.line && !claimRules) continue;
     const count = r.line ? lines.length : 1;
     for (let k = 0; k < count; k++) {
       const line = r.line ? lines[k] : undefined;
+      // A line whose code the rule's guard rules out: false without running it (traced as usual).
+      if (r.line && applies[k]![ri] === 0) {
+        if (traces) trace(ctx, r, line, 0, traces);
+        continue;
+      }
       lacking.n = 0;
       const x = r.test(ctx, line, line, lacking);
       if (x === 1) fired.push({ rule: r.rule, line });
       else if (x === 2) unknown.push({ rule: r.rule, line, missing: lacking.namesFor(r, ctx) });
-      if (traces) {
-        const conditions: ConditionTrace[] = [];
-        traceConditions(ctx, r.rule.conditions, line, conditions);
-        const t: RuleTrace = { rule: r.rule.name, fired: x === 1, conditions };
-        if (line !== undefined) t.line = line + 1;
-        traces.push(t);
-      }
+      if (traces) trace(ctx, r, line, x, traces);
     }
   }
   return traces ? { fired, unknown, traces } : { fired, unknown };
+}
+
+function trace(ctx: ClaimContext, r: CompiledRuleFn, line: number | undefined, x: 0 | 1 | 2, traces: RuleTrace[]): void {
+  const conditions: ConditionTrace[] = [];
+  traceConditions(ctx, r.rule.conditions, line, conditions);
+  const t: RuleTrace = { rule: r.rule.name, fired: x === 1, conditions };
+  if (line !== undefined) t.line = line + 1;
+  traces.push(t);
 }
