@@ -546,22 +546,33 @@ export interface AstOutput {
   tooLong: Span[];
 }
 
-/** Builds the AST from a parse tree. Incomplete items (from error recovery) are left out. */
 /**
  * Builds the AST item by item as the parser hands items over (`add`), then the whole (`finish`).
  * Each item's CST is emptied once converted, so it can be collected while parsing goes on.
+ * Incomplete items (from error recovery) are left out. `continueBlock()` says the next item is the
+ * rest of the block added last (parse.ts cuts a large block between statements): its statements
+ * are appended to that block, and the item's arithmetic budget carries on, as if the block had
+ * been parsed in one piece.
  */
-export function astBuilder(textLength: number): { add: (n: CstNode) => void; finish: () => AstOutput } {
+export function astBuilder(textLength: number): { add: (n: CstNode) => void; continueBlock: () => void; finish: () => AstOutput } {
   const items: A.Item[] = [];
   const dups: Span[] = [];
   const long: Span[] = [];
+  let continuing = false;
   return {
     add(n) {
       duplicateClauses = dups;
       tooLong = long;
-      arithBudget = MAX_ARITHMETIC;
+      const cont = continuing;
+      continuing = false;
+      if (!cont) arithBudget = MAX_ARITHMETIC;
       try {
-        items.push(item(n));
+        const it = item(n);
+        const prev = items[items.length - 1];
+        if (cont && it.kind === 'Block' && prev?.kind === 'Block') {
+          for (const st of it.statements) prev.statements.push(st);
+          prev.span = { start: prev.span.start, end: it.span.end };
+        } else items.push(it);
       } catch (e) {
         if (!(e instanceof Incomplete)) throw e;
       } finally {
@@ -569,6 +580,9 @@ export function astBuilder(textLength: number): { add: (n: CstNode) => void; fin
         tooLong = [];
         (n as { children: CstNode["children"] }).children = {};
       }
+    },
+    continueBlock() {
+      continuing = true;
     },
     finish: () => ({ ast: { kind: 'Ruleset', items, span: { start: 0, end: textLength } }, duplicateClauses: dups, tooLong: long }),
   };

@@ -1,13 +1,13 @@
 // Text → AST with spans, plus every lexing and syntax diagnostic of the file. Never throws on user
 // input: the worst text yields an empty AST and diagnostics.
-import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { createTokenInstance, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import { tokenize } from './lexer.ts';
 import { parseTokens } from './parser.ts';
 import { MAX_ARITHMETIC, astBuilder } from './cst-to-ast.ts';
 import { DiagnosticBag, type Diagnostic } from './diagnostics.ts';
 import type { SourceFile, Span } from './source.ts';
 import type { Ruleset } from './ast.ts';
-import { RBrace, RBracket, RParen, LBrace, LBracket, LParen, Kw, Comma, Equals, DotDot, Colon, Slash, tokenClass } from './tokens.ts';
+import { RBrace, RBracket, RParen, LBrace, LBracket, LParen, Kw, Comma, Equals, DotDot, Colon, Slash, RuleId, tokenClass } from './tokens.ts';
 
 /** Deepest bracket nesting (or run of `not`s) the parser accepts; deeper input is refused with PR1004. */
 export const MAX_NESTING = 64;
@@ -115,9 +115,20 @@ function nestingError(tokens: IToken[]): IToken | undefined {
 /**
  * Files larger than this are lexed and parsed a chunk at a time, cut between top-level items, so
  * that only one chunk's tokens and syntax tree are alive at once (a 16 MB ruleset stays within
- * memory). Smaller files are one chunk.
+ * memory). Smaller files are one chunk. This is how syntax errors are reported (see FAST_CHUNK_CHARS).
  */
 const CHUNK_CHARS = 1 << 20;
+
+/**
+ * Chunk size of the fast path: a file larger than this whose text has no lexical or syntax error
+ * is parsed in chunks this small, and a block (`modifiers { … }`) may be cut between statements.
+ * A chunk's tokens and syntax tree then die young (they fit in V8's young generation) instead of
+ * being copied into the old one: on a 16 MB ruleset, garbage collection took more time than the
+ * parse itself with 1 MB chunks and one 8 MB block. Error recovery and its messages depend on where
+ * chunks end, so the first diagnostic makes the fast path give up and the file is parsed again
+ * with CHUNK_CHARS and whole items: diagnostics are the same either way.
+ */
+const FAST_CHUNK_CHARS = 1 << 16;
 
 /** Keywords that start a top-level item at the start of a line. */
 const ITEM_START = new Set<TokenType>([Kw.ruleset, Kw.version, Kw.extends, Kw.codes, Kw.override, Kw.rule, Kw.disable, Kw.units, Kw.modifiers, Kw.priorAuth, Kw.telehealth]);
@@ -151,7 +162,52 @@ function startsLine(text: string, at: number): boolean {
   return true;
 }
 
+/** Keywords that open a block (`modifiers { … }`): a block may be cut between its statements. */
+const BLOCK_START = new Set<TokenType>([Kw.validity, Kw.units, Kw.modifiers, Kw.priorAuth, Kw.telehealth]);
+
+/**
+ * When `toks` is one unfinished block (`modifiers {` and its statements so far), the index of the
+ * last statement start inside it where the block may be cut (0 when none): a rule id directly
+ * inside the block's braces, first on its line, followed by `:`. A rule id has no other place
+ * inside a block in the grammar, so the statements before it parse the same whether the block goes
+ * on after them or is closed there. A block of 100,000 statements (half of a 16 MB ruleset) is then
+ * parsed a chunk at a time instead of as one item holding all its tokens and syntax tree.
+ */
+function blockCut(toks: readonly IToken[], text: string): number {
+  if (!BLOCK_START.has(toks[0]?.tokenType as TokenType) || toks[1]?.tokenType !== LBrace) return 0;
+  let depth = 1;
+  let last = 0;
+  for (let i = 2; i < toks.length - 1; i++) {
+    const t = toks[i]!;
+    const tt = t.tokenType;
+    if (tt === LBrace || tt === LParen || tt === LBracket) depth++;
+    else if (tt === RBrace || tt === RParen || tt === RBracket) {
+      if (--depth <= 0) return 0;
+    } else if (depth === 1 && i > 2 && tt === RuleId && toks[i + 1]!.tokenType === Colon) {
+      const prev = toks[i - 1]!.tokenType;
+      if (!CONTINUES.has(prev) && tokenClass(prev) !== 'keyword' && startsLine(text, t.startOffset)) last = i;
+    }
+  }
+  return last;
+}
+
 export function parse(file: SourceFile): ParseResult {
+  if (file.text.length <= FAST_CHUNK_CHARS) return parseChunks(file, false)!;
+  return parseChunks(file, true) ?? parseChunks(file, false)!;
+}
+
+/** The file parsed in CHUNK_CHARS chunks of whole items (the reference the tests compare the fast path against). */
+export function parseWhole(file: SourceFile): ParseResult {
+  return parseChunks(file, false)!;
+}
+
+/**
+ * With `fast`, chunks of FAST_CHUNK_CHARS, and a chunk may end inside a block (closed there by a
+ * `}` the text does not have) and the next begin inside it (opened again by the block's own
+ * keyword and `{`); the AST builder joins the parts into one block. Any diagnostic gives up
+ * (undefined): the caller parses the file again the way errors are reported.
+ */
+function parseChunks(file: SourceFile, fast: boolean): ParseResult | undefined {
   const bag = new DiagnosticBag(file.name);
   const empty = (): ParseResult => ({ ast: { kind: 'Ruleset', items: [], span: { start: 0, end: file.text.length } }, comments: [], diagnostics: bag.items, duplicateClauses: [] });
   if (file.text.length > MAX_FILE_CHARS) {
@@ -164,18 +220,21 @@ export function parse(file: SourceFile): ParseResult {
   const lexDiagnostics: Diagnostic[] = [];
   let syntaxErrors = 0;
   let carry: IToken[] = [];
+  let carryResumes = false;
+  const chunkChars = fast ? FAST_CHUNK_CHARS : CHUNK_CHARS;
   let pos = 0;
   while (pos < text.length || carry.length) {
     // Lex up to the end of a line about CHUNK_CHARS further on (a line end is always a clean cut
     // for the lexer: no token spans lines).
     let end = text.length;
-    if (pos + CHUNK_CHARS < text.length) {
-      const nl = text.indexOf('\n', pos + CHUNK_CHARS);
+    if (pos + chunkChars < text.length) {
+      const nl = text.indexOf('\n', pos + chunkChars);
       end = nl < 0 ? text.length : nl + 1;
     }
     let toks = carry;
     if (end > pos) {
       const lexed = tokenize({ name: file.name, text: pos === 0 && end === text.length ? text : text.slice(pos, end) }, pos);
+      if (fast && lexed.diagnostics.length) return undefined;
       for (const c of lexed.comments) comments.push(c);
       for (const d of lexed.diagnostics) if (lexDiagnostics.length <= MAX_SYNTAX_DIAGNOSTICS) lexDiagnostics.push(d);
       toks = carry.length ? carry.concat(lexed.tokens) : lexed.tokens;
@@ -183,18 +242,35 @@ export function parse(file: SourceFile): ParseResult {
     const last = end >= text.length;
     pos = end;
     const cut = last ? toks.length : lastItemStart(toks, text);
+    // The chunk's first item is the rest of the block the previous chunk left open.
+    const resumes = carryResumes;
+    let chunk: IToken[];
     if (cut === 0 && !last) {
-      carry = toks;
-      continue;
+      const inBlock = fast ? blockCut(toks, text) : 0;
+      if (inBlock === 0) {
+        carry = toks;
+        continue;
+      }
+      chunk = toks.slice(0, inBlock);
+      const end = chunk[chunk.length - 1]!.endOffset! + 1;
+      chunk.push(createTokenInstance(RBrace, '}', end, end, NaN, NaN, NaN, NaN));
+      carry = [toks[0]!, toks[1]!];
+      for (let i = inBlock; i < toks.length; i++) carry.push(toks[i]!);
+      carryResumes = true;
+    } else {
+      chunk = cut === toks.length ? toks : toks.slice(0, cut);
+      carry = cut === toks.length ? [] : toks.slice(cut);
+      carryResumes = false;
     }
-    const chunk = cut === toks.length ? toks : toks.slice(0, cut);
-    carry = cut === toks.length ? [] : toks.slice(cut);
     const deep = nestingError(chunk);
+    if (deep && fast) return undefined;
     if (deep) {
       bag.add('PR1004', { start: deep.startOffset, end: deep.endOffset! + 1 }, `brackets or \`not\`s are nested more than ${MAX_NESTING} deep here`, { help: 'split the condition into simpler parts' });
       return { ...empty(), diagnostics: [...lexDiagnostics, ...bag.items], comments };
     }
+    if (resumes) builder.continueBlock();
     const { errors } = parseTokens(chunk, builder.add);
+    if (errors.length && fast) return undefined;
     for (const e of errors) {
       if (syntaxErrors++ === MAX_SYNTAX_DIAGNOSTICS) {
         bag.add('PR1003', spanOfError(e, chunk, text.length), 'more syntax errors after this point');

@@ -1,0 +1,86 @@
+// Profiling probe for issue 10 item 5: the generated 16 MB ruleset the benchmark compiles
+// (bench/bench.ts generateRuleset, sized the same way), written to a temporary folder and compiled
+// by the real command, 3 runs: wall time, user+sys CPU and peak RSS (median). Also times the
+// in-process rows that must not regress (5,000-line check + compile, 2,000-line editor analysis).
+// node bin/run-ts.mjs bench/probe-bigrules.ts   (PROBE_RUNS, default 3; PROBE_KEEP=DIR keeps the file there)
+import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { analyze } from '../dsl/index.ts';
+import { projectRoot } from '../workspace/files.ts';
+
+
+/**
+ * A copy of bench/bench.ts generateRuleset (that file runs the whole benchmark when imported):
+ * code sets, domain blocks and general rules, about `lines` lines.
+ */
+export function generateRuleset(lines: number): string {
+  const out = ['# generated for the benchmark', 'ruleset bench-plan "Benchmark"', 'version 2026.1 effective 2026-01-01 through 2026-12-31', ''];
+  const sets = Math.max(1, Math.floor(lines / 10));
+  for (let i = 0; i < sets; i++) out.push(`codes set-${i} = ${97000 + (i % 900)}, ${97100 + (i % 800)}..${97105 + (i % 800)}, G0${String(283 + (i % 700)).padStart(3, '0')}`);
+  out.push('', 'units {', '  timed codes set-0', '  untimed codes set-1', '  UNITS-TIME: method total-time cite "MCPM ch.5 §20.2"', '}', '', 'modifiers {');
+  for (let i = 0; out.length < lines * 0.5; i++) out.push(`  MOD-${i}: require one of GO, GP, GN on set-${i % sets} cite "MCPM ch.5 §20.1"`);
+  out.push('}', '');
+  for (let i = 0; out.length < lines - 6; i++) {
+    out.push(`rule R-${i} "generated rule ${i}" warning {`, `  when line.code in set-${i % sets} and line.units > ${1 + (i % 6)} and claim.dateOfService >= 2026-0${1 + (i % 9)}-01`, `  cite "generated"`, '}', '');
+  }
+  return out.join('\n') + '\n';
+}
+
+const runs = Number(process.env['PROBE_RUNS'] ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The benchmark's sizing: 16,000,000 characters and a little more, under the 16 MiB file limit. */
+export function bigRuleset(): { text: string; lines: number } {
+  let lines = 5000;
+  let text = generateRuleset(lines);
+  for (let k = 0; k < 10 && (text.length < 16_000_000 || text.length > 16 * 2 ** 20); k++) text = generateRuleset((lines = Math.ceil(lines * (16_300_000 / text.length))));
+  return { text, lines };
+}
+
+const keep = process.env['PROBE_KEEP'];
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'payer-rules-probe-big-'));
+if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
+const { text, lines } = bigRuleset();
+const file = join(dir, 'big.payer');
+writeFileSync(file, text);
+
+const rows: [string, string, string][] = [];
+const bin = join(projectRoot(), 'bin/payer-rules.mjs');
+// /usr/bin/time -v gives peak RSS and CPU seconds of the child alone.
+const results = Array.from({ length: runs }, () => {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, 'compile', file, '-o', join(dir, 'big.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t;
+  const err = r.stderr.toString();
+  if (r.status !== 0) throw new Error(`compile exited ${r.status}: ${err.slice(0, 400)}`);
+  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1]);
+  const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1]);
+  const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1]) / 1024;
+  return { ms, cpu: user + sys, rss };
+});
+const what = `payer-rules compile, generated ruleset of ${(text.length / 1e6).toFixed(1)} MB (${lines.toLocaleString('en-US')} lines)`;
+rows.push([`${what}: wall`, `${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s (runs ${results.map((r) => (r.ms / 1000).toFixed(1)).join(', ')})`, 'under 10 s']);
+rows.push([`${what}: user+sys CPU`, `${median(results.map((r) => r.cpu)).toFixed(1)} s`, '—']);
+rows.push([`${what}: peak RSS`, `${Math.round(median(results.map((r) => r.rss)))} MB`, 'under 1 GB']);
+
+function time(fn: () => unknown, n: number): number {
+  fn();
+  const ts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    ts.push(performance.now() - t);
+  }
+  return median(ts);
+}
+if (process.env['PROBE_SMALL'] !== '0') {
+  const five = generateRuleset(5000);
+  const two = generateRuleset(2000);
+  rows.push([`check + compile, generated ruleset (${five.split('\n').length} lines)`, `${time(() => analyze({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, 'under 300 ms']);
+  rows.push([`editor analysis, generated ruleset (${two.split('\n').length} lines)`, `${time(() => analyze({ name: 'bench.payer', text: two }), 9).toFixed(1)} ms`, 'under 150 ms']);
+}
+if (!keep) rmSync(dir, { recursive: true, force: true });
+console.log('| what | measured | goal |\n|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
