@@ -1,14 +1,16 @@
 // `payer-rules serve`: flags → the evaluation service (server/) → exit code. Runs until SIGINT or
 // SIGTERM, then finishes the requests in flight and exits 0; bad usage (a port in use, another host
-// without keys, unreadable TLS files) exits 2.
+// without keys, unreadable TLS files) exits 2. With `--processes N` (N > 1) this process is the
+// primary of N worker processes, each of which runs this same command (node:cluster forks it).
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { parseFlags, type Io } from './args.ts';
 
 export const SERVE_HELP = `payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE]
-    [--tls-cert FILE --tls-key FILE] [--rate-limit N] [--max-batch-bytes N] [--workers N]
-    [--poll SECONDS] [--log-level LEVEL] [--trust-proxy] [--payers FILE.json]`;
+    [--tls-cert FILE --tls-key FILE] [--rate-limit N] [--max-batch-bytes N] [--processes N]
+    [--workers N] [--poll SECONDS] [--log-level LEVEL] [--trust-proxy] [--payers FILE.json]`;
 
 const FLAGS = {
   '--rulesets': 'value',
@@ -20,6 +22,7 @@ const FLAGS = {
   '--rate-limit': 'value',
   '--max-batch-bytes': 'value',
   '--workers': 'value',
+  '--processes': 'value',
   '--poll': 'value',
   '--log-level': 'value',
   '--trust-proxy': 'bool',
@@ -68,7 +71,9 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     }
   }
 
-  const service = await startService({
+  const cores = availableParallelism();
+  const processes = whole(flags, '--processes', cores, 1, 256);
+  const options = {
     rulesetsDir,
     host,
     port: whole(flags, '--port', DEFAULT_PORT, 0, 65535),
@@ -77,15 +82,27 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     rateLimitPerMinute: whole(flags, '--rate-limit', 60_000, 0, 1e9),
     bodyLimit: 1024 * 1024,
     maxBatchBytes: whole(flags, '--max-batch-bytes', 0, 0, Number.MAX_SAFE_INTEGER),
-    batchThreads: whole(flags, '--workers', availableParallelism(), 0, 64),
+    batchThreads: whole(flags, '--workers', Math.max(2, Math.ceil(cores / processes)), 0, 64),
     pollSeconds: whole(flags, '--poll', 10, 0, 86_400),
     trustProxy: flags['--trust-proxy'] === true,
     logLevel: level,
     supplements,
-  });
+  };
+  if (cluster.isWorker) {
+    // A worker process of a primary started with --processes N: it serves until the primary says stop.
+    const { runWorker } = await import('../server/replica.ts');
+    await runWorker(options);
+    return 0;
+  }
+  let service: { url: string; store: { current?: { info: unknown[] } | undefined }; close(): Promise<void> };
+  if (processes > 1) {
+    const { startCluster } = await import('../server/primary.ts');
+    service = await startCluster(options, processes);
+  } else service = await startService(options);
   const gen = service.store.current;
   io.err(
     `payer-rules serve: listening on ${service.url} — ${gen ? `${gen.info.length} rulesets loaded` : 'no rulesets loaded yet (see /readyz)'}; ` +
+      `${processes} process${processes === 1 ? '' : 'es'}; ` +
       (keys.size ? `${keys.size} API key${keys.size === 1 ? '' : 's'}` : 'no API keys: answering this machine only') +
       '; Ctrl-C stops it',
   );

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { destination } from 'pino';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { validateClaim } from '../engine/validate.ts';
@@ -19,7 +19,7 @@ import { stampHash } from './evaluator.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { NDJSON, NDJSON_TYPES, ROUTES, X12, type RouteName, type RouteSpec } from './routes.ts';
-import type { RulesetStore } from './rulesets.ts';
+import type { RulesetsView } from './rulesets.ts';
 
 export interface AppOptions {
   keys: ApiKeys;
@@ -37,6 +37,10 @@ export interface AppOptions {
   version: string;
   /** For 837P bodies: payer id → ruleset id (`--payers FILE.json`, as for `eval`). */
   supplements?: Supplements;
+  /** Where the rate limits are counted (default: in this process). */
+  rateLimitStore?: FastifyRateLimitStoreCtor;
+  /** The /metrics text (default: this process's registry). */
+  metricsText?: () => Promise<string>;
 }
 
 declare module 'fastify' {
@@ -96,7 +100,7 @@ function explainOf(req: FastifyRequest): boolean {
   return e === 'true' || e === '1';
 }
 
-export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics): FastifyInstance {
+export function buildApp(opts: AppOptions, store: RulesetsView, metrics: Metrics): FastifyInstance {
   const app = Fastify({
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     // No serializer lets a body, a header or an error message (which can quote input) into the log.
@@ -254,8 +258,9 @@ export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics
       return reply.code(gen ? 200 : 503).send(body);
     },
     async metrics(_req, reply) {
+      const text = await (opts.metricsText ? opts.metricsText() : metrics.registry.metrics());
       reply.header('content-type', metrics.registry.contentType);
-      return metrics.registry.metrics();
+      return text;
     },
     async openapi() {
       return document;
@@ -267,6 +272,7 @@ export function buildApp(opts: AppOptions, store: RulesetStore, metrics: Metrics
     void app.register(rateLimit, {
       global: false,
       hook: 'preParsing',
+      ...(opts.rateLimitStore ? { store: opts.rateLimitStore } : {}),
       keyGenerator: (req) => (req.keyName ? `key:${req.keyName}` : `ip:${req.ip}`),
       errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, message: `rate limit of ${ctx.max} requests per minute reached; retry in ${ctx.after}` }),
     });

@@ -9,7 +9,7 @@ import { UsageError, projectRoot } from '../workspace/files.ts';
 import type { ApiKeys } from './api-keys.ts';
 import { buildApp, type AppOptions } from './app.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { RulesetStore } from './rulesets.ts';
+import { RulesetStore, type RulesetsView } from './rulesets.ts';
 import { threadScript } from './thread-script.ts';
 
 export interface ServiceOptions extends Omit<AppOptions, 'version'> {
@@ -39,7 +39,7 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-function version(): string {
+export function version(): string {
   try {
     return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
@@ -47,11 +47,39 @@ function version(): string {
   }
 }
 
-export async function startService(opts: ServiceOptions): Promise<Service> {
+/** Refuses another host without API keys (before anything starts). */
+export function checkHost(opts: Pick<ServiceOptions, 'host' | 'keys'>): void {
   if (opts.keys.size === 0 && !isLoopback(opts.host)) {
     throw new UsageError(`refusing to listen on ${opts.host} without API keys: anyone who can reach it could send claims. Give --api-keys FILE (or PAYER_RULES_API_KEYS), or listen on 127.0.0.1`);
   }
+}
+
+/** Listens; a port in use, a privileged port or an address this machine lacks is a UsageError. */
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  try {
+    return await app.listen({ host, port });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use (another payer-rules serve, or another program); choose another with --port`);
+    if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${port} on ${host}; ports below 1024 need privileges, choose another with --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${host}: this machine has no such address`);
+    throw e;
+  }
+}
+
+/** The ruleset gauges of a process serving `view`. */
+export function setRulesetGauges(metrics: Metrics, view: RulesetsView): void {
+  metrics.stale.set(view.current && view.failure ? 1 : 0);
+  if (view.current) {
+    metrics.rulesetsLoaded.set(view.current.info.length);
+    metrics.generation.set(view.current.number);
+  }
+}
+
+export async function startService(opts: ServiceOptions): Promise<Service> {
+  checkHost(opts);
   const metrics = createMetrics();
+  metrics.processes.set(1);
   const script = opts.batchThreads > 0 ? await threadScript() : undefined;
   let app: FastifyInstance | undefined;
   const log = {
@@ -64,28 +92,18 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     batchThreads: opts.batchThreads,
     script,
     log,
-    onReload: (outcome, g) => {
-      metrics.reloads.inc({ outcome });
-      metrics.stale.set(store.failure && g ? 1 : 0);
-      if (g) {
-        metrics.rulesetsLoaded.set(g.info.length);
-        metrics.generation.set(g.number);
-      }
-    },
+    onReload: (outcome) => metrics.reloads.inc({ outcome }),
+    onStateChange: () => setRulesetGauges(metrics, store),
   });
   app = buildApp({ ...opts, version: version() }, store, metrics);
   // Listen first (a port in use is reported at once; /readyz answers 503 until the set is loaded),
   // then compile.
   let address: string;
   try {
-    address = await app.listen({ host: opts.host, port: opts.port });
+    address = await listen(app, opts.host, opts.port);
   } catch (e) {
     await store.close();
     await app.close().catch(() => undefined);
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} on ${opts.host} is in use (another payer-rules serve, or another program); choose another with --port`);
-    if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${opts.port} on ${opts.host}; ports below 1024 need privileges, choose another with --port`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${opts.host}: this machine has no such address`);
     throw e;
   }
   await store.reload('start');

@@ -29,11 +29,21 @@ export interface Logger {
   error(obj: object, msg: string): void;
 }
 
+/** What the HTTP app reads: the set being served and, while the folder is broken, why. */
+export interface RulesetsView {
+  readonly current: Generation | undefined;
+  readonly failure: Failure | undefined;
+}
+
+export interface Failure {
+  at: string;
+  problems: Problem[];
+}
+
 export class Generation {
-  readonly evaluator: Evaluator;
   readonly hashes: HashIndex;
   readonly info: RulesetInfo[];
-  readonly loadedAt = new Date().toISOString();
+  private built: Evaluator | undefined;
   private pool: ThreadPool<BatchRequest, BatchOut> | undefined;
   private users = 0;
   private retired = false;
@@ -44,8 +54,9 @@ export class Generation {
     readonly sourcesHash: string,
     private readonly threads: { size: number; script: URL | undefined },
     private readonly tablesFrom?: string,
+    /** When the set was compiled (given by the primary process to its workers, so they all agree). */
+    readonly loadedAt = new Date().toISOString(),
   ) {
-    this.evaluator = makeEvaluator(rulesets, tablesFrom);
     this.hashes = hashIndex(rulesets);
     this.info = rulesets.map((rs) => {
       const r = rs.ruleset;
@@ -53,6 +64,15 @@ export class Generation {
       if (r.title !== undefined) info.title = r.title;
       return info;
     });
+  }
+
+  /**
+   * The evaluator, built on first use: the primary process of `serve --processes N` keeps the set
+   * only to hand it to its workers and never evaluates, so it never loads the tables.
+   */
+  get evaluator(): Evaluator {
+    this.built ??= makeEvaluator(this.rulesets, this.tablesFrom);
+    return this.built;
   }
 
   /** Batch threads for this set (started on first use); undefined when batches run on the main thread. */
@@ -95,13 +115,21 @@ export interface StoreOptions {
   /** Service thread script; undefined compiles and evaluates on the main thread. */
   script: URL | undefined;
   log: Logger;
+  /**
+   * False in the primary process of `serve --processes N`, which hands sets to its workers and
+   * evaluates nothing itself; otherwise a new set's evaluator (and tables) is built before the swap,
+   * so no request pays for it.
+   */
+  evaluates?: boolean;
   onReload?: (outcome: ReloadOutcome, g: Generation | undefined) => void;
+  /** After every change of `current` or `failure` (a swap, a broken folder, a folder restored). */
+  onStateChange?: () => void;
 }
 
-export class RulesetStore {
+export class RulesetStore implements RulesetsView {
   current: Generation | undefined;
   /** The last reload that failed, while the folder stays broken. */
-  failure: { at: string; problems: Problem[] } | undefined;
+  failure: Failure | undefined;
   private compiler: ThreadPool<CompileRequest, FolderResult | { unchanged: string }> | undefined;
   private running: Promise<ReloadOutcome> | undefined;
   private again = false;
@@ -147,8 +175,10 @@ export class RulesetStore {
     if (this.current && same === this.current.sourcesHash) {
       // The folder is back to the set being served: nothing to swap, and nothing is wrong any more.
       if (this.failure) this.opts.log.info({ event: 'rulesets-restored', reason }, `the rulesets in ${this.opts.dir} are back to the set being served (generation ${this.current.number})`);
+      const wasBroken = this.failure !== undefined;
       this.failure = undefined;
       this.brokenHash = undefined;
+      if (wasBroken) this.opts.onStateChange?.();
       return 'unchanged';
     }
     if ('unchanged' in res) return 'unchanged';
@@ -158,9 +188,11 @@ export class RulesetStore {
       const still = this.current ? `still serving the previous set (generation ${this.current.number}, loaded ${this.current.loadedAt})` : 'no rulesets are loaded, so evaluation requests get 503 until it is fixed';
       this.opts.log.warn({ event: 'rulesets-rejected', reason, dir: this.opts.dir, problems: res.problems.slice(0, 50), problemCount: res.problems.length }, `the rulesets in ${this.opts.dir} have errors; ${still}`);
       this.opts.onReload?.('failed', this.current);
+      this.opts.onStateChange?.();
       return 'failed';
     }
     const next = new Generation(++this.count, res.rulesets, res.sourcesHash, { size: this.opts.batchThreads, script: this.opts.script }, this.opts.dir);
+    if (this.opts.evaluates !== false) void next.evaluator;
     const prev = this.current;
     // INVARIANT: the only write of `current`; requests read it once and keep what they read.
     this.current = next;
@@ -172,6 +204,7 @@ export class RulesetStore {
       `loaded ${next.info.length} rulesets from ${this.opts.dir} (generation ${next.number})`,
     );
     this.opts.onReload?.('loaded', next);
+    this.opts.onStateChange?.();
     return 'loaded';
   }
 
