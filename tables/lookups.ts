@@ -59,7 +59,14 @@ export const sharedAlloc: Alloc = (type, n) => new type(new SharedArrayBuffer(n 
 export class CodeColumn {
   readonly hi: Int32Array;
   readonly lo: Int32Array | undefined;
-  constructor(packed: Float64Array | readonly number[], alloc: Alloc = heap) {
+  /** Over packed codes (split here), or over halves made before (another thread's shared arrays). */
+  constructor(packed: Float64Array | readonly number[] | { hi: Int32Array; lo: Int32Array | undefined }, alloc: Alloc = heap) {
+    // One constructor for both, so every column has the same shape and the searches stay monomorphic.
+    if ('hi' in packed) {
+      this.hi = packed.hi;
+      this.lo = packed.lo;
+      return;
+    }
     const n = packed.length;
     const hi = alloc(Int32Array, n);
     // Made at the first code longer than five characters (an array of zeros would still cost its memory).
@@ -72,13 +79,6 @@ export class CodeColumn {
     }
     this.hi = hi;
     this.lo = lo;
-  }
-  /** A column over halves made before (another thread's shared arrays). */
-  static of(hi: Int32Array, lo: Int32Array | undefined): CodeColumn {
-    const c = Object.create(CodeColumn.prototype) as { hi: Int32Array; lo: Int32Array | undefined };
-    c.hi = hi;
-    c.lo = lo;
-    return c as CodeColumn;
   }
   get length(): number {
     return this.hi.length;
@@ -212,9 +212,9 @@ export class NcciIndex implements NcciLookup {
     private readonly scope = new ScopeMatcher(undefined),
   ) {
     const p = source instanceof Rows ? ncciParts(source) : source;
-    this.c1 = CodeColumn.of(p.c1hi, p.c1lo);
+    this.c1 = new CodeColumn({ hi: p.c1hi, lo: p.c1lo });
     this.start = p.start;
-    this.c2 = CodeColumn.of(p.c2hi, p.c2lo);
+    this.c2 = new CodeColumn({ hi: p.c2hi, lo: p.c2lo });
     this.eff = p.eff;
     this.del = p.del;
     this.mi = p.mi;
