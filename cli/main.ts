@@ -1,6 +1,6 @@
 // `payer-rules <command>`: argv → command; exit codes as DESIGN.md's table says. No logic beyond
 // wiring: the language lives in dsl/, the engine in engine/.
-import { analyze, check, checkVersionOverlaps, format, renderDiagnostic, summary } from '../dsl/index.ts';
+import { check, checkVersionOverlaps, format, renderDiagnostic, summary } from '../dsl/index.ts';
 import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
 import type { SourceFile } from '../dsl/source.ts';
 import { EVAL_FLAGS, evalCommand } from './eval.ts';
@@ -15,6 +15,7 @@ import { convertCommand } from './convert.ts';
 import { importCommand, importKindsHelp } from './import.ts';
 import { newVersionCommand } from './new-version.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
+import { compileCommand } from './compile.ts';
 import { submitCommand, resultsCommand, workerCommand } from './queue.ts';
 
 /**
@@ -157,27 +158,6 @@ function fmtCommand(args: string[], io: Io): number {
 
 /** Writes through an exclusively created temporary file and a rename (workspace/files.ts). */
 export const writeAtomically = writeFileAtomic;
-
-function compileCommand(args: string[], io: Io): number {
-  const { flags, rest } = parseFlags(args, { '-o': 'value', '--output': 'value' });
-  if (rest.length !== 1) throw new UsageError('compile needs exactly one ruleset file');
-  const p = rest[0]!;
-  const src: SourceFile = readSource(p);
-  const loader = new RulesetLoader();
-  loader.scanAround(p);
-  const res = analyze(src, { loadRuleset: loader.load, tables: tablesFor(p).tables() });
-  const related = loader.files();
-  for (const d of res.diagnostics) io.err(renderDiagnostic(d, src, related) + '\n');
-  if (!res.compiled) {
-    io.err(`${summary(res.diagnostics)}: not compiled`);
-    return 1;
-  }
-  const json = JSON.stringify(res.compiled, null, 2) + '\n';
-  const outPath = (flags['-o'] ?? flags['--output']) as string | undefined;
-  if (outPath) writeAtomically(outPath, json);
-  else process.stdout.write(json);
-  return 0;
-}
 
 async function evalCmd(args: string[], io: Io): Promise<number> {
   const { flags, rest } = parseFlags(args, EVAL_FLAGS);

@@ -194,7 +194,7 @@ export function newestMtime(dir: string): number {
  * target's real folder, then is renamed over the target. A target that is a symbolic link is
  * refused rather than followed or replaced.
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
   const dir = (() => {
     try {
       return realpathSync(dirname(resolve(path)));
@@ -221,8 +221,11 @@ export function writeFileAtomic(path: string, text: string): void {
     throw new UnreadableError(`cannot write ${displayPath(path)}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : 'cannot create a file beside it'}`);
   }
   try {
-    const buf = Buffer.from(text, 'utf8');
-    for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
+    // Text in pieces (a compiled ruleset of hundreds of megabytes) is written as it comes.
+    for (const piece of typeof text === 'string' ? [text] : text) {
+      const buf = Buffer.from(piece, 'utf8');
+      for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
+    }
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, target);
