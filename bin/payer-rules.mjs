@@ -72,4 +72,15 @@ try {
 }
 process.exitCode = await main(process.argv.slice(2));
 // For benchmarks: the process's peak memory (worker threads included) on stderr.
-if (process.env.PAYER_RULES_REPORT_RSS && process.argv[2] !== 'eval') process.stderr.write(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+// Linux's own peak (VmHWM): getrusage's maxRSS starts from the parent's size at fork, so a large
+// benchmark process would be counted in its child's figure.
+function peakRssMb() {
+  try {
+    const kb = /^VmHWM:\s*(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Math.round(Number(kb) / 1024);
+  } catch {
+    // not Linux
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+if (process.env.PAYER_RULES_REPORT_RSS && process.argv[2] !== 'eval') process.stderr.write(`max RSS ${peakRssMb()} MB\n`);
