@@ -303,13 +303,18 @@ export interface CompiledRuntime {
 }
 
 /**
- * The test a line's code must pass for a line rule to hold at all: a leaf of the rule's top-level
- * `all` on `line.code` (`in`, `not in`, `=`, `!=`). A line whose code fails it makes that leaf
- * false, and so the whole `all` false whatever its other leaves say (unknown included): the rule
- * is not run on that line. Codes are required strings, so the leaf is never unknown.
+ * The test a line's code must pass for a line rule to hold at all: the first leaf of the rule's
+ * top-level `all` (or the rule's only leaf) when it tests `line.code` (`in`, `not in`, `=`, `!=`).
+ * A line whose code fails it makes the whole `all` false, and the rule's closure would stop there
+ * (codes are required strings, so the leaf is never unknown): the rule is not run on that line.
+ * Only the first leaf: a later one would come after leaves that may have run (and, for table
+ * facts, recorded the releases the report lists).
  */
 function codeGuard(p: Prepared, c: Condition): ((code: string) => boolean) | undefined {
-  const leaves = 'all' in c ? c.all : 'fact' in c ? [c] : [];
+  // The first leaf evaluated: through nested `all`s (`all(all(line.code in treatment, …))`).
+  let first: Condition | undefined = c;
+  while (first && 'all' in first) first = first.all[0];
+  const leaves = first && 'fact' in first ? [first] : [];
   for (const x of leaves) {
     if (!('fact' in x) || x.fact !== 'field' || x.params?.['field'] !== 'line.code' || x.params?.['outer']) continue;
     const setName = (x.value as { set?: unknown } | null)?.set;
