@@ -129,29 +129,32 @@ export function buildApp(opts: AppOptions, store: RulesetsView, metrics: Metrics
   // Bodies are parsed only where a route says so (below); anything else is 415.
   app.removeAllContentTypeParsers();
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Both hooks take a callback rather than returning a promise: they run on every request, and
+  // neither waits for anything.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
-    const spec = req.routeOptions.config.route ? (ROUTES[req.routeOptions.config.route] as RouteSpec) : undefined;
     if (opts.keys.size === 0) {
       // Without keys the service is for this machine only: refuse names a browser page could be
       // tricked into using (DNS rebinding) and requests a web page sends from another origin.
-      if (!LOOPBACK_HOST.test(req.headers.host ?? '')) throw new HttpError(403, 'forbidden-host', 'without API keys this service answers only requests addressed to localhost or 127.0.0.1');
-      if (req.headers.origin !== undefined) throw new HttpError(403, 'forbidden-origin', 'requests from web pages are refused (CORS is off)');
-      return;
+      if (!LOOPBACK_HOST.test(req.headers.host ?? '')) return done(new HttpError(403, 'forbidden-host', 'without API keys this service answers only requests addressed to localhost or 127.0.0.1'));
+      if (req.headers.origin !== undefined) return done(new HttpError(403, 'forbidden-origin', 'requests from web pages are refused (CORS is off)'));
+      return done();
     }
-    if (!spec?.auth) return;
+    const spec = req.routeOptions.config.route ? (ROUTES[req.routeOptions.config.route] as RouteSpec) : undefined;
+    if (!spec?.auth) return done();
     const name = opts.keys.nameOf(bearerKey(req.headers.authorization) ?? '');
     if (!name) {
       metrics.authFailures.inc();
       reply.header('www-authenticate', 'Bearer realm="payer-rules"');
-      throw new HttpError(401, 'unauthorized', req.headers.authorization ? 'the API key is not valid' : 'an API key is required: send `Authorization: Bearer KEY`');
+      return done(new HttpError(401, 'unauthorized', req.headers.authorization ? 'the API key is not valid' : 'an API key is required: send `Authorization: Bearer KEY`'));
     }
     req.keyName = name;
+    done();
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     metrics.requests.inc({ route, method: req.method, status: String(status) });
@@ -159,6 +162,7 @@ export function buildApp(opts: AppOptions, store: RulesetsView, metrics: Metrics
     if (status >= 500) metrics.errors.inc({ kind: `http-${status}` });
     // One line per request: its id (bound by Fastify), the key's name, the route pattern, never the body.
     req.log.info({ key: req.keyName, method: req.method, route, status, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    done();
   });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
@@ -182,8 +186,9 @@ export function buildApp(opts: AppOptions, store: RulesetsView, metrics: Metrics
     reply.code(404).send(errorBody(req, 404, 'not-found', 'no such route; /openapi.json lists them'));
   });
 
-  const handlers: Record<RouteName, (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
-    async evaluate(req) {
+  const handlers: Record<RouteName, (req: FastifyRequest, reply: FastifyReply) => unknown> = {
+    // Not async: it waits for nothing, and the promise Fastify would otherwise wrap costs on every request.
+    evaluate(req, reply) {
       const gen = store.current;
       if (!gen) throw notReady();
       // An 837P with its reader notes; a line of `payer-rules convert` output as the claim it holds
@@ -202,9 +207,9 @@ export function buildApp(opts: AppOptions, store: RulesetsView, metrics: Metrics
         const n = v.errors.length;
         throw new HttpError(400, 'invalid-claim', `the claim is not valid (${n} problem${n === 1 ? '' : 's'}; see errors)`, { claimId: v.claimId, status: 'invalid', errors: v.errors, ...(input?.length ? { input } : {}) });
       }
-      const report = stampHash(await gen.evaluator.evaluateClaim(v.claim, { explain: explainOf(req) }), gen.hashes);
+      const report = stampHash(gen.evaluator.evaluateClaimSync(v.claim, explainOf(req)), gen.hashes);
       metrics.claims.inc({ status: report.status, endpoint: 'evaluate' });
-      return body.input?.length ? { ...report, input: body.input } : report;
+      return reply.send(body.input?.length ? { ...report, input: body.input } : report);
     },
     async batch(req, reply) {
       const gen = store.current;
