@@ -1,43 +1,38 @@
 // The compiled ruleset as JSON text in pieces: exactly `JSON.stringify(value, null, 2)`, but
-// yielded a record or rule at a time, so a writer can send a 270 MB compiled ruleset (a 16 MB
-// source) to a file without ever holding it as one string (a string that size is refused by V8
-// past about 512 MB, and its UTF-8 copy doubles the memory). Browser-safe: strings only.
+// yielded a few thousand rules or records at a time, so a writer can send a 270 MB compiled
+// ruleset (a 16 MB source) to a file without ever holding it as one string (a string that size is
+// refused by V8 past about 512 MB, and its UTF-8 copy doubles the memory). Browser-safe.
 
-/** Nesting levels streamed entry by entry; deeper values are stringified whole (and re-indented). */
-const STREAMED_LEVELS = 2;
+/** Entries of a large list or record stringified per piece. */
+const BATCH = 2000;
 
-/** True for the values JSON.stringify leaves out of an object (and writes as null in an array). */
+/** True for the values JSON.stringify leaves out of an object (and writes as null in a list). */
 function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
+function plain(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+}
+
 /**
- * Yields the text of `JSON.stringify(value, null, 2)` in pieces (joined, they are that text,
- * byte for byte). The top two levels are walked here; each value below them is one
- * JSON.stringify call, its line breaks indented to where it sits (JSON text has line breaks only
- * between tokens: one inside a string is written as `\n`).
+ * The text of `"key": value` as it sits in the top-level object (two spaces in), made by
+ * JSON.stringify itself: `{"key": value}` stringified, less its first line and last two. JSON.stringify
+ * does all the escaping and indenting; nothing is re-indented by hand.
  */
-export function* jsonPieces(value: unknown, indent = '', levels = STREAMED_LEVELS): Generator<string> {
-  if (levels === 0 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    const s = JSON.stringify(value, null, 2);
-    yield indent && s.includes('\n') ? s.replace(/\n/g, '\n' + indent) : s;
-    return;
-  }
-  const inner = indent + '  ';
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield '[]';
-      return;
-    }
-    yield '[\n';
-    for (let i = 0; i < value.length; i++) {
-      yield inner;
-      const v: unknown = value[i];
-      if (omitted(v)) yield 'null';
-      else yield* jsonPieces(v, inner, levels - 1);
-      yield i < value.length - 1 ? ',\n' : '\n';
-    }
-    yield indent + ']';
+function member(key: string, value: unknown): string {
+  const s = JSON.stringify({ [key]: value }, null, 2);
+  return s.slice(2, s.length - 2);
+}
+
+/**
+ * Yields the text of `JSON.stringify(value, null, 2)` in pieces: joined, they are that text byte
+ * for byte. A top-level member that is a list or record of more than `batch` entries is written
+ * `batch` entries at a time (each batch stringified as that member, its brackets cut off).
+ */
+export function* jsonPieces(value: unknown, batch = BATCH): Generator<string> {
+  if (!plain(value) || Array.isArray(value)) {
+    yield JSON.stringify(value, null, 2);
     return;
   }
   const record = value as Record<string, unknown>;
@@ -49,25 +44,35 @@ export function* jsonPieces(value: unknown, indent = '', levels = STREAMED_LEVEL
   yield '{\n';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    yield `${inner}${JSON.stringify(k)}: `;
-    yield* jsonPieces(record[k], inner, levels - 1);
+    const v = record[k];
+    if (plain(v) && Array.isArray(v) && v.length > batch) {
+      for (let at = 0; at < v.length; at += batch) {
+        const s = member(k, v.slice(at, at + batch));
+        // `"k": [` and its line break, the entries, then the line break and `]`.
+        const open = s.indexOf('[\n') + 2;
+        yield at === 0 ? s.slice(0, s.length - 4) : ',\n' + s.slice(open, s.length - 4);
+      }
+      yield '\n  ]';
+    } else if (plain(v) && !Array.isArray(v) && Object.keys(v).length > batch) {
+      const rec = v as Record<string, unknown>;
+      const inner = Object.keys(rec).filter((kk) => !omitted(rec[kk]));
+      for (let at = 0; at < inner.length; at += batch) {
+        // A record without a prototype: a key named __proto__ is then a member like any other.
+        const part = Object.create(null) as Record<string, unknown>;
+        for (const kk of inner.slice(at, at + batch)) part[kk] = rec[kk];
+        const s = member(k, part);
+        const open = s.indexOf('{\n') + 2;
+        yield at === 0 ? s.slice(0, s.length - 4) : ',\n' + s.slice(open, s.length - 4);
+      }
+      yield '\n  }';
+    } else yield member(k, v);
     yield i < keys.length - 1 ? ',\n' : '\n';
   }
-  yield indent + '}';
+  yield '}';
 }
 
-/**
- * The compiled ruleset's file text (`JSON.stringify(value, null, 2)` and a line break) in chunks
- * of about `chunkChars` characters, for a writer to send on as they come.
- */
-export function* compiledJsonChunks(value: unknown, chunkChars = 1 << 20): Generator<string> {
-  let buf = '';
-  for (const piece of jsonPieces(value)) {
-    buf += piece;
-    if (buf.length >= chunkChars) {
-      yield buf;
-      buf = '';
-    }
-  }
-  yield buf + '\n';
+/** The compiled ruleset's file text (`JSON.stringify(value, null, 2)` and a line break) in pieces. */
+export function* compiledJsonChunks(value: unknown, batch = BATCH): Generator<string> {
+  yield* jsonPieces(value, batch);
+  yield '\n';
 }
