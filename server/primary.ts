@@ -141,8 +141,9 @@ export async function startCluster(opts: ServiceOptions, processes: number): Pro
 
   async function join(m: Member): Promise<void> {
     if (!m.worker.isConnected()) return;
-    if (store.current && published === store.current.number) await handOver([m]);
-    // A set compiled but not yet published reaches this worker with the publish that follows.
+    // The newest set, even one whose publishing to the others is queued behind this: a worker
+    // never answers (503) without a set when there is one.
+    if (store.current) await handOver([m]);
     tell(m, failureMessage());
     m.joined = true;
     metrics.processes.set(joined().length);
