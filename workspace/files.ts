@@ -221,10 +221,16 @@ export function writeFileAtomic(path: string, text: string | Iterable<string>): 
     throw new UnreadableError(`cannot write ${displayPath(path)}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : 'cannot create a file beside it'}`);
   }
   try {
-    // Text in pieces (a compiled ruleset of hundreds of megabytes) is written as it comes.
+    // Text in pieces (a compiled ruleset of hundreds of megabytes) is written as it comes. A string
+    // goes to writeSync as is (encoded straight into the write, several times faster than a Buffer
+    // per piece); only a short write, which a regular file does not give, falls back to a Buffer.
     for (const piece of typeof text === 'string' ? [text] : text) {
-      const buf = Buffer.from(piece, 'utf8');
-      for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
+      const done = writeSync(fd, piece);
+      const bytes = Buffer.byteLength(piece, 'utf8');
+      if (done < bytes) {
+        const buf = Buffer.from(piece, 'utf8');
+        for (let at = done; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
+      }
     }
     fsyncSync(fd);
     closeSync(fd);
