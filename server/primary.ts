@@ -114,10 +114,12 @@ export async function startCluster(opts: ServiceOptions, processes: number): Pro
       targets.map(
         (m) =>
           new Promise<void>((resolve) => {
+            // A worker that has not prepared in time is committed anyway (it then keeps its set).
             const timer = setTimeout(done, PREPARE_TIMEOUT_MS);
             function done() {
               clearTimeout(timer);
               m.waiting.delete(g!.number);
+              m.onExit = m.onExit.filter((f) => f !== done);
               resolve();
             }
             m.waiting.set(g.number, done);
@@ -216,7 +218,7 @@ export async function startCluster(opts: ServiceOptions, processes: number): Pro
     worker.on('error', (e: Error) => log.warn({ event: 'worker-channel-error', pid: worker.process.pid, errorType: e.name }, 'a message to a worker process was lost'));
     worker.on('exit', (code, signal) => {
       members.delete(m);
-      for (const f of m.onExit) f();
+      for (const f of [...m.onExit]) f();
       metrics.processes.set(joined().length);
       if (closing) return;
       metrics.errors.inc({ kind: 'worker-exit' });
