@@ -37,6 +37,24 @@ describe('runtime equivalence', () => {
     );
   });
 
+  // A rule whose code test is not its first leaf (CODE-VALID: the procedure-code table, then
+  // `line.code != 97014`) still consults its table on a 97014 line, so the report lists the release
+  // (and says when it is older than the date of service) whichever runtime ran the rule.
+  const base = { payer: 'medicare-part-b', provider: { npi: '1234567893', discipline: 'PT' }, placeOfService: '11', diagnoses: ['M62.81'], history: { therapyAllowedThisYear: { OT: 0, PT_SLP: 100 } } };
+  it.each([
+    ['a 97014 line alone, after the newest procedure-code release', { ...base, id: 'A1', dateOfService: '2025-03-03', lines: [{ code: '97014', modifiers: ['GP'], units: 1, minutes: 15, diagnosisPointers: [1], charge: 50 }] }],
+    [
+      'a 97014 line on a later date than the claim',
+      { ...base, id: 'A2', dateOfService: '2024-08-01', lines: [{ code: '97110', modifiers: ['GP'], units: 1, minutes: 15, diagnosisPointers: [1], charge: 50 }, { code: '97014', modifiers: ['GP'], units: 1, diagnosisPointers: [1], charge: 20, dateOfService: '2024-12-02' }] },
+    ],
+  ])('%s: the same tables listed by both runtimes, with and without explain', async (_note, claim) => {
+    const a = await evaluator.evaluate(claim);
+    expect(await evaluator.evaluate(claim, { runtime: 'json-rules-engine' })).toEqual(a);
+    const tables = (r: unknown) => (r as { tables?: unknown }).tables;
+    expect(tables(await evaluator.evaluate(claim, { explain: true }))).toEqual(tables(a));
+    expect(tables(a)).toContainEqual(expect.objectContaining({ table: 'cms-procedure-codes', note: expect.stringContaining('older than a date of service') }));
+  });
+
   it('never throws on arbitrary JSON values', async () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), async (v) => {
