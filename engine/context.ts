@@ -289,5 +289,6 @@ export function describeExpr(ctx: ClaimContext, e: ExprData | undefined, line: n
     // (A count or a sum always has a value: 0 when nothing is counted.)
   };
   visit(e);
+  if (fields.size === 1) for (const f of fields) return f;
   return [...fields].join(', ') || 'a value';
 }

@@ -30,31 +30,28 @@ class Lacking {
     this.outers[this.n] = outer;
     this.n++;
   }
-  names(ctx: ClaimContext): Set<string> {
-    const out = new Set<string>();
-    for (let k = 0; k < this.n; k++) out.add(this.fns[k]!(ctx, this.lines[k], this.outers[k]));
-    return out;
-  }
   /**
-   * The names for a rule that ended unknown. When every leaf that lacked a value names a field (the
-   * same words whatever the line), the rule's last set is shared: one claim-level field missing
-   * from a line rule no longer builds a set per line. The sets are never changed once made.
+   * The names for a rule that ended unknown. When they come out as the rule's last ones (a claim
+   * field missing for every line of a line rule, most often), the rule's last set is shared: no set
+   * and no reason is made again per line. The sets are never changed once made.
    */
   namesFor(r: CompiledRuleFn, ctx: ClaimContext): ReadonlySet<string> {
     const n = this.n;
-    for (let k = 0; k < n; k++) if ((this.fns[k] as FixedLack).fixed === undefined) return this.names(ctx);
-    const last = r.lastLack;
+    const now = this.scratch;
+    now.length = n;
+    for (let k = 0; k < n; k++) now[k] = this.fns[k]!(ctx, this.lines[k], this.outers[k]);
+    const last = r.lastList;
     if (last && last.length === n) {
       let same = true;
-      for (let k = 0; k < n && same; k++) same = last[k] === this.fns[k];
+      for (let k = 0; k < n && same; k++) same = last[k] === now[k];
       if (same) return r.lastNames!;
     }
-    r.lastLack = this.fns.slice(0, n);
-    return (r.lastNames = this.names(ctx));
+    r.lastList = now.slice();
+    return (r.lastNames = new Set(now));
   }
+  private readonly scratch: string[] = [];
 }
-/** A lack that names a field: the same words on every line. */
-type FixedLack = LackFn & { fixed?: string };
+
 type Value = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => unknown;
 
 const NO_ITEMS: readonly unknown[] = [];
@@ -278,9 +275,7 @@ function compileCondition(p: Prepared, c: Condition): Test {
 function missingName(fact: string, params: Record<string, unknown>): LackFn {
   if (fact === 'field') {
     const name = String(params['field']);
-    const fn: FixedLack = () => name;
-    fn.fixed = name;
-    return fn;
+    return () => name;
   }
   if (fact === 'expr') return (ctx, i, o) => describeExpr(ctx, params['expr'] as ExprData, i, o);
   return (ctx, i) => lackedName(ctx, fact, i);
@@ -290,8 +285,8 @@ interface CompiledRuleFn {
   rule: CompiledRule;
   test: Test;
   line: boolean;
-  /** The lacks and names of the rule's last unknown outcome made of field names only (see Lacking.namesFor). */
-  lastLack?: LackFn[];
+  /** The names of the rule's last unknown outcome, as listed and as a set (see Lacking.namesFor). */
+  lastList?: string[];
   lastNames?: ReadonlySet<string>;
 }
 
