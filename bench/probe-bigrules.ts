@@ -2,12 +2,14 @@
 // (bench/bench.ts generateRuleset, sized the same way), written to a temporary folder and compiled
 // by the real command, 3 runs: wall time, user+sys CPU and peak RSS (median). Also times the
 // in-process rows that must not regress (5,000-line check + compile, 2,000-line editor analysis).
-// node bin/run-ts.mjs bench/probe-bigrules.ts   (PROBE_RUNS, default 3; PROBE_KEEP=DIR keeps the file there)
+// node bin/run-ts.mjs bench/probe-bigrules.ts   (PROBE_RUNS, default 3; PROBE_KEEP=DIR keeps the file there;
+// PROBE_BIG=0 or PROBE_SMALL=0 leaves out the command or the in-process rows)
 import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { analyze } from '../dsl/index.ts';
+import { parse, parseWhole } from '../dsl/parse.ts';
 import { projectRoot } from '../workspace/files.ts';
 
 
@@ -39,31 +41,32 @@ export function bigRuleset(): { text: string; lines: number } {
   return { text, lines };
 }
 
+const rows: [string, string, string][] = [];
 const keep = process.env['PROBE_KEEP'];
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'payer-rules-probe-big-'));
-if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
-const { text, lines } = bigRuleset();
-const file = join(dir, 'big.payer');
-writeFileSync(file, text);
-
-const rows: [string, string, string][] = [];
-const bin = join(projectRoot(), 'bin/payer-rules.mjs');
-// /usr/bin/time -v gives peak RSS and CPU seconds of the child alone.
-const results = Array.from({ length: runs }, () => {
-  const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, 'compile', file, '-o', join(dir, 'big.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = performance.now() - t;
-  const err = r.stderr.toString();
-  if (r.status !== 0) throw new Error(`compile exited ${r.status}: ${err.slice(0, 400)}`);
-  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1]);
-  const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1]);
-  const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1]) / 1024;
-  return { ms, cpu: user + sys, rss };
-});
-const what = `payer-rules compile, generated ruleset of ${(text.length / 1e6).toFixed(1)} MB (${lines.toLocaleString('en-US')} lines)`;
-rows.push([`${what}: wall`, `${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s (runs ${results.map((r) => (r.ms / 1000).toFixed(1)).join(', ')})`, 'under 10 s']);
-rows.push([`${what}: user+sys CPU`, `${median(results.map((r) => r.cpu)).toFixed(1)} s`, '—']);
-rows.push([`${what}: peak RSS`, `${Math.round(median(results.map((r) => r.rss)))} MB`, 'under 1 GB']);
+if (process.env['PROBE_BIG'] !== '0') {
+  if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
+  const { text, lines } = bigRuleset();
+  const file = join(dir, 'big.payer');
+  writeFileSync(file, text);
+  const bin = join(projectRoot(), 'bin/payer-rules.mjs');
+  // /usr/bin/time -v gives peak RSS and CPU seconds of the child alone.
+  const results = Array.from({ length: runs }, () => {
+    const t = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, 'compile', file, '-o', join(dir, 'big.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const ms = performance.now() - t;
+    const err = r.stderr.toString();
+    if (r.status !== 0) throw new Error(`compile exited ${r.status}: ${err.slice(0, 400)}`);
+    const user = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1]);
+    const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1]);
+    const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1]) / 1024;
+    return { ms, cpu: user + sys, rss };
+  });
+  const what = `payer-rules compile, generated ruleset of ${(text.length / 1e6).toFixed(1)} MB (${lines.toLocaleString('en-US')} lines)`;
+  rows.push([`${what}: wall`, `${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s (runs ${results.map((r) => (r.ms / 1000).toFixed(1)).join(', ')})`, 'under 10 s']);
+  rows.push([`${what}: user+sys CPU`, `${median(results.map((r) => r.cpu)).toFixed(1)} s (runs ${results.map((r) => r.cpu.toFixed(1)).join(', ')})`, '—']);
+  rows.push([`${what}: peak RSS`, `${Math.round(median(results.map((r) => r.rss)))} MB (runs ${results.map((r) => Math.round(r.rss)).join(', ')})`, 'under 1 GB']);
+}
 
 function time(fn: () => unknown, n: number): number {
   fn();
@@ -78,8 +81,15 @@ function time(fn: () => unknown, n: number): number {
 if (process.env['PROBE_SMALL'] !== '0') {
   const five = generateRuleset(5000);
   const two = generateRuleset(2000);
-  rows.push([`check + compile, generated ruleset (${five.split('\n').length} lines)`, `${time(() => analyze({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, 'under 300 ms']);
+  const n5 = five.split('\n').length;
+  rows.push([`check + compile, generated ruleset (${n5} lines)`, `${time(() => analyze({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, 'under 300 ms']);
   rows.push([`editor analysis, generated ruleset (${two.split('\n').length} lines)`, `${time(() => analyze({ name: 'bench.payer', text: two }), 9).toFixed(1)} ms`, 'under 150 ms']);
+  // The fast path (64 KB chunks) against the whole-item parse (1 MB chunks) at this size, same run.
+  rows.push([`parse, generated ruleset (${n5} lines), fast path`, `${time(() => parse({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, '—']);
+  rows.push([`parse, generated ruleset (${n5} lines), whole items`, `${time(() => parseWhole({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, '—']);
+  const n2 = two.split('\n').length;
+  rows.push([`parse, generated ruleset (${n2} lines), fast path`, `${time(() => parse({ name: 'bench.payer', text: two }), 9).toFixed(1)} ms`, '—']);
+  rows.push([`parse, generated ruleset (${n2} lines), whole items`, `${time(() => parseWhole({ name: 'bench.payer', text: two }), 9).toFixed(1)} ms`, '—']);
 }
 if (!keep) rmSync(dir, { recursive: true, force: true });
 console.log('| what | measured | goal |\n|---|---|---|');
