@@ -86,6 +86,10 @@ function processTree(pid: number): number[] {
   return out;
 }
 
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+}
+
 function rssMb(pid: number): number {
   let kb = 0;
   for (const p of processTree(pid)) {
@@ -156,6 +160,7 @@ try {
       { name: 'one process (--processes 1)', port: onePort, pid: one.pid!, runs: [] as { rps: number; p50: number; p99: number; errors: number; malformed: number; serverUs: number; clientCore: number }[] },
       { name: `default (${cpus().length} processes, one per core)`, port, pid: serve.pid!, runs: [] as { rps: number; p50: number; p99: number; errors: number; malformed: number; serverUs: number; clientCore: number }[] },
     ];
+    const loadBefore = loadAverage();
     for (const s of setups) await single(s.port, 3); // warm-up
     for (let i = 0; i < RUNS; i++) {
       for (const s of setups) {
@@ -177,6 +182,8 @@ try {
       }
     }
     one.kill('SIGTERM');
+    // Other work on the machine takes cores from both client and server: say how busy it was.
+    rows.push(['machine load average (1 min) before → after the single-claim runs', `${loadBefore} → ${loadAverage()}`, 'under ~1.5 for figures to compare']);
     for (const s of setups) {
       const m = (f: (x: (typeof s.runs)[number]) => number) => median(s.runs.map(f));
       const goal = s.port === port;
