@@ -50,7 +50,7 @@ const USAGE: Record<string, string> = {
                                             start a ruleset's next version from its latest`,
   studio: `  payer-rules studio [--port N] [--rulesets DIR]
                                             the web editor on 127.0.0.1 (PORT also sets the port)`,
-  serve: `  payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE] [--workers N] ...
+  serve: `  payer-rules serve --rulesets DIR [--port N] [--host H] [--api-keys FILE] [--processes N] [--workers N] ...
                                             the evaluation service (HTTP); \`payer-rules serve --help\` lists every flag`,
   submit: `  payer-rules submit --rulesets DIR CLAIMS [-o FILE | --detach] [--redis URL]
                                             queue a batch for workers; writes the reports in order`,
