@@ -11,6 +11,11 @@ function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
+/** A record's keys that JSON.stringify writes. */
+function kept(rec: Record<string, unknown>): string[] {
+  return Object.keys(rec).filter((k) => !omitted(rec[k]));
+}
+
 function plain(v: unknown): v is object {
   return v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 }
@@ -53,9 +58,10 @@ export function* jsonPieces(value: unknown, batch = BATCH): Generator<string> {
         yield at === 0 ? s.slice(0, s.length - 4) : ',\n' + s.slice(open, s.length - 4);
       }
       yield '\n  ]';
-    } else if (plain(v) && !Array.isArray(v) && Object.keys(v).length > batch) {
+    } else if (plain(v) && !Array.isArray(v) && Object.keys(v).length > batch && kept(v as Record<string, unknown>).length > batch) {
+      // (Counted without the members JSON.stringify leaves out: a record of only those is `{}`.)
       const rec = v as Record<string, unknown>;
-      const inner = Object.keys(rec).filter((kk) => !omitted(rec[kk]));
+      const inner = kept(rec);
       for (let at = 0; at < inner.length; at += batch) {
         // A record without a prototype: a key named __proto__ is then a member like any other.
         const part = Object.create(null) as Record<string, unknown>;
