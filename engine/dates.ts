@@ -54,15 +54,27 @@ export function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** The calendar year of a day number (H. Hinnant's civil_from_days, year part only). */
-export function yearOf(day: number): number {
+/**
+ * A day number as the integer YYYYMMDD (days since 1970-01-01 to the proleptic Gregorian calendar,
+ * H. Hinnant's civil_from_days): integer arithmetic only, so hot paths (a year per line, a table
+ * writer's millions of dates) need no Date object.
+ */
+export function ymdOf(day: number): number {
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return y * 10_000 + m * 100 + d;
+}
+
+/** The calendar year of a day number (month and day take less than 10,000, so flooring works below year 0 too). */
+export function yearOf(day: number): number {
+  return Math.floor(ymdOf(day) / 10_000);
 }
 
 /** Adds calendar months, clamping to the month's last day (2026-01-31 + 1 month = 2026-02-28). */

@@ -9,6 +9,7 @@
 // sorts the same. Why halves and not that double in the lookups: a double returned from a function
 // V8 does not inline is boxed in a new 16-byte heap number, which is what made every lookup
 // allocate (measured: 16 bytes per packed code); a small integer is returned as is.
+import { ymdOf } from '../engine/dates.ts';
 
 /** No code: the packed value (and the `hi` half) of an empty or malformed code. */
 export const NO_CODE = -1;
@@ -171,24 +172,6 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 /** `YYYY-MM-DD` or `YYYYMMDD` to a day number; NO_DAY for "", NaN when not a date. */
 export function parseDay(text: string): number {
   return parseDayRange(text, 0, text.length);
-}
-
-/**
- * A day number as the integer YYYYMMDD (days since 1970-01-01 to the proleptic Gregorian calendar,
- * H. Hinnant's civil_from_days): integer arithmetic only, so the writer formats millions of dates
- * without a Date object each.
- */
-export function ymdOf(day: number): number {
-  const z = day + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return y * 10_000 + m * 100 + d;
 }
 
 /** Writes a day number as `YYYY-MM-DD` (nothing for NO_DAY); returns the position after it. */

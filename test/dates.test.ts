@@ -2,7 +2,7 @@
 // it replaced, for real and impossible dates alike.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysInMonth, parseDate, yearOf } from '../engine/dates.ts';
+import { daysInMonth, parseDate, yearOf, ymdOf } from '../engine/dates.ts';
 
 /** The reference: a regex and Date.UTC-style arithmetic (years 0–99 as those years). */
 function referenceParse(text: string): number | undefined {
@@ -65,5 +65,13 @@ describe('dates without Date objects', () => {
   it('the year of a day number is the UTC year', () => {
     fc.assert(fc.property(fc.integer({ min: -1_000_000, max: 3_000_000 }), (d) => yearOf(d) === new Date(d * 86_400_000).getUTCFullYear()), { numRuns: 50_000 });
     for (let d = -800; d < 800; d++) expect(yearOf(d)).toBe(new Date(d * 86_400_000).getUTCFullYear());
+  });
+
+  it('a day number as YYYYMMDD is the UTC date', () => {
+    const ref = (d: number) => {
+      const t = new Date(d * 86_400_000);
+      return t.getUTCFullYear() * 10_000 + (t.getUTCMonth() + 1) * 100 + t.getUTCDate();
+    };
+    fc.assert(fc.property(fc.integer({ min: -1_000_000, max: 3_000_000 }), (d) => ymdOf(d) === ref(d)), { numRuns: 50_000 });
   });
 });
