@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { analyze, format, rulesetLoader } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
-import { generateClaim, rng } from './generate.ts';
+import { bigRuleset, generateClaim, generateRuleset, rng } from './generate.ts';
 import { projectRoot, rulesetFiles } from '../workspace/files.ts';
 import { runCompiledRules } from './rules-loop.ts';
 
@@ -16,20 +16,6 @@ import { validateClaim } from '../engine/validate.ts';
 import { makeContext } from '../engine/context.ts';
 import { prepareCompiled } from '../engine/runtime-compiled.ts';
 import { CTX, LINE, prepareJre } from '../engine/runtime-jre.ts';
-
-/** A realistic ruleset of about `lines` lines: code sets, domain blocks and general rules. */
-export function generateRuleset(lines: number): string {
-  const out = ['# generated for the benchmark', 'ruleset bench-plan "Benchmark"', 'version 2026.1 effective 2026-01-01 through 2026-12-31', ''];
-  const sets = Math.max(1, Math.floor(lines / 10));
-  for (let i = 0; i < sets; i++) out.push(`codes set-${i} = ${97000 + (i % 900)}, ${97100 + (i % 800)}..${97105 + (i % 800)}, G0${String(283 + (i % 700)).padStart(3, '0')}`);
-  out.push('', 'units {', '  timed codes set-0', '  untimed codes set-1', '  UNITS-TIME: method total-time cite "MCPM ch.5 §20.2"', '}', '', 'modifiers {');
-  for (let i = 0; out.length < lines * 0.5; i++) out.push(`  MOD-${i}: require one of GO, GP, GN on set-${i % sets} cite "MCPM ch.5 §20.1"`);
-  out.push('}', '');
-  for (let i = 0; out.length < lines - 6; i++) {
-    out.push(`rule R-${i} "generated rule ${i}" warning {`, `  when line.code in set-${i % sets} and line.units > ${1 + (i % 6)} and claim.dateOfService >= 2026-0${1 + (i % 9)}-01`, `  cite "generated"`, '}', '');
-  }
-  return out.join('\n') + '\n';
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -166,11 +152,7 @@ rows.push(['floor with reports ÷ compiled (in-process): the cost of evaluating 
 
 // ---- a 16 MB ruleset, checked and compiled by the command line (time and peak memory) ----
 const bigDir = mkdtempSync(join(tmpdir(), 'payer-rules-bench-big-'));
-let bigLines = 5000;
-let bigText = generateRuleset(bigLines);
-// 16 MB as issue 10 counts it (16,000,000 characters and a little more), under the checker's
-// per-file limit of 16 MiB (a larger file is refused with PR1005 before it is read).
-for (let k = 0; k < 10 && (bigText.length < 16_000_000 || bigText.length > 16 * 2 ** 20); k++) bigText = generateRuleset((bigLines = Math.ceil(bigLines * (16_300_000 / bigText.length))));
+const { text: bigText, lines: bigLines } = bigRuleset();
 const bigFile = join(bigDir, 'big.payer');
 writeFileSync(bigFile, bigText);
 const bigRuns = [0, 1, 2].map(() => {

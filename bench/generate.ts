@@ -94,3 +94,28 @@ export function generateClaim(r: () => number, n: number, payers: readonly strin
   else if (bad < 0.06) (lines[0] as Record<string, unknown>)['code'] = 9711;
   return claim;
 }
+
+/** A realistic ruleset of about `lines` lines: code sets, domain blocks and general rules. */
+export function generateRuleset(lines: number): string {
+  const out = ['# generated for the benchmark', 'ruleset bench-plan "Benchmark"', 'version 2026.1 effective 2026-01-01 through 2026-12-31', ''];
+  const sets = Math.max(1, Math.floor(lines / 10));
+  for (let i = 0; i < sets; i++) out.push(`codes set-${i} = ${97000 + (i % 900)}, ${97100 + (i % 800)}..${97105 + (i % 800)}, G0${String(283 + (i % 700)).padStart(3, '0')}`);
+  out.push('', 'units {', '  timed codes set-0', '  untimed codes set-1', '  UNITS-TIME: method total-time cite "MCPM ch.5 §20.2"', '}', '', 'modifiers {');
+  for (let i = 0; out.length < lines * 0.5; i++) out.push(`  MOD-${i}: require one of GO, GP, GN on set-${i % sets} cite "MCPM ch.5 §20.1"`);
+  out.push('}', '');
+  for (let i = 0; out.length < lines - 6; i++) {
+    out.push(`rule R-${i} "generated rule ${i}" warning {`, `  when line.code in set-${i % sets} and line.units > ${1 + (i % 6)} and claim.dateOfService >= 2026-0${1 + (i % 9)}-01`, `  cite "generated"`, '}', '');
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * The 16 MB ruleset issue 10 counts (16,000,000 characters and a little more), under the checker's
+ * per-file limit of 16 MiB (a larger file is refused with PR1005 before it is read).
+ */
+export function bigRuleset(): { text: string; lines: number } {
+  let lines = 5000;
+  let text = generateRuleset(lines);
+  for (let k = 0; k < 10 && (text.length < 16_000_000 || text.length > 16 * 2 ** 20); k++) text = generateRuleset((lines = Math.ceil(lines * (16_300_000 / text.length))));
+  return { text, lines };
+}

@@ -1,5 +1,5 @@
 // Profiling probe for issue 10 item 5: the generated 16 MB ruleset the benchmark compiles
-// (bench/bench.ts generateRuleset, sized the same way), written to a temporary folder and compiled
+// (bench/generate.ts bigRuleset, as the benchmark sizes it), written to a temporary folder and compiled
 // by the real command, 3 runs: wall time, user+sys CPU and peak RSS (median). Also times the
 // in-process rows that must not regress (5,000-line check + compile, 2,000-line editor analysis).
 // node bin/run-ts.mjs bench/probe-bigrules.ts   (PROBE_RUNS, default 3; PROBE_KEEP=DIR keeps the file there;
@@ -11,35 +11,10 @@ import { spawnSync } from 'node:child_process';
 import { analyze } from '../dsl/index.ts';
 import { parse, parseWhole } from '../dsl/parse.ts';
 import { projectRoot } from '../workspace/files.ts';
-
-
-/**
- * A copy of bench/bench.ts generateRuleset (that file runs the whole benchmark when imported):
- * code sets, domain blocks and general rules, about `lines` lines.
- */
-export function generateRuleset(lines: number): string {
-  const out = ['# generated for the benchmark', 'ruleset bench-plan "Benchmark"', 'version 2026.1 effective 2026-01-01 through 2026-12-31', ''];
-  const sets = Math.max(1, Math.floor(lines / 10));
-  for (let i = 0; i < sets; i++) out.push(`codes set-${i} = ${97000 + (i % 900)}, ${97100 + (i % 800)}..${97105 + (i % 800)}, G0${String(283 + (i % 700)).padStart(3, '0')}`);
-  out.push('', 'units {', '  timed codes set-0', '  untimed codes set-1', '  UNITS-TIME: method total-time cite "MCPM ch.5 §20.2"', '}', '', 'modifiers {');
-  for (let i = 0; out.length < lines * 0.5; i++) out.push(`  MOD-${i}: require one of GO, GP, GN on set-${i % sets} cite "MCPM ch.5 §20.1"`);
-  out.push('}', '');
-  for (let i = 0; out.length < lines - 6; i++) {
-    out.push(`rule R-${i} "generated rule ${i}" warning {`, `  when line.code in set-${i % sets} and line.units > ${1 + (i % 6)} and claim.dateOfService >= 2026-0${1 + (i % 9)}-01`, `  cite "generated"`, '}', '');
-  }
-  return out.join('\n') + '\n';
-}
+import { bigRuleset, generateRuleset } from './generate.ts';
 
 const runs = Number(process.env['PROBE_RUNS'] ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** The benchmark's sizing: 16,000,000 characters and a little more, under the 16 MiB file limit. */
-export function bigRuleset(): { text: string; lines: number } {
-  let lines = 5000;
-  let text = generateRuleset(lines);
-  for (let k = 0; k < 10 && (text.length < 16_000_000 || text.length > 16 * 2 ** 20); k++) text = generateRuleset((lines = Math.ceil(lines * (16_300_000 / text.length))));
-  return { text, lines };
-}
 
 const rows: [string, string, string][] = [];
 const keep = process.env['PROBE_KEEP'];
