@@ -5,25 +5,7 @@ import { analyze } from '../dsl/index.ts';
 import { Evaluator } from '../engine/index.ts';
 import { prepareJre } from '../engine/runtime-jre.ts';
 import { WITHHELD } from '../engine/report.ts';
-
-const RULESET = `ruleset phi-test "PHI"
-version 1 effective 2026-01-01
-rule ADULT "adult" info {
-  when claim.patient.age >= 21
-  cite "test"
-}
-rule AUTH-NUMBER "authorization number given" info {
-  when claim.priorAuthorization.number is present
-  cite "test"
-}
-`;
-const claim = {
-  id: 'PHI-1',
-  patient: { id: 'PAT-SECRET-9', birthDate: '1950-07-04' },
-  dateOfService: '2026-03-02',
-  priorAuthorization: { number: 'PA-SECRET-4411', from: '2026-01-01', to: '2026-06-30' },
-  lines: [{ code: '97110', units: 1, minutes: 15 }],
-};
+import { PHI_CLAIM as claim, PHI_RULESET as RULESET } from './support.ts';
 
 describe('--explain traces', () => {
   const rs = analyze({ name: 'phi.payer', text: RULESET }).compiled!;

@@ -11,7 +11,7 @@ import { Evaluator } from '../engine/index.ts';
 import { WITHHELD, type ConditionTrace } from '../engine/report.ts';
 import { conditionLine } from '../writers/trace.ts';
 import { renderText } from '../writers/index.ts';
-import { ROOT } from './support.ts';
+import { PHI_CLAIM, PHI_RULESET, ROOT } from './support.ts';
 
 const BIN = join(ROOT, 'bin/payer-rules.mjs');
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -32,21 +32,8 @@ describe('--explain --format text: each finding with the conditions that made it
   });
 
   it('a rule reading patient age and the authorization number: the text trace says what was tested, never the values', () => {
-    const rs = analyze({
-      name: 'phi.payer',
-      text: `ruleset phi-test "PHI"
-version 1 effective 2026-01-01
-rule ADULT "adult" warning {
-  when claim.patient.age >= 21
-  cite "test"
-}
-rule AUTH-NUMBER "authorization number given" warning {
-  when claim.priorAuthorization.number is present
-  cite "test"
-}
-`,
-    }).compiled!;
-    const claim = { id: 'PHI-1', patient: { id: 'PAT-SECRET-9', birthDate: '1950-07-04' }, dateOfService: '2026-03-02', priorAuthorization: { number: 'PA-SECRET-4411', from: '2026-01-01', to: '2026-06-30' }, lines: [{ code: '97110', units: 1, minutes: 15 }] };
+    const rs = analyze({ name: 'phi.payer', text: PHI_RULESET }).compiled!;
+    const claim = PHI_CLAIM;
     const text = renderText(new Evaluator([rs]).evaluateSync(claim, { explain: true }));
     expect(text).toContain(`claim.patient.age >= 21; the claim had ${WITHHELD}`);
     expect(text).toContain(`claim.priorAuthorization.number is present; the claim had ${WITHHELD}`);

@@ -35,3 +35,24 @@ export function shippedRulesets(): CompiledRuleset[] {
 export function shippedTables(): TableProvider {
   return tablesFor(join(ROOT, 'rulesets'));
 }
+
+/** A ruleset whose rules test patient age and the authorization number (PHI tests: traces withhold the values). */
+export const PHI_RULESET = `ruleset phi-test "PHI"
+version 1 effective 2026-01-01
+rule ADULT "adult" info {
+  when claim.patient.age >= 21
+  cite "test"
+}
+rule AUTH-NUMBER "authorization number given" info {
+  when claim.priorAuthorization.number is present
+  cite "test"
+}
+`;
+/** A claim with marked patient identity and authorization number that must never be printed. */
+export const PHI_CLAIM = {
+  id: 'PHI-1',
+  patient: { id: 'PAT-SECRET-9', birthDate: '1950-07-04' },
+  dateOfService: '2026-03-02',
+  priorAuthorization: { number: 'PA-SECRET-4411', from: '2026-01-01', to: '2026-06-30' },
+  lines: [{ code: '97110', units: 1, minutes: 15 }],
+};
