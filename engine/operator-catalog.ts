@@ -83,6 +83,21 @@ function setOf(rs: Pick<CompiledRuleset, 'codeSets'>, v: unknown): CodeSetData |
   return typeof name === 'string' ? rs.codeSets[name] : undefined;
 }
 
+// List tests as loops: they run for most rules on every line (`line.modifiers has none of GO, GP, GN`).
+function holdsAny(a: unknown, b: unknown): boolean {
+  const xs = list(a);
+  const want = list(b);
+  for (let k = 0; k < want.length; k++) if (xs.includes(want[k])) return true;
+  return false;
+}
+
+function holdsAll(a: unknown, b: unknown): boolean {
+  const xs = list(a);
+  const want = list(b);
+  for (let k = 0; k < want.length; k++) if (!xs.includes(want[k])) return false;
+  return true;
+}
+
 function inWindows(day: unknown, windows: unknown): boolean {
   if (!num(day)) return false;
   const ws = list(windows);
@@ -102,9 +117,9 @@ export const OPERATORS = {
   ge: { dsl: '>=', doc: 'at least', make: () => (a, b) => num(a) && num(b) && a >= b },
   inSet: { dsl: 'in', doc: 'the code is in the code set', make: (rs) => (a, b) => setHas(setOf(rs, b), a) },
   notInSet: { dsl: 'not in', doc: 'the code is present and not in the code set', make: (rs) => (a, b) => typeof a === 'string' && !setHas(setOf(rs, b), a) },
-  hasAny: { dsl: 'has any of', doc: 'the list holds at least one of the values', make: () => (a, b) => list(b).some((v) => list(a).includes(v)) },
-  hasAll: { dsl: 'has all of', doc: 'the list holds every one of the values', make: () => (a, b) => list(b).every((v) => list(a).includes(v)) },
-  hasNone: { dsl: 'has none of', doc: 'the list holds none of the values', make: () => (a, b) => !list(b).some((v) => list(a).includes(v)) },
+  hasAny: { dsl: 'has any of', doc: 'the list holds at least one of the values', make: () => (a, b) => holdsAny(a, b) },
+  hasAll: { dsl: 'has all of', doc: 'the list holds every one of the values', make: () => (a, b) => holdsAll(a, b) },
+  hasNone: { dsl: 'has none of', doc: 'the list holds none of the values', make: () => (a, b) => !holdsAny(a, b) },
   anyInSet: { dsl: 'has any of', doc: 'at least one item of the list is in the code or diagnosis set', make: (rs) => (a, b) => list(a).some((v) => setHas(setOf(rs, b), v)) },
   allInSet: { dsl: 'has all of', doc: 'the list is not empty and every item is in the code or diagnosis set', make: (rs) => (a, b) => list(a).length > 0 && list(a).every((v) => setHas(setOf(rs, b), v)) },
   noneInSet: { dsl: 'has none of', doc: 'no item of the list is in the code or diagnosis set', make: (rs) => (a, b) => !list(a).some((v) => setHas(setOf(rs, b), v)) },

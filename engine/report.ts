@@ -192,6 +192,10 @@ export function dollars(cents: number): string {
   return `${cents < 0 ? '-' : ''}$${s}`;
 }
 
+function untimedLine(ctx: ClaimContext, line: number | undefined): boolean {
+  return line !== undefined && ctx.units[line]?.note.kind === 'untimed';
+}
+
 function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string | undefined): string {
   const line = f.line;
   const l = line === undefined ? undefined : ctx.claim.lines[line];
@@ -213,6 +217,12 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
       return orList(rule.event.params.modifiers ?? []);
     case 'unitsAllowed':
       return String(line === undefined ? '' : (ctx.units[line]?.allowed ?? ''));
+    // What the minutes allow, and the fix, in words that fit the line: an untimed code is one unit
+    // a session whatever its minutes, so "the minutes support" would mislead there.
+    case 'unitsAllowedWhy':
+      return untimedLine(ctx, line) ? 'it is an untimed code, billed as 1 unit a session whatever its minutes' : `the minutes support at most ${placeholder('unitsAllowed', ctx, f, modifier)}`;
+    case 'unitsAllowedFix':
+      return untimedLine(ctx, line) ? 'bill 1 unit' : `bill at most ${placeholder('unitsAllowed', ctx, f, modifier)} (what the minutes support), or correct the documented minutes`;
     case 'unitsExpected':
       return String(line === undefined ? '' : (ctx.units[line]?.least ?? ''));
     case 'unitsExplained':
@@ -297,9 +307,6 @@ export function findingOf(ctx: ClaimContext, f: Fired): Finding {
   const p = f.rule.event.params;
   const modifier = chooseModifier(ctx.claim, f.line, p.modifiers);
   const out: Finding = { rule: p.rule, kind: p.kind, severity: p.severity, message: fill(p.message, ctx, f, modifier) };
-  // An untimed code is one unit a session whatever its minutes: "the minutes support" would mislead.
-  const untimed = f.line !== undefined && p.kind === 'units-exceed-time' && ctx.units[f.line]?.note.kind === 'untimed';
-  if (untimed) out.message = `${ctx.claim.lines[f.line!]!.code} billed ${fill('{unitsBilled}', ctx, f, modifier)}; it is an untimed code, billed as 1 unit a session whatever its minutes`;
   if (f.line !== undefined) {
     out.line = f.line + 1;
     out.code = ctx.claim.lines[f.line]!.code;
@@ -309,9 +316,7 @@ export function findingOf(ctx: ClaimContext, f: Fired): Finding {
     out.fix =
       !modifier && (p.modifiers?.length ?? 0) > 1 && p.fix.includes('{modifier}')
         ? `add ${orList(p.modifiers!)}: the one for the discipline that furnished the service (the claim names neither the provider's discipline nor who rendered the line)`
-        : untimed
-          ? 'bill 1 unit'
-          : fill(p.fix, ctx, f, modifier);
+        : fill(p.fix, ctx, f, modifier);
   }
   if (p.citation) out.citation = p.citation;
   const src = sourceOf(ctx.p.rs, f.rule.name);
@@ -410,10 +415,10 @@ class Unchecked {
 /** Reasons by what was missing (names sorted, joined by NUL): few distinct, met on most claims. */
 const reasonMemo = new Map<string, string | null>();
 
-/** The "not checked" reason for what a rule lacked; null when only units were (the line says so). */
 /** A set's reason, kept on the set (the compiled runtime shares one set between the lines of a rule). */
 const REASON = Symbol('reason');
 
+/** The "not checked" reason for what a rule lacked; null when only units were (the line says so). */
 function reasonFor(missing: ReadonlySet<string>): string | null {
   const held = missing as ReadonlySet<string> & { [REASON]?: string | null };
   let hit = held[REASON];

@@ -54,7 +54,6 @@ class Lacking {
 
 type Value = (ctx: ClaimContext, line: number | undefined, outer: number | undefined) => unknown;
 
-const NO_ITEMS: readonly unknown[] = [];
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** An expression as a closure; the same meaning as context.ts `evalExpr`, decided once. */
@@ -240,27 +239,6 @@ function compileCondition(p: Prepared, c: Condition): Test {
     };
   }
   if (total) return (ctx, i, o) => (op(fact(ctx, i, o), v) ? 1 : 0);
-  // A list against a fixed list (`line.modifiers has none of GO, GP, GN`): the operator's meaning
-  // (operator-catalog.ts hasAny/hasAll/hasNone) as a loop, without a closure per test.
-  if ((c.operator === 'hasAny' || c.operator === 'hasNone' || c.operator === 'hasAll') && Array.isArray(v)) {
-    const want = v as readonly unknown[];
-    const kind = c.operator;
-    return (ctx, i, o, m) => {
-      const a = fact(ctx, i, o);
-      if (a === undefined) {
-        if (m) m.add(lacks, i, o);
-        return 2;
-      }
-      const xs = Array.isArray(a) ? (a as unknown[]) : NO_ITEMS;
-      if (kind === 'hasAll') {
-        for (let k = 0; k < want.length; k++) if (!xs.includes(want[k])) return 0;
-        return 1;
-      }
-      let any = false;
-      for (let k = 0; k < want.length && !any; k++) any = xs.includes(want[k]);
-      return any === (kind === 'hasAny') ? 1 : 0;
-    };
-  }
   return (ctx, i, o, m) => {
     const a = fact(ctx, i, o);
     if (a === undefined) {
@@ -307,19 +285,17 @@ export interface CompiledRuntime {
  */
 function codeGuard(p: Prepared, c: Condition): ((code: string) => boolean) | undefined {
   // The first leaf evaluated: through nested `all`s (`all(all(line.code in treatment, …))`).
-  let first: Condition | undefined = c;
-  while (first && 'all' in first) first = first.all[0];
-  const leaves = first && 'fact' in first ? [first] : [];
-  for (const x of leaves) {
-    if (!('fact' in x) || x.fact !== 'field' || x.params?.['field'] !== 'line.code' || x.params?.['outer']) continue;
-    const setName = (x.value as { set?: unknown } | null)?.set;
-    if ((x.operator === 'inSet' || x.operator === 'notInSet') && typeof setName === 'string') {
-      const has = setMatcher(p.rs, setName);
-      return x.operator === 'inSet' ? has : (code) => !has(code);
-    }
-    if (x.operator === 'eq' && typeof x.value === 'string') return (code) => code === x.value;
-    if (x.operator === 'ne' && typeof x.value === 'string') return (code) => code !== x.value;
+  let x: Condition | undefined = c;
+  while (x && 'all' in x) x = x.all[0];
+  if (!x || !('fact' in x) || x.fact !== 'field' || x.params?.['field'] !== 'line.code' || x.params?.['outer']) return undefined;
+  const value = x.value;
+  const setName = (value as { set?: unknown } | null)?.set;
+  if ((x.operator === 'inSet' || x.operator === 'notInSet') && typeof setName === 'string') {
+    const has = setMatcher(p.rs, setName);
+    return x.operator === 'inSet' ? has : (code) => !has(code);
   }
+  if (x.operator === 'eq' && typeof value === 'string') return (code) => code === value;
+  if (x.operator === 'ne' && typeof value === 'string') return (code) => code !== value;
   return undefined;
 }
 

@@ -21,7 +21,7 @@ const DISCIPLINE_OF: Record<string, string> = { GP: 'PT', GO: 'OT', GN: 'SLP' };
 
 /** Default message templates of the built-in finding kinds; `{…}` are filled in by the engine. */
 const MESSAGES: Record<FindingKind, string> = {
-  'units-exceed-time': '{code} billed {unitsBilled}; the minutes support at most {unitsAllowed}',
+  'units-exceed-time': '{code} billed {unitsBilled}; {unitsAllowedWhy}',
   'units-below-time': '{code} billed {unitsBilled}; the minutes support {unitsExpected}',
   'missing-modifier': '{code} needs {modifiers}',
   'wrong-discipline-modifier': '{code} needs {modifier}, not another discipline\'s modifier',
@@ -59,7 +59,7 @@ const MESSAGES: Record<FindingKind, string> = {
 };
 
 const FIXES: Partial<Record<FindingKind, string>> = {
-  'units-exceed-time': 'bill at most {unitsAllowed} (what the minutes support), or correct the documented minutes',
+  'units-exceed-time': '{unitsAllowedFix}',
   'units-below-time': 'bill {unitsExpected} (what the minutes support), or check the documented minutes',
   'missing-modifier': 'add modifier {modifier}',
   'wrong-discipline-modifier': 'replace the discipline modifier with {modifier}',
