@@ -42,8 +42,8 @@ export interface ClaimContext {
   units: LineUnits[];
   /** Per-claim results of facts that look at every line (computed on first use). */
   memo: Map<string, unknown>;
-  /** The last KX totals asked for (facts.ts kxTotals), by fee table. */
-  kxLast?: { fees: string | undefined; totals: (number | undefined)[] };
+  /** KX totals worked out so far (facts.ts kxTotals), by fee table. */
+  kxTotals?: { fees: string | undefined; totals: (number | undefined)[] }[];
   /** Reference-table releases looked up, by `table@release`. */
   tablesUsed?: Map<string, TableUse>;
   /** The releases asked for so far (context.ts tableRelease). */

@@ -126,16 +126,11 @@ export function allowedOf(ctx: ClaimContext, j: number, fees: string | undefined
  * Undefined for a line whose total cannot be known (an amount missing before it).
  */
 export function kxTotals(ctx: ClaimContext, fees: string | undefined): (number | undefined)[] {
-  // A one-slot memo first: a ruleset prices KX from one fee table, asked once per line and rule.
-  const last = ctx.kxLast;
-  if (last && last.fees === fees) return last.totals;
-  const key = `kx:${fees ?? ''}`;
-  let totals = ctx.memo.get(key) as (number | undefined)[] | undefined;
-  if (!totals) {
-    totals = computeKxTotals(ctx, fees);
-    ctx.memo.set(key, totals);
-  }
-  ctx.kxLast = { fees, totals };
+  // Per claim and fee table (a ruleset prices KX from one; asked once per line and rule).
+  const known = (ctx.kxTotals ??= []);
+  for (const k of known) if (k.fees === fees) return k.totals;
+  const totals = computeKxTotals(ctx, fees);
+  known.push({ fees, totals });
   return totals;
 }
 
