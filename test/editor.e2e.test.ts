@@ -622,6 +622,41 @@ describe('studio in a real browser', () => {
     await undoAll();
   });
 
+  it('the text diff shown, rebuilt and left many times: the editor\'s find widget, hovers and lists still work, with no "disposed" errors', async () => {
+    // Monaco leaves its global hover factory holding the services of the last diff editor made;
+    // a disposed one breaks every later widget of the main editor (microsoft/monaco-editor#4612).
+    // The find widget is built on first use, so Ctrl+F after the diff is gone shows it at once.
+    if (page.isClosed() || !page.url().includes('127.0.0.1')) await page.goto(base);
+    await page.getByTestId('problem-count').and(page.locator('[data-analyzed=yes]')).waitFor({ timeout: 30_000 });
+    await openFromTree(FILE);
+    const before = consoleErrors.length;
+    for (let i = 0; i < 3; i++) {
+      await page.getByTestId('tab-diff').click();
+      await page.locator('[data-testid=diff-text] .monaco-diff-editor').waitFor({ timeout: 15_000 });
+      await page.getByTestId('diff-against').selectOption(i % 2 ? 'saved' : 'medicare-part-b/2025.payer');
+      await page.getByTestId('diff-side-by-side').uncheck();
+      await page.getByTestId('diff-side-by-side').check();
+      await page.getByTestId('tab-problems').click();
+      await expect.poll(() => page.locator('[data-testid=diff-text]').count()).toBe(0);
+    }
+    await page.getByTestId('tab-diff').click();
+    await page.locator('[data-testid=diff-text] .monaco-diff-editor').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid=diff-text] .monaco-diff-editor').count()).toBe(1);
+    await page.getByTestId('tab-problems').click();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+F');
+    await page.locator('.monaco-editor .find-widget.visible').waitFor({ timeout: 10_000 });
+    await page.keyboard.type('version');
+    await expect.poll(() => page.locator('.monaco-editor .find-widget .matchesCount').innerText()).toMatch(/of/);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.monaco-editor .suggest-widget.visible').waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(300);
+    expect(consoleErrors.slice(before)).toEqual([]);
+  });
+
   it('New file: 2028.payer in a new payer folder writes version 2028.1 for 2028', async () => {
     await page.getByTestId('new-file').click();
     await page.getByTestId('new-file-payer').fill('acme-ppo');

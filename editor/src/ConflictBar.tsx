@@ -2,6 +2,7 @@
 // keep theirs, take the disk's, or compare the two side by side.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type * as Monaco from './monaco.ts';
+import { borrowDiffEditor } from './diffEditors.ts';
 
 export interface Conflict {
   path: string;
@@ -18,10 +19,10 @@ export function ConflictBar(props: { conflict: Conflict; monaco: typeof Monaco; 
     const mine = props.editor.current!.getModel()!;
     const theirs = monaco.editor.createModel(props.conflict.theirs ?? '', mine.getLanguageId());
     const copy = monaco.editor.createModel(mine.getValue(), mine.getLanguageId());
-    const diff = monaco.editor.createDiffEditor(host.current, { automaticLayout: true, readOnly: true, renderSideBySide: true });
-    diff.setModel({ original: theirs, modified: copy });
+    const diff = borrowDiffEditor(monaco, 'conflict', host.current, { readOnly: true, renderSideBySide: true });
+    diff.show(theirs, copy);
     return () => {
-      diff.dispose();
+      diff.giveBack();
       theirs.dispose();
       copy.dispose();
     };

@@ -8,6 +8,7 @@ import { diffVersions, type Checked, type FileEntry } from '../api.ts';
 import type { RulesetDiff } from '../../../engine/diff.ts';
 import { LANGUAGE_ID } from '../language/register.ts';
 import { CheckedNote } from './ReportView.tsx';
+import { borrowDiffEditor } from '../diffEditors.ts';
 
 const ALL = '(sample claims of this payer)';
 
@@ -24,7 +25,6 @@ export function DiffPanel(props: { path: string | null; files: FileEntry[]; file
   const [checked, setChecked] = useState<Checked | null>(null);
   const [notes, setNotes] = useState<string[]>([]);
   const host = useRef<HTMLDivElement>(null);
-  const editor = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
 
   useEffect(() => {
     if (props.against) setAgainst(props.against);
@@ -48,13 +48,13 @@ export function DiffPanel(props: { path: string | null; files: FileEntry[]; file
   // The text diff: older text on the left.
   useEffect(() => {
     if (!host.current || !props.path) return;
-    const ed = monaco.editor.createDiffEditor(host.current, { automaticLayout: true, readOnly: true, renderSideBySide: sideBySide, useInlineViewWhenSpaceIsLimited: false, minimap: { enabled: false }, scrollBeyondLastLine: false, ariaLabel: 'text differences' });
+    const ed = borrowDiffEditor(monaco, 'diff-panel', host.current, { readOnly: true, renderSideBySide: sideBySide, useInlineViewWhenSpaceIsLimited: false, minimap: { enabled: false }, scrollBeyondLastLine: false, ariaLabel: 'text differences' });
     const left = monaco.editor.createModel(otherText, LANGUAGE_ID);
     const right = monaco.editor.createModel(props.getText(), LANGUAGE_ID);
-    ed.setModel(otherIsOld ? { original: left, modified: right } : { original: right, modified: left });
-    editor.current = ed;
+    if (otherIsOld) ed.show(left, right);
+    else ed.show(right, left);
     return () => {
-      ed.dispose();
+      ed.giveBack();
       left.dispose();
       right.dispose();
     };
