@@ -81,7 +81,8 @@ function ruleId(n: CstNode): A.Name {
   return name(t);
 }
 
-function name(t: IToken): A.Name {
+// The leaf constructors below are also parse-valid.ts's: both parsers build leaves one way.
+export function name(t: IToken): A.Name {
   return { kind: 'Name', text: t.image, span: tokSpan(t) };
 }
 
@@ -90,24 +91,24 @@ export function unquote(image: string): string {
   return image.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
-function text(t: IToken): A.Text {
+export function text(t: IToken): A.Text {
   return { kind: 'Text', value: unquote(t.image), span: tokSpan(t) };
 }
 
-function date(t: IToken): A.DateLit {
+export function date(t: IToken): A.DateLit {
   return { kind: 'Date', text: t.image, span: tokSpan(t) };
 }
 
-function numberLit(t: IToken): A.NumberLit {
+export function numberLit(t: IToken): A.NumberLit {
   return { kind: 'Number', text: t.image, value: Number(t.image), span: tokSpan(t) };
 }
 
-function moneyLit(t: IToken): A.MoneyLit {
+export function moneyLit(t: IToken): A.MoneyLit {
   const digits = t.image.slice(1).replace(/,/g, '');
   return { kind: 'Money', text: t.image, cents: Math.round(Number(digits) * 100), span: tokSpan(t) };
 }
 
-function percentLit(t: IToken): A.PercentLit {
+export function percentLit(t: IToken): A.PercentLit {
   return { kind: 'Percent', text: t.image, value: Number(t.image.slice(0, -1)) / 100, span: tokSpan(t) };
 }
 

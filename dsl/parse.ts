@@ -4,6 +4,7 @@ import { createTokenInstance, type IRecognitionException, type IToken, type Toke
 import { tokenize } from './lexer.ts';
 import { parseTokens } from './parser.ts';
 import { MAX_ARITHMETIC, astBuilder } from './cst-to-ast.ts';
+import { parseValid } from './parse-valid.ts';
 import { DiagnosticBag, type Diagnostic } from './diagnostics.ts';
 import type { SourceFile, Span } from './source.ts';
 import type { Ruleset } from './ast.ts';
@@ -191,7 +192,19 @@ function blockCut(toks: readonly IToken[], text: string): number {
   return last;
 }
 
+/**
+ * A file larger than FAST_CHUNK_CHARS is first read by the hand-written parser for valid text
+ * (parse-valid.ts: the same AST several times faster, no syntax tree in between); where it is
+ * not certain Chevrotain would read the text the same way without a diagnostic, Chevrotain parses
+ * it, in small chunks and, at the first diagnostic, in whole items.
+ */
 export function parse(file: SourceFile): ParseResult {
+  if (file.text.length <= FAST_CHUNK_CHARS || file.text.length > MAX_FILE_CHARS) return parseChunks(file, false)!;
+  return parseValid(file, FAST_CHUNK_CHARS, MAX_NESTING) ?? parseChunks(file, true) ?? parseChunks(file, false)!;
+}
+
+/** The file parsed by Chevrotain alone (the fast path, else whole items): what parse() gives without parse-valid.ts. */
+export function parseChevrotain(file: SourceFile): ParseResult {
   if (file.text.length <= FAST_CHUNK_CHARS) return parseChunks(file, false)!;
   return parseChunks(file, true) ?? parseChunks(file, false)!;
 }
