@@ -5,16 +5,36 @@ import type { CompiledRuleset } from '../engine/compiled.ts';
 import type { MetricsJson } from './metrics.ts';
 import type { Failure } from './rulesets.ts';
 
-/** One rate-limited request to count: the route (its method and pattern) and the key or address. */
+/**
+ * A key's rate-limited requests on one route asking the primary for their allowance: `want` of
+ * them are waiting now; the primary may grant more (a lease the process spends without asking).
+ */
 export interface CountItem {
   route: string;
   key: string;
   window: number;
+  max: number;
+  want: number;
 }
 
+/**
+ * The primary's answer to one CountItem: `granted` requests (0 when the window is used up) of the
+ * window that began at `start` (ms), which now counts `current` requests granted to all processes,
+ * with `ttl` ms left.
+ */
 export interface Counted {
+  granted: number;
   current: number;
   ttl: number;
+  start: number;
+}
+
+/** Requests a process was granted and did not use: the primary counts them as not made. */
+export interface Unused {
+  route: string;
+  key: string;
+  start: number;
+  unused: number;
 }
 
 export type ToWorker =
@@ -44,8 +64,10 @@ export type ToPrimary =
   | { pr: 'collected'; id: number; metrics: MetricsJson }
   /** A /metrics request: the primary gathers every process's metrics and answers `scraped`. */
   | { pr: 'scrape'; id: number }
-  /** Rate-limited requests to count against the limits all workers share. */
-  | { pr: 'count'; id: number; items: CountItem[] };
+  /** Rate-limited requests asking for their allowance under the limits all workers share. */
+  | { pr: 'count'; id: number; items: CountItem[] }
+  /** Leases given back (idle), so another process can use them within the window. */
+  | { pr: 'unused'; items: Unused[] };
 
 export function isMessage<T extends { pr: string }>(m: unknown): m is T {
   return typeof m === 'object' && m !== null && typeof (m as { pr?: unknown }).pr === 'string';

@@ -7,14 +7,15 @@
 //   the workers change sets within a message's delivery of each other. A broken folder is reported
 //   to every worker, whose /readyz then says stale with the problems, as a single process does;
 // - the metrics: a scrape answered by any worker is the sum over every process;
-// - the rate limits: counted here, so a key's limit holds whichever worker its requests reach;
+// - the rate limits: counted here, so a key's limit holds whichever worker its requests reach (a
+//   worker takes a key's allowance in small grants and spends them without asking each time);
 // - the workers themselves: one that dies is logged, counted in payer_rules_errors_total and
 //   replaced (after a pause that grows while they keep dying); it starts serving only once it holds
 //   the current set.
 import cluster, { type Worker } from 'node:cluster';
 import pino, { destination } from 'pino';
 import { UsageError } from '../workspace/files.ts';
-import { isMessage, type Counted, type CountItem, type ToPrimary, type ToWorker } from './cluster-messages.ts';
+import { isMessage, type Counted, type CountItem, type ToPrimary, type ToWorker, type Unused } from './cluster-messages.ts';
 import { checkHost, type ServiceOptions } from './index.ts';
 import { aggregateMetrics, createMetrics, type Metrics, type MetricsJson } from './metrics.ts';
 import { RulesetStore } from './rulesets.ts';
@@ -48,21 +49,45 @@ interface Window {
   window: number;
 }
 
-class RateCounts {
+/** The most requests one grant holds: a process asks the primary once per this many of a key's requests. */
+export const MAX_GRANT = 64;
+
+/**
+ * A key's requests per window, for every worker: each asks for an allowance (a grant) and spends
+ * it without asking again, so a request waits for the primary once per grant rather than every
+ * time. A grant is never more than what is left of the window, so a key never gets more than its
+ * limit across the processes; it is small next to the limit (an eighth of it shared among the
+ * processes, at most MAX_GRANT; one request for limits under 16 per process), and a process gives
+ * back what it has not used once idle (server/replica.ts), so a key's requests are refused early
+ * only while another process still holds part of its allowance, for a fraction of a second.
+ */
+export class RateCounts {
   private windows = new Map<string, Window>();
   private sweeper = setInterval(() => {
     const now = Date.now();
     for (const [k, w] of this.windows) if (w.start + w.window <= now) this.windows.delete(k);
   }, 60_000).unref();
 
-  count(item: CountItem, now: number): Counted {
+  constructor(private readonly processes: () => number) {}
+
+  grant(item: CountItem, now: number): Counted {
     const k = `${item.route}\u0000${item.key}`;
     let w = this.windows.get(k);
-    if (!w || w.start + item.window <= now) {
-      w = { count: 1, start: now, window: item.window };
+    if (!w || w.start + w.window <= now) {
+      w = { count: 0, start: now, window: item.window };
       this.windows.set(k, w);
-    } else w.count++;
-    return { current: w.count, ttl: w.window - (now - w.start) };
+    }
+    const left = Math.max(0, item.max - w.count);
+    const share = Math.floor(Math.min(left, item.max / 8) / (2 * Math.max(1, this.processes())));
+    const granted = Math.min(left, Math.max(item.want, Math.min(MAX_GRANT, Math.max(1, share))));
+    w.count += granted;
+    return { granted, current: w.count, ttl: w.window - (now - w.start), start: w.start };
+  }
+
+  /** Requests granted and not used: counted as not made, if their window is still the key's. */
+  giveBack(item: Unused): void {
+    const w = this.windows.get(`${item.route}\u0000${item.key}`);
+    if (w && w.start === item.start) w.count = Math.max(0, w.count - item.unused);
   }
 
   close(): void {
@@ -71,6 +96,26 @@ class RateCounts {
 }
 
 const PREPARE_TIMEOUT_MS = 120_000;
+
+/**
+ * The young generation of each worker process, in MB per semi-space. A single-claim request
+ * allocates about 100 KB (the parsed claim, the report and its JSON) that is garbage once the
+ * answer is written, so a worker under load collects its young generation (a scavenge, a pause of
+ * a few milliseconds whatever its size: its cost is the objects still alive) every 16 MB (V8's
+ * default) of allocation, about 150 requests. A larger one collects less often for the same
+ * pauses; measured with bench/service.ts (docs/deployment.md has the figures).
+ */
+export const WORKER_SEMI_SPACE_MB = 64;
+
+/**
+ * The Node options of a worker process: the primary's own, and the young-generation size unless
+ * the primary was started with one (on its command line or in NODE_OPTIONS, which workers inherit).
+ */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => /^--(max|min)[-_]semi[-_]space[-_]size\b/.test(a));
+  // Only the most: V8 starts small and grows the young generation under load, shrinks it when idle.
+  return given ? [...execArgv] : [...execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
+}
 const COLLECT_TIMEOUT_MS = 3_000;
 
 export async function startCluster(opts: ServiceOptions, processes: number): Promise<ClusterService> {
@@ -152,7 +197,7 @@ export async function startCluster(opts: ServiceOptions, processes: number): Pro
     tell(m, { pr: 'listen' });
   }
 
-  const rates = new RateCounts();
+  const rates = new RateCounts(() => joined().length);
   let collects = 0;
   const collecting = new Map<number, (json: MetricsJson) => void>();
 
@@ -210,9 +255,12 @@ export async function startCluster(opts: ServiceOptions, processes: number): Pro
           break;
         case 'count': {
           const now = Date.now();
-          tell(m, { pr: 'counted', id: msg.id, results: msg.items.map((item) => rates.count(item, now)) });
+          tell(m, { pr: 'counted', id: msg.id, results: msg.items.map((item) => rates.grant(item, now)) });
           break;
         }
+        case 'unused':
+          for (const item of msg.items) rates.giveBack(item);
+          break;
       }
     });
     worker.on('error', (e: Error) => log.warn({ event: 'worker-channel-error', pid: worker.process.pid, errorType: e.name }, 'a message to a worker process was lost'));
@@ -248,7 +296,7 @@ export async function startCluster(opts: ServiceOptions, processes: number): Pro
     log.flush();
   }
 
-  cluster.setupPrimary({ serialization: 'advanced' });
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: workerExecArgv(process.execArgv, process.env['NODE_OPTIONS']) });
   try {
     const started = new Promise<Member>((resolve, reject) => {
       startupFailed = reject;

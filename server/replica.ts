@@ -3,12 +3,12 @@
 // primary process does (server/primary.ts) and hands each new set to every worker in two steps:
 // `prepare` (the worker builds the set's evaluator while it keeps serving the old one) and, once
 // every worker is prepared, `commit` (one assignment; a request keeps the set it started with).
-// Rate limits are counted in the primary, so a key's limit holds across workers; /metrics asks the
-// primary, which sums every process's metrics.
+// Rate limits are counted in the primary, so a key's limit holds across workers (each takes a key's
+// allowance in small grants); /metrics asks the primary, which sums every process's metrics.
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { UsageError } from '../workspace/files.ts';
 import { buildApp } from './app.ts';
-import { isMessage, type CountItem, type Counted, type ToPrimary, type ToWorker } from './cluster-messages.ts';
+import { isMessage, type Counted, type ToPrimary, type ToWorker, type Unused } from './cluster-messages.ts';
 import { checkHost, listen, setRulesetGauges, version, type ServiceOptions } from './index.ts';
 import { createMetrics } from './metrics.ts';
 import { Generation, type Failure, type RulesetsView } from './rulesets.ts';
@@ -52,40 +52,123 @@ function send(m: ToPrimary): void {
   if (process.connected) process.send?.(m, undefined, undefined, () => {});
 }
 
+/** A grant unused this long is given back to the primary, for another process to use. */
+const IDLE_GRANT_MS = 250;
+
+type Done = (e: Error | null, r?: { current: number; ttl: number }) => void;
+
+/** What this process holds of a key's window: requests it may still let through without asking. */
+interface Lease {
+  route: string;
+  key: string;
+  left: number;
+  /** The window's count as this process knows it: what the primary said, plus what it spent since. */
+  current: number;
+  start: number;
+  resetAt: number;
+  usedAt: number;
+}
+
+/** Requests of one key waiting for the primary's answer (one question per key at a time). */
+interface Asking {
+  route: string;
+  key: string;
+  window: number;
+  max: number;
+  waiting: Done[];
+}
+
 /**
- * Counts rate-limited requests in the primary: the requests of one turn of the event loop go in one
- * message, and the primary counts them in order, so a key's limit is exact across workers.
+ * Rate limits counted by the primary for all workers (server/primary.ts RateCounts): a request
+ * spends this process's grant for its key when it has one; otherwise it asks the primary, together
+ * with the other requests of that turn of the event loop (one message), and waits. A grant ends
+ * with its window, and what is left of it is given back once it has been idle IDLE_GRANT_MS.
  */
-function sharedRateStore(): { Store: FastifyRateLimitStoreCtor; answer: (m: Extract<ToWorker, { pr: 'counted' }>) => void } {
+function sharedRateStore(): { Store: FastifyRateLimitStoreCtor; answer: (m: Extract<ToWorker, { pr: 'counted' }>) => void; close: () => void } {
   let next = 0;
-  let queued: { item: CountItem; cb: (e: Error | null, r?: Counted) => void }[] = [];
-  const waiting = new Map<number, typeof queued>();
+  const leases = new Map<string, Lease>();
+  const asking = new Map<string, Asking>();
+  let queued: Asking[] = [];
+  const sent = new Map<number, Asking[]>();
   const flush = () => {
     const batch = queued;
     queued = [];
     const id = next++;
-    waiting.set(id, batch);
-    send({ pr: 'count', id, items: batch.map((b) => b.item) });
+    sent.set(id, batch);
+    send({ pr: 'count', id, items: batch.map((a) => ({ route: a.route, key: a.key, window: a.window, max: a.max, want: a.waiting.length })) });
   };
+  const ask = (k: string, a: Asking) => {
+    asking.set(k, a);
+    if (queued.length === 0) setImmediate(flush);
+    queued.push(a);
+  };
+  // Idle and ended grants: what is left of an idle one goes back to the primary.
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    const unused: Unused[] = [];
+    for (const [k, l] of leases) {
+      if (l.resetAt <= now) leases.delete(k);
+      else if (now - l.usedAt >= IDLE_GRANT_MS) {
+        leases.delete(k);
+        if (l.left > 0) unused.push({ route: l.route, key: l.key, start: l.start, unused: l.left });
+      }
+    }
+    if (unused.length) send({ pr: 'unused', items: unused });
+  }, IDLE_GRANT_MS).unref();
+
   class SharedStore implements FastifyRateLimitStore {
     constructor(private readonly route = '') {}
-    incr(key: string, cb: (e: Error | null, r?: Counted) => void, timeWindow: number): void {
+    incr(key: string, cb: Done, timeWindow: number, max: number): void {
+      const k = `${this.route}\u0000${key}`;
+      const now = Date.now();
+      const lease = leases.get(k);
+      if (lease && lease.resetAt > now && lease.left > 0) {
+        lease.left--;
+        lease.usedAt = now;
+        return cb(null, { current: ++lease.current, ttl: lease.resetAt - now });
+      }
+      const waiting = asking.get(k);
+      if (waiting) return void waiting.waiting.push(cb);
       if (!process.connected) return cb(new Error('the primary process is gone'));
-      if (queued.length === 0) setImmediate(flush);
-      queued.push({ item: { route: this.route, key, window: timeWindow }, cb });
+      ask(k, { route: this.route, key, window: timeWindow, max, waiting: [cb] });
     }
     child(routeOptions: { method?: string | string[]; url?: string; routeInfo?: { method?: string | string[]; url?: string } }): FastifyRateLimitStore {
       const r = routeOptions.routeInfo ?? routeOptions;
       return new SharedStore(`${String(r.method ?? '')} ${r.url ?? ''}`);
     }
   }
+
+  /** The primary's answer for one key: the waiting requests spend the grant in order; the rest are refused or ask again. */
+  const granted = (a: Asking, c: Counted) => {
+    const k = `${a.route}\u0000${a.key}`;
+    asking.delete(k);
+    const now = Date.now();
+    let current = c.current - c.granted;
+    let left = c.granted;
+    const rest: Done[] = [];
+    for (const cb of a.waiting) {
+      if (left > 0) {
+        left--;
+        cb(null, { current: ++current, ttl: c.ttl });
+      } else rest.push(cb);
+    }
+    if (left > 0) leases.set(k, { route: a.route, key: a.key, left, current, start: c.start, resetAt: now + c.ttl, usedAt: now });
+    else leases.delete(k);
+    if (rest.length === 0) return;
+    // The window is used up: refused, counted past the limit as one process counts them.
+    if (c.current >= a.max) rest.forEach((cb, i) => cb(null, { current: a.max + 1 + i, ttl: c.ttl }));
+    // More arrived than were granted, and the window has room: ask for them.
+    else ask(k, { ...a, waiting: rest });
+  };
+
   return {
     Store: SharedStore as unknown as FastifyRateLimitStoreCtor,
     answer: (m) => {
-      const batch = waiting.get(m.id);
-      waiting.delete(m.id);
-      batch?.forEach((b, i) => b.cb(null, m.results[i]));
+      const batch = sent.get(m.id);
+      sent.delete(m.id);
+      batch?.forEach((a, i) => granted(a, m.results[i]!));
     },
+    close: () => clearInterval(sweeper),
   };
 }
 
@@ -120,6 +203,7 @@ export async function runWorker(opts: ServiceOptions): Promise<void> {
     stopping ??= (async () => {
       await app.close().catch(() => undefined);
       store.close();
+      rate.close();
       (app.log as { flush?: () => void }).flush?.();
       process.disconnect?.();
       // Idle batch threads and timers must not keep the process.

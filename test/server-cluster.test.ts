@@ -2,9 +2,11 @@
 // and take connections in turn, and the primary keeps what must be one per service. Pinned here
 // over real HTTP: both processes answer; /metrics is the sum of both; a reload under load reaches
 // every process with zero failed requests, and a broken edit is reported by every process; a key's
-// rate limit holds across processes; a worker that dies is replaced; SIGTERM stops them all.
+// rate limit holds across processes, exactly, also when each process takes it in grants of several
+// requests; a worker that dies is replaced; SIGTERM stops them all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyRulesets, postClaim, sampleClaims, send, spawnServe, type ServeProcess } from './server-helpers.ts';
@@ -172,4 +174,79 @@ describe('rate limits across processes', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     expect(svc.logs().some((l) => JSON.stringify(l).includes(key))).toBe(false);
   });
+});
+
+describe('rate limits across processes, granted in parts', () => {
+  // A limit large enough that each process takes a key's allowance in grants of several requests
+  // (an eighth of the limit shared among the processes: 300 / 8 / 4 → 9) and spends them without
+  // asking the primary for every request. One key per test: each has a window of its own.
+  const burstKey = 'k3y-for-the-clearinghouse-0123456789';
+  const idleKey = 'k3y-for-the-billing-office-0123456789';
+  const LIMIT = 300;
+  let svc: ServeProcess;
+  beforeAll(async () => {
+    const keys = join(mkdtempSync(join(tmpdir(), 'payer-rules-keys-')), 'keys.txt');
+    writeFileSync(keys, `clearinghouse:${burstKey}\nbilling:${idleKey}\n`);
+    svc = await spawnServe(['--rulesets', copyRulesets(), '--processes', '2', '--workers', '1', '--api-keys', keys, '--rate-limit', String(LIMIT)]);
+  }, 120_000);
+  afterAll(() => svc?.stop());
+  const ask = (key: string, id: string, agent: Agent | false) => send(svc.url, { path: '/v1/rulesets', agent, headers: { authorization: `Bearer ${key}`, 'x-request-id': id } });
+  /** Requests on one connection until the first 429; how many were answered 200. */
+  async function untilRefused(key: string, agent: Agent, prefix: string): Promise<number> {
+    for (let j = 0; j <= LIMIT; j++) {
+      const res = await ask(key, `${prefix}-${j}`, agent);
+      if (res.status === 429) return j;
+      expect(res.status).toBe(200);
+    }
+    throw new Error(`no 429 after ${LIMIT + 1} requests`);
+  }
+
+  it('a burst over 32 connections at once, spread over both processes, gets exactly the limit', async () => {
+    const statuses: number[] = [];
+    const ids: string[] = [];
+    let i = 0;
+    // 400 requests, 32 in flight at a time, each on a connection of its own (the processes take them in turn).
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (i < 400) {
+          const id = `burst-${i++}`;
+          const res = await ask(burstKey, id, fresh);
+          statuses.push(res.status);
+          if (res.status === 200) ids.push(id);
+        }
+      }),
+    );
+    expect(statuses.filter((s) => s === 200).length).toBe(LIMIT);
+    expect(statuses.filter((s) => s === 429).length).toBe(400 - LIMIT);
+    const pids = await until('the burst is logged', async () => {
+      const found = ids.map((id) => svc.pidOf(id));
+      return found.every((p) => p !== undefined) && new Set(found);
+    });
+    expect(pids.size).toBe(2);
+  }, 60_000);
+
+  it('what one process was granted and left unused comes back once idle, for requests to the other: exactly the limit in all', async () => {
+    // One keep-alive connection each: the processes take connections in turn, so these two are
+    // answered by different processes.
+    const a = new Agent({ keepAlive: true, maxSockets: 1 });
+    const b = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // One request through the first process: it takes a grant and keeps the rest of it.
+      expect((await ask(idleKey, 'idle-a', a)).status).toBe(200);
+      // The second process then uses all it can get; the first one's rest is not among it, and a
+      // key never gets more than its limit.
+      const first = await untilRefused(idleKey, b, 'idle-b');
+      expect(1 + first).toBeLessThanOrEqual(LIMIT);
+      const pa = await until('idle-a is logged', async () => svc.pidOf('idle-a'));
+      const pb = await until('idle-b-0 is logged', async () => svc.pidOf('idle-b-0'));
+      expect(pa).not.toBe(pb);
+      // Idle for a moment, the first process gives its rest back; the second gets exactly that.
+      await new Promise((r) => setTimeout(r, 800));
+      const after = await untilRefused(idleKey, b, 'idle-b-after');
+      expect(1 + first + after).toBe(LIMIT);
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+  }, 60_000);
 });
