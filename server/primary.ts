@@ -100,12 +100,13 @@ const PREPARE_TIMEOUT_MS = 120_000;
 /**
  * The young generation of each worker process, in MB per semi-space. A single-claim request
  * allocates about 100 KB (the parsed claim, the report and its JSON) that is garbage once the
- * answer is written, so a worker under load collects its young generation (a scavenge, a pause of
- * a few milliseconds whatever its size: its cost is the objects still alive) every 16 MB (V8's
- * default) of allocation, about 150 requests. A larger one collects less often for the same
- * pauses; measured with bench/service.ts (docs/deployment.md has the figures).
+ * answer is written, so a worker under load collects its young generation (a scavenge: a pause of
+ * a few milliseconds whatever its size, its cost being the objects still alive) every 16 MB of
+ * allocation by default, about 150 requests. At 32 MB it collects half as often for the same
+ * pauses (measured with --trace-gc under load: ~310 requests a scavenge; with 64 MB V8 had not
+ * grown it further); the young generation is three semi-spaces, so this costs up to 48 MB a worker.
  */
-export const WORKER_SEMI_SPACE_MB = 64;
+export const WORKER_SEMI_SPACE_MB = 32;
 
 /**
  * The Node options of a worker process: the primary's own, and the young-generation size unless

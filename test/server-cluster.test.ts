@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WORKER_SEMI_SPACE_MB, workerExecArgv } from '../server/primary.ts';
 import { copyRulesets, postClaim, sampleClaims, send, spawnServe, type ServeProcess } from './server-helpers.ts';
 
 const [clean] = sampleClaims();
@@ -58,6 +59,9 @@ describe('two processes on one port', () => {
     }
     expect(pids.size).toBe(2);
     expect(pids.has(svc.child.pid!)).toBe(false);
+    // Each worker runs with the larger young generation (fewer collections under load); the primary does not need it.
+    for (const pid of pids) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+    expect(readFileSync(`/proc/${svc.child.pid!}/cmdline`, 'utf8')).not.toContain('semi-space');
     const text = (await send(svc.url, { path: '/metrics', agent: fresh })).text;
     expect(metricValue(text, series) - before).toBe(10);
     expect(metricValue(text, 'payer_rules_processes')).toBe(2);
@@ -249,4 +253,15 @@ describe('rate limits across processes, granted in parts', () => {
       b.destroy();
     }
   }, 60_000);
+});
+
+describe('the Node options of a worker process', () => {
+  it.each([
+    { note: 'nothing given: the primary\'s own options and the young generation', execArgv: ['--enable-source-maps'], nodeOptions: '', want: ['--enable-source-maps', `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`] },
+    { note: 'a size on the command line is kept as given', execArgv: ['--max-semi-space-size=8'], nodeOptions: '', want: ['--max-semi-space-size=8'] },
+    { note: 'a size in NODE_OPTIONS (which workers inherit) wins too', execArgv: [], nodeOptions: '--max-old-space-size=2048 --max_semi_space_size=128', want: [] },
+    { note: 'a minimum alone counts as a choice of size', execArgv: ['--min-semi-space-size=4'], nodeOptions: '', want: ['--min-semi-space-size=4'] },
+  ])('$note', ({ execArgv, nodeOptions, want }) => {
+    expect(workerExecArgv(execArgv, nodeOptions)).toEqual(want);
+  });
 });
