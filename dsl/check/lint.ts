@@ -1,7 +1,7 @@
 // Warnings: code sets nothing uses, rules that can never fire, rules without a citation.
 import type * as A from '../ast.ts';
 import { parseDate } from '../../engine/dates.ts';
-import { flatten, isEmpty } from './elements.ts';
+import { elementsEmpty } from './elements.ts';
 import type { State } from './index.ts';
 
 export function lint(s: State): void {
@@ -29,7 +29,7 @@ function neverFires(s: State, node: A.Statement | A.RuleDecl, eff: { from: numbe
   if (node.kind === 'RuleDecl') return node.when ? impossible(s, node.when) : undefined;
   const b = node.body;
   const resolved = (els: readonly A.Element[]) => els.every((e) => e.kind !== 'SetRef' || s.sets.has(e.name));
-  const empty = (els: readonly A.Element[] | undefined) => els !== undefined && resolved(els) && isEmpty(flatten(els, s.sets, undefined));
+  const empty = (els: readonly A.Element[] | undefined) => els !== undefined && resolved(els) && elementsEmpty(els, s.sets);
   if (b.kind === 'RequireModifier' && empty(b.on)) return 'the codes it applies to are an empty set';
   if (b.kind === 'RequireAuth' && empty(b.codes)) return 'the codes it applies to are an empty set';
   if ((b.kind === 'NcciTable' || b.kind === 'MueTable') && !b.table && b.rows.length === 0) return 'its table has no rows';
