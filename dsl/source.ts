@@ -26,6 +26,13 @@ export function lineStarts(file: SourceFile): number[] {
   if (!starts) {
     starts = [0];
     const t = file.text;
+    // Without a carriage return every line ends at a `\n`: found by indexOf, several times faster
+    // than a loop over the characters of a 16 MB ruleset.
+    if (t.indexOf('\r') < 0) {
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      lineStartCache.set(file, starts);
+      return starts;
+    }
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
       if (c === 10) starts.push(i + 1);

@@ -85,8 +85,8 @@ const FIXES: Partial<Record<FindingKind, string>> = {
 
 interface Ctx {
   rs: CheckedRuleset;
-  codeSets: Record<string, CodeSetData>;
-  origins: Record<string, SourceOrigin>;
+  codeSets: SortedEntries<CodeSetData>;
+  origins: SortedEntries<SourceOrigin>;
   rule: CheckedRule;
   file: string;
   counter: number;
@@ -102,7 +102,7 @@ function origin(rs: CheckedRuleset, file: string, span: Span): SourceOrigin {
 /** Adds a leaf condition with a fresh name and its origin. */
 function leaf(c: Ctx, span: Span, fact: FactName, params: Record<string, unknown> | undefined, operator: OperatorName, value: unknown): Condition {
   const name = `${c.name}/c${++c.counter}`;
-  c.origins[name] = origin(c.rs, c.file, span);
+  c.origins.set(name, origin(c.rs, c.file, span));
   const cond: Condition = params ? { name, fact, params, operator, value } : { name, fact, operator, value };
   return cond;
 }
@@ -115,7 +115,7 @@ function field(c: Ctx, span: Span, path: string, operator: OperatorName, value: 
 function inlineSet(c: Ctx, suffix: string, elements: readonly A.Element[], diagnoses = false): { set: string } {
   if (elements.length === 1 && elements[0]!.kind === 'SetRef') return { set: elements[0]!.name };
   const name = `${c.rule.id}#${suffix}`;
-  c.codeSets[name] = diagnoses ? diagnosisSetData(flattenDiagnoses(elements, c.rs.codeSets, undefined)) : flatten(elements, c.rs.codeSets, undefined);
+  c.codeSets.set(name, diagnoses ? diagnosisSetData(flattenDiagnoses(elements, c.rs.codeSets, undefined)) : flatten(elements, c.rs.codeSets, undefined));
   return { set: name };
 }
 
@@ -147,12 +147,12 @@ function event(c: Ctx, kind: string, extra: Partial<FindingEventParams> = {}): C
 
 function makeRule(c: Ctx, variant: string | undefined, conds: Condition[], ev: CompiledRule['event'], span: Span): CompiledRule {
   const name = variant ? `${c.rule.id}:${variant}` : c.rule.id;
-  c.origins[name] = origin(c.rs, c.file, span);
+  c.origins.set(name, origin(c.rs, c.file, span));
   return { name, priority: 1, conditions: { all: conds }, event: ev };
 }
 
 /** Compiles one checked rule into one or more json-rules-engine rules. */
-function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<string, CodeSetData>, origins: Record<string, SourceOrigin>, out: CompiledRule[], units: { set?: CompiledRuleset['units'] }, tables: Pick<CompiledRuleset['tables'], 'refs' | 'ncciBypass'>): void {
+function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntries<CodeSetData>, origins: SortedEntries<SourceOrigin>, out: CompiledRule[], units: { set?: CompiledRuleset['units'] }, tables: Pick<CompiledRuleset['tables'], 'refs' | 'ncciBypass'>): void {
   const c: Ctx = { rs, codeSets, origins, rule, file: rule.origin.file, counter: 0, name: rule.id };
   const withVariant = (variant: string | undefined) => {
     c.name = variant ? `${rule.id}:${variant}` : rule.id;
@@ -183,8 +183,8 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: Record<str
     case 'UnitsMethod': {
       const timed = rs.settings.timed?.value ?? [];
       const untimed = rs.settings.untimed?.value ?? [];
-      codeSets['#timed'] = flatten(timed, rs.codeSets, undefined);
-      codeSets['#untimed'] = flatten(untimed, rs.codeSets, undefined);
+      codeSets.set('#timed', flatten(timed, rs.codeSets, undefined));
+      codeSets.set('#untimed', flatten(untimed, rs.codeSets, undefined));
       units.set = {
         rule: rule.id,
         method: b.method.text as 'total-time' | 'per-code',
@@ -490,6 +490,33 @@ function sortRecord<T>(r: Record<string, T>): Record<string, T> {
 }
 
 /**
+ * Entries collected in order, made into the record sortRecord makes of a record assigned in that
+ * order (sorted keys; a key given twice keeps its last value), without building that first record:
+ * the origins of a 16 MB ruleset are half a million names, and a record of them built, listed,
+ * sorted and built again cost twice what sorting the collected names and building once does.
+ */
+class SortedEntries<T> {
+  private readonly keys: string[] = [];
+  private readonly values: T[] = [];
+
+  set(key: string, value: T): void {
+    this.keys.push(key);
+    this.values.push(value);
+  }
+
+  record(): Record<string, T> {
+    const { keys, values } = this;
+    const order = Array.from({ length: keys.length }, (_, i) => i);
+    // Code unit order, as Array.prototype.sort orders strings; equal keys in the order given.
+    order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    const out: Record<string, T> = {};
+    // (Assigned to a record, `__proto__` would have set its prototype and never been a key.)
+    for (const i of order) if (keys[i] !== '__proto__') out[keys[i]!] = values[i]!;
+    return out;
+  }
+}
+
+/**
  * The content hash of a ruleset: the text of every source file it was built from (its bases, then
  * itself; names left out, so the same rulesets hash alike wherever they sit). Two 32-bit FNV-1a
  * style halves as 16 hex digits: it names a ruleset's content in reports; it is not a security measure.
@@ -513,12 +540,12 @@ export function contentHash(rs: CheckedRuleset): string {
 
 /** Compiles a checked ruleset (which must have no errors). */
 export function compile(rs: CheckedRuleset): CompiledRuleset {
-  const codeSets: Record<string, CodeSetData> = {};
+  const codeSets = new SortedEntries<CodeSetData>();
   for (const [name, s] of rs.codeSets) {
-    codeSets[name] = s.kind === 'diagnosis' ? diagnosisSetData({ codes: s.codes, ranges: s.ranges, prefixes: s.prefixes ?? [] }) : { codes: s.codes, ranges: s.ranges };
+    codeSets.set(name, s.kind === 'diagnosis' ? diagnosisSetData({ codes: s.codes, ranges: s.ranges, prefixes: s.prefixes ?? [] }) : { codes: s.codes, ranges: s.ranges });
   }
-  codeSets['#places'] = { codes: (rs.settings.places?.value ?? []).map((p) => p.text).sort(), ranges: [] };
-  const origins: Record<string, SourceOrigin> = {};
+  codeSets.set('#places', { codes: (rs.settings.places?.value ?? []).map((p) => p.text).sort(), ranges: [] });
+  const origins = new SortedEntries<SourceOrigin>();
   const rules: CompiledRule[] = [];
   const units: { set?: CompiledRuleset['units'] } = {};
   const ncci: Record<string, NcciRowData[]> = {};
@@ -543,9 +570,9 @@ export function compile(rs: CheckedRuleset): CompiledRuleset {
   if (rs.effective.through !== undefined) effective.through = formatDate(rs.effective.through);
   const ruleset: CompiledRuleset['ruleset'] = { chain: rs.chain, effective, hash: contentHash(rs), id: rs.id, ...(rs.title ? { title: rs.title } : {}), version: rs.version };
   const out: CompiledRuleset = {
-    codeSets: sortRecord(codeSets),
+    codeSets: codeSets.record(),
     format: COMPILED_FORMAT,
-    origins: sortRecord(origins),
+    origins: origins.record(),
     rules,
     ruleset,
     tables: { mue: sortRecord(mue), ncci: sortRecord(ncci), ...(tableRefs.ncciBypass ? { ncciBypass: sortRecord(tableRefs.ncciBypass) } : {}), ...(tableRefs.refs ? { refs: sortRecord(tableRefs.refs) } : {}) },
