@@ -1,15 +1,17 @@
 // Profiling probe for issue 10 item 5: the generated 16 MB ruleset the benchmark compiles
 // (bench/generate.ts bigRuleset, as the benchmark sizes it), written to a temporary folder and compiled
 // by the real command, 3 runs: wall time, user+sys CPU and peak RSS (median). Also times the
-// in-process rows that must not regress (5,000-line check + compile, 2,000-line editor analysis).
+// in-process rows that must not regress (5,000-line check + compile, 2,000-line editor analysis),
+// and parse() (dsl/parse-valid.ts first) against Chevrotain alone at those sizes. The machine's
+// load average before and after is printed: on a shared machine wall time moves with it.
 // node bin/run-ts.mjs bench/probe-bigrules.ts   (PROBE_RUNS, default 3; PROBE_KEEP=DIR keeps the file there;
 // PROBE_BIG=0 or PROBE_SMALL=0 leaves out the command or the in-process rows)
-import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { analyze } from '../dsl/index.ts';
-import { parse, parseWhole } from '../dsl/parse.ts';
+import { parse, parseChevrotain, parseWhole } from '../dsl/parse.ts';
 import { projectRoot } from '../workspace/files.ts';
 import { bigRuleset, generateRuleset } from './generate.ts';
 
@@ -19,6 +21,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const rows: [string, string, string][] = [];
 const keep = process.env['PROBE_KEEP'];
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'payer-rules-probe-big-'));
+const load = () => (existsSync('/proc/loadavg') ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'n/a');
+const loadBefore = load();
 if (process.env['PROBE_BIG'] !== '0') {
   if (keep && !existsSync(keep)) mkdirSync(keep, { recursive: true });
   const { text, lines } = bigRuleset();
@@ -59,13 +63,16 @@ if (process.env['PROBE_SMALL'] !== '0') {
   const n5 = five.split('\n').length;
   rows.push([`check + compile, generated ruleset (${n5} lines)`, `${time(() => analyze({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, 'under 300 ms']);
   rows.push([`editor analysis, generated ruleset (${two.split('\n').length} lines)`, `${time(() => analyze({ name: 'bench.payer', text: two }), 9).toFixed(1)} ms`, 'under 150 ms']);
-  // The fast path (64 KB chunks) against the whole-item parse (1 MB chunks) at this size, same run.
-  rows.push([`parse, generated ruleset (${n5} lines), fast path`, `${time(() => parse({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, '—']);
-  rows.push([`parse, generated ruleset (${n5} lines), whole items`, `${time(() => parseWhole({ name: 'bench.payer', text: five }), 9).toFixed(1)} ms`, '—']);
+  // parse() (the hand parser for valid text, dsl/parse-valid.ts) against Chevrotain's fast path
+  // (64 KB chunks) and its whole-item parse (1 MB chunks) at these sizes, same run.
   const n2 = two.split('\n').length;
-  rows.push([`parse, generated ruleset (${n2} lines), fast path`, `${time(() => parse({ name: 'bench.payer', text: two }), 9).toFixed(1)} ms`, '—']);
-  rows.push([`parse, generated ruleset (${n2} lines), whole items`, `${time(() => parseWhole({ name: 'bench.payer', text: two }), 9).toFixed(1)} ms`, '—']);
+  for (const [n, text] of [[n5, five], [n2, two]] as const) {
+    rows.push([`parse, generated ruleset (${n} lines), parse() (hand parser for valid text)`, `${time(() => parse({ name: 'bench.payer', text }), 9).toFixed(1)} ms`, '—']);
+    rows.push([`parse, generated ruleset (${n} lines), Chevrotain fast path`, `${time(() => parseChevrotain({ name: 'bench.payer', text }), 9).toFixed(1)} ms`, '—']);
+    rows.push([`parse, generated ruleset (${n} lines), Chevrotain whole items`, `${time(() => parseWhole({ name: 'bench.payer', text }), 9).toFixed(1)} ms`, '—']);
+  }
 }
 if (!keep) rmSync(dir, { recursive: true, force: true });
+rows.push(['machine load average (1, 5, 15 min) before / after', `${loadBefore} / ${load()}`, '—']);
 console.log('| what | measured | goal |\n|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

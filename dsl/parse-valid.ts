@@ -40,8 +40,8 @@ export const HAND_PARSED_GRAMMAR = 'b48d80a55cf8fd6b';
 /** Thrown to give up; caught once in parseValid. */
 class GiveUp extends Error {}
 
-/** Names: identifiers and keywords (keywords are soft: `CONSUME(Identifier)` takes them too). */
-const NAME = new Set<TokenType>([T.Identifier, ...T.KEYWORD_TOKENS]);
+/** What `CONSUME(Identifier)` takes: identifiers and every token in their category (the soft keywords), from the token table. */
+const NAME = new Set<TokenType>([T.Identifier, ...T.ALL_TOKENS.filter((t) => t.CATEGORIES?.includes(T.Identifier))]);
 const CODE = new Set<TokenType>([T.NumberLit, T.DigitCode, T.CodeWord]);
 const COMPARE = new Set<TokenType>([T.Equals, T.NotEquals, T.LessEq, T.GreaterEq, T.Less, T.Greater]);
 const UNIT = new Set<TokenType>([Kw.days, Kw.weeks, Kw.months, Kw.years]);
