@@ -102,19 +102,20 @@ function sharedRateStore(): { Store: FastifyRateLimitStoreCtor; answer: (m: Extr
     if (queued.length === 0) setImmediate(flush);
     queued.push(a);
   };
-  // Idle and ended grants: what is left of an idle one goes back to the primary.
-  const sweeper = setInterval(() => {
+  // Idle and ended grants: what is left of an idle one (of every one, when stopping) goes back to the primary.
+  const giveBack = (all: boolean) => {
     const now = Date.now();
     const unused: Unused[] = [];
     for (const [k, l] of leases) {
       if (l.resetAt <= now) leases.delete(k);
-      else if (now - l.usedAt >= IDLE_GRANT_MS) {
+      else if (all || now - l.usedAt >= IDLE_GRANT_MS) {
         leases.delete(k);
         if (l.left > 0) unused.push({ route: l.route, key: l.key, start: l.start, unused: l.left });
       }
     }
     if (unused.length) send({ pr: 'unused', items: unused });
-  }, IDLE_GRANT_MS).unref();
+  };
+  const sweeper = setInterval(() => giveBack(false), IDLE_GRANT_MS).unref();
 
   class SharedStore implements FastifyRateLimitStore {
     constructor(private readonly route = '') {}
@@ -168,7 +169,10 @@ function sharedRateStore(): { Store: FastifyRateLimitStoreCtor; answer: (m: Extr
       sent.delete(m.id);
       batch?.forEach((a, i) => granted(a, m.results[i]!));
     },
-    close: () => clearInterval(sweeper),
+    close: () => {
+      clearInterval(sweeper);
+      giveBack(true);
+    },
   };
 }
 
