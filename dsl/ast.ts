@@ -236,7 +236,21 @@ export interface RuleDecl {
   span: Span;
 }
 
-export type Item = RulesetHeader | VersionDecl | ExtendsDecl | DisableDecl | CodeSetDecl | Block | RuleDecl;
+/**
+ * `not checked ID "what and why"`: something the payer's policy asks for that the ruleset does not
+ * check. It shares rule ids (an heir may `disable` or `override` it) and every report under the
+ * ruleset lists it as not checked, so a claim is never shown clean for what nothing looked at.
+ */
+export interface NotCheckedDecl {
+  kind: 'NotCheckedDecl';
+  override: boolean;
+  id: Name;
+  what: Text;
+  cite?: Text;
+  span: Span;
+}
+
+export type Item = RulesetHeader | VersionDecl | ExtendsDecl | DisableDecl | CodeSetDecl | Block | RuleDecl | NotCheckedDecl;
 
 export interface Ruleset {
   kind: 'Ruleset';

@@ -493,6 +493,12 @@ function item(n: CstNode): A.Item {
       return { kind: 'ExtendsDecl', base: name(needTok(c, 'Identifier')), span };
     case 'disableDecl':
       return { kind: 'DisableDecl', ids: subs(c, 'ruleId').map(ruleId), span };
+    case 'notCheckedDecl': {
+      const d: A.NotCheckedDecl = { kind: 'NotCheckedDecl', override: !!tok(c, 'KwOverride'), id: ruleId(needSub(c, 'ruleId')), what: text(needTok(c, 'StringLit')), span };
+      const cite = tok(c, 'StringLit', 1);
+      if (cite) d.cite = text(cite);
+      return d;
+    }
     case 'codesDecl':
       return { kind: 'CodeSetDecl', of: tok(c, 'KwDiagnoses') ? 'diagnoses' : 'codes', override: !!tok(c, 'KwOverride'), name: name(needTok(c, 'Identifier')), elements: elements(needSub(c, 'elements')), span };
     case 'blockDecl': {

@@ -59,6 +59,7 @@ export const DIAGNOSTIC_CODES = {
   PR2036: { severity: 'error', title: 'a reference table of the wrong kind for the statement' },
   PR2037: { severity: 'error', title: 'a set of procedure codes where diagnoses are expected, or the reverse' },
   PR2038: { severity: 'error', title: '`this.` or `per day` where there is no line being checked' },
+  PR2039: { severity: 'error', title: 'a `not checked` line that does not say what is left out' },
 
   PR3001: { severity: 'warning', title: 'a code set no rule uses' },
   PR3002: { severity: 'warning', title: 'a rule that can never fire' },

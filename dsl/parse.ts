@@ -28,12 +28,13 @@ export interface ParseResult {
 /** What each grammar rule is, in words, for syntax messages. */
 const RULE_WORDS: Record<string, string> = {
   file: 'the ruleset',
-  item: 'a ruleset item (`ruleset`, `version`, `extends`, `codes`, `units`, `modifiers`, `prior-auth`, `telehealth`, `rule` or `disable`)',
+  item: 'a ruleset item (`ruleset`, `version`, `extends`, `codes`, `units`, `modifiers`, `prior-auth`, `telehealth`, `rule`, `disable` or `not checked`)',
   rulesetDecl: 'the `ruleset` line',
   versionDecl: 'the `version` line',
   window: 'an `effective` date window',
   extendsDecl: 'the `extends` line',
   disableDecl: 'a `disable` line',
+  notCheckedDecl: 'a `not checked` line (`not checked PRIOR-AUTH "what is left out, and why"`)',
   codesDecl: 'a `codes` line',
   elements: 'a list of codes',
   element: 'a code, a code range or a code set name',

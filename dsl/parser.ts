@@ -25,7 +25,7 @@ class RulesParser extends CstParser {
     });
   });
 
-  // item: rulesetDecl | versionDecl | extendsDecl | codesDecl | ruleDecl | blockDecl | disableDecl
+  // item: rulesetDecl | versionDecl | extendsDecl | codesDecl | ruleDecl | blockDecl | disableDecl | notCheckedDecl
   private item = this.RULE('item', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.rulesetDecl) },
@@ -35,6 +35,7 @@ class RulesParser extends CstParser {
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.blockDecl) },
       { ALT: () => this.SUBRULE(this.disableDecl) },
+      { ALT: () => this.SUBRULE(this.notCheckedDecl) },
     ]);
   });
 
@@ -72,6 +73,20 @@ class RulesParser extends CstParser {
   private disableDecl = this.RULE('disableDecl', () => {
     this.CONSUME(Kw.disable);
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.ruleId) });
+  });
+
+  // notCheckedDecl: "override"? "not" "checked" ruleId StringLit ("cite" StringLit)?
+  // What the payer's policy asks for and this ruleset leaves out: reports say it was not checked.
+  private notCheckedDecl = this.RULE('notCheckedDecl', () => {
+    this.OPTION(() => this.CONSUME(Kw.override));
+    this.CONSUME(Kw.not);
+    this.CONSUME(Kw.checked);
+    this.SUBRULE(this.ruleId);
+    this.CONSUME(T.StringLit);
+    this.OPTION2(() => {
+      this.CONSUME(Kw.cite);
+      this.CONSUME2(T.StringLit);
+    });
   });
 
   // ruleId: RuleId | CodeWord      (MOD-DISCIPLINE, or a single word such as NCCI)

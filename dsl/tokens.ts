@@ -65,6 +65,7 @@ export const Kw = {
   review: kw('review', 'the targeted medical review threshold'),
   override: kw('override', 'replaces an inherited rule or code set of the same name'),
   disable: kw('disable', 'switches off inherited rules by id'),
+  checked: kw('checked', '`not checked ID "what and why"`: something the payer\'s policy asks for that this ruleset does not check; every report under it says so instead of passing it'),
   units: kw('units', 'how treatment minutes become billable units'),
   modifiers: kw('modifiers', 'which modifiers lines need: discipline, KX, assistants, NCCI pairs, MUEs'),
   priorAuth: kw('prior-auth', 'when prior authorization is needed and what it must cover'),

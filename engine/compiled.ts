@@ -149,6 +149,17 @@ export interface CompiledRuleset {
     ncciBypass?: Record<string, NcciBypassData>;
   };
   rules: CompiledRule[];
-  /** Rule and condition names → where they were written. */
+  /** What the payer's policy asks for and the ruleset does not check (`not checked`), by id. */
+  notChecked?: NotCheckedData[];
+  /** Rule and condition names (and `not checked` ids) → where they were written. */
   origins: Record<string, SourceOrigin>;
+}
+
+/** A `not checked` line: every report under the ruleset lists it (report `notChecked`), never "ok". */
+export interface NotCheckedData {
+  /** Its id (shared with rules: an heir may disable or override it). */
+  rule: string;
+  /** What is left out and why, as the ruleset says it. */
+  reason: string;
+  citation?: string;
 }

@@ -209,6 +209,33 @@ export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRulese
     }
   }
 
+  // What each version says it does not check (`not checked`): listed with the rules, by id.
+  const gapsOf = (rs: CompiledRuleset) => new Map((rs.notChecked ?? []).map((g) => [g.rule, g]));
+  const gapA = gapsOf(oldRs);
+  const gapB = gapsOf(newRs);
+  for (const id of [...new Set([...gapA.keys(), ...gapB.keys()])].sort()) {
+    const a = gapA.get(id);
+    const b = gapB.get(id);
+    const details: string[] = [];
+    if (!a) details.push(`not checked: ${b!.reason}`);
+    else if (!b) details.push(`no longer said to be not checked (was: ${a.reason})`);
+    else {
+      if (a.reason !== b.reason) details.push(`not checked: "${a.reason}" → "${b.reason}"`);
+      if (a.citation !== b.citation) details.push(`citation "${a.citation ?? ''}" → "${b.citation ?? ''}"`);
+    }
+    if (!details.length) continue;
+    const known = rules.find((r) => r.rule === id);
+    if (known) {
+      known.details.push(...details);
+      continue;
+    }
+    const change: RuleChange = { rule: id, change: !a ? 'added' : !b ? 'removed' : 'changed', details };
+    const o = (b ? newRs : oldRs).origins[id];
+    if (o) change.source = { file: o.file, line: o.line };
+    rules.push(change);
+  }
+  rules.sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : 0));
+
   const codeSets: SetChange[] = [];
   for (const name of [...new Set([...Object.keys(oldRs.codeSets), ...Object.keys(newRs.codeSets)])].sort()) {
     const a = new Set(expandSet(oldRs.codeSets[name]));

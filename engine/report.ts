@@ -454,7 +454,7 @@ function notInPolicy(code: string): string {
   return r;
 }
 
-/** What could not be checked on a part: undecidable rules, and lines the unit policy does not cover. */
+/** What could not be checked on a part: undecidable rules, lines the unit policy does not cover, and what the ruleset leaves out. */
 function notCheckedOf(part: ReportPart, out: Unchecked): void {
   const { ctx } = part;
   for (const u of part.unknown) {
@@ -466,6 +466,16 @@ function notCheckedOf(part: ReportPart, out: Unchecked): void {
     }
     const reason = reasonFor(missing);
     if (reason !== null) out.add(u.rule.event.params.rule, reason, u.line === undefined ? undefined : u.line + 1);
+  }
+  // What the ruleset says it leaves out (`not checked`): on the claim when this version judges all
+  // of it, else on the lines it judges.
+  const gaps = ctx.p.rs.notChecked;
+  if (gaps) {
+    const whole = part.lines.length === ctx.claim.lines.length;
+    for (const g of gaps) {
+      if (whole) out.add(g.rule, g.reason, undefined);
+      else for (const i of part.lines) out.add(g.rule, g.reason, i + 1);
+    }
   }
   const units = ctx.p.rs.units;
   for (const i of part.lines) {

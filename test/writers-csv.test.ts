@@ -125,12 +125,17 @@ describe('text view', () => {
     expect(text).not.toMatch(/ {2}ok$/m);
   });
 
-  it('lines the report lists as not checked say why instead of ok; units read "1 unit"', () => {
+  it('lines the report lists as not checked say why instead of ok, and none is ok when a check was not made on the whole claim; units read "1 unit"', () => {
     const base = reports[0]!;
     if (base.status === 'invalid') throw new Error('expected a checked claim');
     const r: EvalReport = { ...base, notChecked: [{ line: 2, rule: 'UNITS-TIME', reason: 'no minutes documented' }, { rule: 'KX-THRESHOLD', reason: 'no allowed amounts this year' }] };
     const text = renderText(r);
-    expect(text).toMatch(/line 1 {2}97110(?: {2}\d{4}-\d\d-\d\d)? {2}2 units {2}ok/);
+    // A check not made on the whole claim (KX-THRESHOLD here) leaves no line "ok": line 1 has no findings.
+    expect(text).toMatch(/line 1 {2}97110(?: {2}\d{4}-\d\d-\d\d)? {2}2 units {2}no findings$/m);
+    expect(text).not.toMatch(/ {2}ok$/m);
+    // With only line-level gaps, the other lines are "ok".
+    const lineOnly = renderText({ ...r, notChecked: [{ line: 2, rule: 'UNITS-TIME', reason: 'no minutes documented' }] });
+    expect(lineOnly).toMatch(/line 1 {2}97110(?: {2}\d{4}-\d\d-\d\d)? {2}2 units {2}ok$/m);
     expect(text).toMatch(/line 2 {2}97140(?: {2}\d{4}-\d\d-\d\d)? {2}1 unit {2}no findings; not checked: UNITS-TIME/);
     expect(text).toContain('  not checked\n    UNITS-TIME (line 2): no minutes documented\n    KX-THRESHOLD: no allowed amounts this year');
   });

@@ -52,13 +52,16 @@ export function renderText(r: EvalReport): string {
     for (const f of claimLevel) out.push(...findingLines(f, r.explain));
   }
   const notChecked = r.notChecked ?? [];
+  // Something not checked on the whole claim (a check the ruleset leaves out, a claim rule that
+  // lacked a value): no line is "ok", only without findings.
+  const wholeClaimUnchecked = notChecked.some((n) => linesOf(n).length === 0);
   for (const l of r.lines) {
     const fs = r.findings.filter((f) => f.line === l.line);
     const skipped = notChecked.filter((n) => linesOf(n).includes(l.line));
     // Never `ok` for a line nothing checked (no ruleset), nor for one with checks that could not
     // run: those name the checks, and the "not checked" block below says why.
     const rules = skipped.map((n) => n.rule).join(', ');
-    const verdict = !r.ruleset ? '  not checked: no ruleset applies' : fs.length ? (skipped.length ? `  (not checked: ${rules})` : '') : skipped.length ? `  no findings; not checked: ${rules}` : '  ok';
+    const verdict = !r.ruleset ? '  not checked: no ruleset applies' : fs.length ? (skipped.length ? `  (not checked: ${rules})` : '') : skipped.length ? `  no findings; not checked: ${rules}` : wholeClaimUnchecked ? '  no findings' : '  ok';
     out.push(`  line ${l.line}  ${l.code}${l.dateOfService ? `  ${l.dateOfService}` : ''}  ${unitsText(l)}${verdict}`);
     if (fs.length || l.billedUnits !== l.expectedUnits) out.push(`      units: ${l.explanation}`);
     for (const f of fs) out.push(...findingLines(f, r.explain));

@@ -79,6 +79,7 @@ export const PASSES: readonly Pass[] = [
   { name: 'resolveCodeSets', run: resolveCodeSets },
   { name: 'checkStatements', run: checkStatements },
   { name: 'checkRules', run: checkRules },
+  { name: 'checkNotChecked', run: checkNotChecked },
   { name: 'checkDisables', run: checkDisables },
   { name: 'lint', run: (s) => lint(s) },
 ];
@@ -501,7 +502,7 @@ function checkBody(s: State, block: A.Block, st: A.Statement): void {
   }
 }
 
-function addRule(s: State, id: A.Name, override: boolean, node: A.Statement | A.RuleDecl, block: A.BlockKind | undefined, clauses: A.Clauses, scope: 'claim' | 'line'): void {
+function addRule(s: State, id: A.Name, override: boolean, node: A.Statement | A.RuleDecl | A.NotCheckedDecl, block: A.BlockKind | undefined, clauses: A.Clauses, scope: 'claim' | 'line'): void {
   const self = s.header?.id.text ?? '';
   const prev = s.rules.get(id.text);
   if (prev && prev.definedIn === self && prev.origin.file === s.file.name) {
@@ -535,6 +536,15 @@ function checkRules(s: State): void {
     else checkCondition(ctx, r.when);
     if (r.findingKind && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(r.findingKind.text)) s.bag.add('PR2031', r.findingKind.span, 'a finding kind is a lowercase name like `units-exceed-time`');
     addRule(s, r.id, r.override, r, undefined, r.clauses, ctx.perLine ? 'line' : 'claim');
+  }
+}
+
+/** `not checked` lines: ids shared with rules (so heirs can disable or override them), a reason given. */
+function checkNotChecked(s: State): void {
+  for (const d of s.ast.items) {
+    if (d.kind !== 'NotCheckedDecl') continue;
+    if (!d.what.value.trim()) s.bag.add('PR2039', d.what.span, '`not checked` needs to say what is left out and why; reports show this text', { help: 'e.g. `not checked PRIOR-AUTH "prior authorization: the plan\'s lists are not encoded here"`' });
+    addRule(s, d.id, d.override, d, undefined, d.cite ? { cite: d.cite } : {}, 'claim');
   }
 }
 

@@ -11,6 +11,8 @@ export function lint(s: State): void {
   }
   for (const r of s.rules.values()) {
     if (r.definedIn !== self || r.origin.file !== s.file.name) continue;
+    // A `not checked` line describes this ruleset, not a policy: it needs no citation and never fires.
+    if (r.node.kind === 'NotCheckedDecl') continue;
     const idSpan = r.node.kind === 'RuleDecl' ? r.node.id.span : (r.node.id?.span ?? r.origin.span);
     if (!r.cite) s.bag.add('PR3004', idSpan, `rule \`${r.id}\` cites no source`, { help: 'add `cite "<manual section, bulletin or statute>"` so reviewers can check it' });
     const why = neverFires(s, r.node, r.effective);

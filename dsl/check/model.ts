@@ -26,7 +26,8 @@ export interface CheckedRule {
   id: string;
   definedIn: string;
   origin: Origin;
-  node: A.Statement | A.RuleDecl;
+  /** A `not checked` line shares rule ids; it compiles to the ruleset's `notChecked` list, not to a rule. */
+  node: A.Statement | A.RuleDecl | A.NotCheckedDecl;
   block?: A.BlockKind;
   severity?: Severity;
   cite?: string;

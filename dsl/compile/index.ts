@@ -9,7 +9,7 @@ import { outerPath } from '../check/expr.ts';
 import { canonicalDiagnosis } from '../../engine/codes.ts';
 import { lineColOf, type Span } from '../source.ts';
 import { formatDate, parseDate } from '../../engine/dates.ts';
-import { COMPILED_FORMAT, type NcciBypassData, type CodeSetData, type CompiledRule, type CompiledRuleset, type Condition, type ExprData, type FindingEventParams, type NcciRowData, type SourceOrigin } from '../../engine/compiled.ts';
+import { COMPILED_FORMAT, type NotCheckedData, type NcciBypassData, type CodeSetData, type CompiledRule, type CompiledRuleset, type Condition, type ExprData, type FindingEventParams, type NcciRowData, type SourceOrigin } from '../../engine/compiled.ts';
 import { COMPARE_OPERATORS, type FactName, type OperatorName } from '../../engine/operator-catalog.ts';
 import { FINDING_KINDS, isBuiltinKind, type FindingKind } from '../../engine/finding-kinds.ts';
 import { FIELD_BY_PATH } from '../../engine/field-catalog.ts';
@@ -123,7 +123,7 @@ function effectiveCondition(c: Ctx, scopePath: string): Condition[] {
   const e = c.rule.effective;
   if (!e) return [];
   const node = c.rule.node;
-  const span = (node.kind === 'RuleDecl' ? node.clauses.effective : node.clauses.effective)?.span ?? node.span;
+  const span = (node.kind === 'NotCheckedDecl' ? undefined : node.clauses.effective)?.span ?? node.span;
   return [field(c, span, scopePath, 'inWindows', [[e.from, e.through ?? null]])];
 }
 
@@ -169,6 +169,7 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntr
     out.push(makeRule(c, undefined, conds, event(c, kind, { message: node.title.value }), node.span));
     return;
   }
+  if (node.kind === 'NotCheckedDecl') return;
   const b = node.body;
   const when = node.clauses.when;
   const variantRule = (variant: string | undefined, kind: FindingKind, conds: () => Condition[], extra: Partial<FindingEventParams> = {}) => {
@@ -551,7 +552,16 @@ export function compile(rs: CheckedRuleset): CompiledRuleset {
   const ncci: Record<string, NcciRowData[]> = {};
   const mue: CompiledRuleset['tables']['mue'] = {};
   const tableRefs: Pick<CompiledRuleset['tables'], 'refs' | 'ncciBypass'> = {};
+  const notChecked: NotCheckedData[] = [];
   for (const r of rs.rules) {
+    if (r.node.kind === 'NotCheckedDecl') {
+      // Not a rule: nothing to evaluate, only a line for every report (rs.rules is sorted by id).
+      const d: NotCheckedData = { rule: r.id, reason: r.node.what.value };
+      if (r.cite) d.citation = r.cite;
+      notChecked.push(d);
+      origins.set(r.id, origin(rs, r.origin.file, r.node.span));
+      continue;
+    }
     compileRule(rs, r, codeSets, origins, rules, units, tableRefs);
     if (r.node.kind === 'Statement' && r.node.body.kind === 'NcciTable') {
       ncci[r.id] = r.node.body.rows.map((row) => {
@@ -572,6 +582,7 @@ export function compile(rs: CheckedRuleset): CompiledRuleset {
   const out: CompiledRuleset = {
     codeSets: codeSets.record(),
     format: COMPILED_FORMAT,
+    ...(notChecked.length ? { notChecked } : {}),
     origins: origins.record(),
     rules,
     ruleset,

@@ -361,6 +361,19 @@ function item(p: Printer, it: A.Item): void {
     case 'DisableDecl':
       p.line(`disable ${it.ids.map((i) => i.text).join(', ')}`, it.span.end);
       return;
+    case 'NotCheckedDecl': {
+      if (p.hasCommentIn(it.span.start, it.span.end)) {
+        p.verbatim(it.span.start, it.span.end, '');
+        return;
+      }
+      const head = `${it.override ? 'override ' : ''}not checked ${it.id.text} ${quote(it.what.value)}`;
+      if (!it.cite) p.line(head, it.span.end);
+      else {
+        p.line(head);
+        p.line(`    cite ${quote(it.cite.value)}`, it.span.end);
+      }
+      return;
+    }
     case 'CodeSetDecl': {
       const head = `${it.override ? 'override ' : ''}${it.of} ${it.name.text} =`;
       const first = it.elements[0];

@@ -60,6 +60,7 @@ function symbolsOf(path: string, text: string, res: ReturnType<typeof analyze>):
     const info: SymbolInfo['rules'][number] = { id: r.id, start: idSpan.start, end: idSpan.end, file: r.origin.file };
     if (r.cite) info.citation = r.cite;
     if (r.node.kind === 'RuleDecl') info.title = r.node.title.value;
+    else if (r.node.kind === 'NotCheckedDecl') info.title = `not checked: ${r.node.what.value}`;
     out.rules.push(info);
   }
   void text;
