@@ -270,8 +270,9 @@ export async function diffRulesets(oldRs: CompiledRuleset, newRs: CompiledRulese
       const kb = new Map(fb.map((f) => [findingKey(f), f]));
       const added = fb.filter((f) => !ka.has(findingKey(f)));
       const removed = fa.filter((f) => !kb.has(findingKey(f)));
-      // Checks that could not be made under one ruleset and can under the other (or the reverse).
-      const nc = (r: typeof ra) => new Set(r.status === 'invalid' ? [] : (r.notChecked ?? []).map((n) => n.rule));
+      // Checks that could not be made under one ruleset and can under the other (or the reverse);
+      // what a ruleset says it does not check is a rule change (listed above), not this claim's.
+      const nc = (r: typeof ra) => new Set(r.status === 'invalid' ? [] : (r.notChecked ?? []).filter((n) => !n.notEncoded).map((n) => n.rule));
       const na = nc(ra);
       const nb = nc(rb);
       const nowChecked = [...na].filter((r) => !nb.has(r)).sort();

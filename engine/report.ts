@@ -47,6 +47,14 @@ export interface NotChecked {
   rule: string;
   /** Why, in a biller's words: "no minutes documented", "no ruleset version covers 2027-01-04", … */
   reason: string;
+  /**
+   * Set when the ruleset itself says it does not check this (`not checked` in the language): no
+   * claim could make it checkable, unlike a check that lacked a fact of this claim.
+   */
+  notEncoded?: true;
+  /** For a `not checked` line: its citation, if it gives one, and where it is written. */
+  citation?: string;
+  source?: { file: string; line: number; column: number };
 }
 
 /** A reference-table release a claim was checked against. */
@@ -369,10 +377,12 @@ class Unchecked {
   private readonly rules: string[] = [];
   private readonly reasons: string[] = [];
   private readonly lines: number[][] = [];
+  /** What a `not checked` line of the ruleset adds to its entry (marker, citation, source). */
+  private readonly extras: (Pick<NotChecked, 'notEncoded' | 'citation' | 'source'> | undefined)[] = [];
   /** Index of the NO-RULESET entry (it merges with no other, and lists its lines before its reason). */
   private noRuleset = -1;
 
-  add(rule: string, reason: string, line: number | undefined): void {
+  add(rule: string, reason: string, line: number | undefined, extra?: Pick<NotChecked, 'notEncoded' | 'citation' | 'source'>): void {
     for (let k = 0; k < this.rules.length; k++) {
       if (k === this.noRuleset || this.rules[k] !== rule || this.reasons[k] !== reason) continue;
       const ls = this.lines[k]!;
@@ -382,6 +392,7 @@ class Unchecked {
     this.rules.push(rule);
     this.reasons.push(reason);
     this.lines.push(line === undefined ? [] : [line]);
+    this.extras.push(extra);
   }
 
   addNoRuleset(lines: number[], reason: string): void {
@@ -389,6 +400,7 @@ class Unchecked {
     this.rules.push('NO-RULESET');
     this.reasons.push(reason);
     this.lines.push(lines);
+    this.extras.push(undefined);
   }
 
   get size(): number {
@@ -403,10 +415,13 @@ class Unchecked {
       const reason = this.reasons[k]!;
       const ls = this.lines[k]!;
       // Key order as the contract's JSON has always had it.
-      if (ls.length === 0) out.push({ rule, reason });
-      else if (ls.length === 1) out.push({ rule, reason, line: ls[0]! });
-      else if (k === this.noRuleset) out.push({ rule, lines: ls, reason });
-      else out.push({ rule, reason, lines: ls });
+      let n: NotChecked;
+      if (ls.length === 0) n = { rule, reason };
+      else if (ls.length === 1) n = { rule, reason, line: ls[0]! };
+      else if (k === this.noRuleset) n = { rule, lines: ls, reason };
+      else n = { rule, reason, lines: ls };
+      const x = this.extras[k];
+      out.push(x ? { ...n, ...x } : n);
     }
     return out.sort((a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
   }
@@ -455,7 +470,7 @@ function notInPolicy(code: string): string {
 }
 
 /** What could not be checked on a part: undecidable rules, lines the unit policy does not cover, and what the ruleset leaves out. */
-function notCheckedOf(part: ReportPart, out: Unchecked): void {
+function notCheckedOf(part: ReportPart, out: Unchecked, multi: boolean): void {
   const { ctx } = part;
   for (const u of part.unknown) {
     let missing = u.missing;
@@ -467,14 +482,18 @@ function notCheckedOf(part: ReportPart, out: Unchecked): void {
     const reason = reasonFor(missing);
     if (reason !== null) out.add(u.rule.event.params.rule, reason, u.line === undefined ? undefined : u.line + 1);
   }
-  // What the ruleset says it leaves out (`not checked`): on the claim when this version judges all
-  // of it, else on the lines it judges.
+  // What the ruleset says it leaves out (`not checked`): on the claim when one version judges it all
+  // (or when this version judges only the claim-level rules), else on the lines this one judges.
   const gaps = ctx.p.rs.notChecked;
   if (gaps) {
-    const whole = part.lines.length === ctx.claim.lines.length;
+    const whole = !multi || part.lines.length === 0;
     for (const g of gaps) {
-      if (whole) out.add(g.rule, g.reason, undefined);
-      else for (const i of part.lines) out.add(g.rule, g.reason, i + 1);
+      const extra: Pick<NotChecked, 'notEncoded' | 'citation' | 'source'> = { notEncoded: true };
+      if (g.citation) extra.citation = g.citation;
+      const src = sourceOf(ctx.p.rs, g.rule);
+      if (src) extra.source = src;
+      if (whole) out.add(g.rule, g.reason, undefined, extra);
+      else for (const i of part.lines) out.add(g.rule, g.reason, i + 1, extra);
     }
   }
   const units = ctx.p.rs.units;
@@ -536,7 +555,7 @@ export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly n
     for (const i of uncovered.lines) findings.push({ rule: 'NO-RULESET', kind: 'no-ruleset', severity: 'error', message: uncovered.why, line: i + 1, code: claim.lines[i]!.code, fix: 'check the payer and the date of service, or add a ruleset version that covers it' });
     notChecked.addNoRuleset(uncovered.lines.map((i) => i + 1), `no ruleset version covers the date of service of ${linesText(uncovered.lines.map((i) => i + 1))}`);
   }
-  for (const part of parts) notCheckedOf(part, notChecked);
+  for (const part of parts) notCheckedOf(part, notChecked, parts.length > 1);
   findings.sort(compareFindings);
   const claimPart = parts.find((p) => p.claimRules) ?? first;
   const report: ClaimReport = { claimId: claim.id, ruleset: refOf(claimPart.ctx.p.rs), status: statusOf(findings), findings, lines };

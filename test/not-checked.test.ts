@@ -65,6 +65,10 @@ const compiled = (name: string): CompiledRuleset => {
 const all = files.map((f) => compiled(f.name));
 const ev = new Evaluator(all);
 
+const NCCI = { rule: 'NCCI-PAIRS', reason: "NCCI pairs: the payer's bundling edits are not encoded here", notEncoded: true, source: { file: 'thin/2026.payer', line: 14, column: 1 } };
+const PA = { rule: 'PRIOR-AUTH', reason: "prior authorization: the plan's lists are not encoded here", notEncoded: true, citation: 'payer portal (unverified)', source: { file: 'thin/2026.payer', line: 12, column: 1 } };
+const PA2 = { rule: 'PRIOR-AUTH', reason: "prior authorization: the plan's lists (eviCore) are not encoded here", notEncoded: true, source: { file: 'thin/2026-2.payer', line: 12, column: 1 } };
+
 const claim = (payer: string, dates: string[]) => ({
   id: 'C1',
   payer,
@@ -78,24 +82,26 @@ describe('not checked', () => {
     {
       note: 'one version judges the whole claim: the gaps are on the claim, sorted by id',
       c: claim('thin-plan', ['2026-03-02', '2026-03-04']),
-      want: [
-        { rule: 'NCCI-PAIRS', reason: 'NCCI pairs: the payer\'s bundling edits are not encoded here' },
-        { rule: 'PRIOR-AUTH', reason: "prior authorization: the plan's lists are not encoded here" },
-      ],
+      want: [NCCI, PA],
     },
     {
       note: 'lines in two versions: each version\'s gaps on the lines it judges (the later one dropped NCCI-PAIRS and reworded PRIOR-AUTH)',
       c: claim('thin-plan', ['2026-06-30', '2026-07-01']),
       want: [
-        { rule: 'NCCI-PAIRS', reason: 'NCCI pairs: the payer\'s bundling edits are not encoded here', line: 1 },
-        { rule: 'PRIOR-AUTH', reason: "prior authorization: the plan's lists are not encoded here", line: 1 },
-        { rule: 'PRIOR-AUTH', reason: "prior authorization: the plan's lists (eviCore) are not encoded here", line: 2 },
+        { ...NCCI, line: 1 },
+        { ...PA, line: 1 },
+        { ...PA2, line: 2 },
       ],
     },
     {
       note: 'an heir inherits PRIOR-AUTH and disables NCCI-PAIRS (it checks pairs itself)',
       c: claim('heir-plan', ['2026-03-02']),
-      want: [{ rule: 'PRIOR-AUTH', reason: "prior authorization: the plan's lists are not encoded here" }],
+      want: [PA],
+    },
+    {
+      note: 'a version that judges only the claim-level rules (the claim dated in it, its line in the next) still lists its gaps, on the claim',
+      c: { ...claim('thin-plan', ['2026-07-01']), dateOfService: '2026-06-30' },
+      want: [NCCI, PA, { ...PA2, line: 1 }],
     },
   ])('$note', async ({ c, want }) => {
     for (const runtime of ['compiled', 'json-rules-engine'] as const) {
@@ -128,6 +134,12 @@ describe('not checked', () => {
       { rule: 'NCCI-PAIRS', change: 'removed', details: ["no longer said to be not checked (was: NCCI pairs: the payer's bundling edits are not encoded here)"], source: { file: 'thin/2026.payer', line: 14 } },
       { rule: 'PRIOR-AUTH', change: 'changed', details: [`not checked: "prior authorization: the plan's lists are not encoded here" → "prior authorization: the plan's lists (eviCore) are not encoded here"`, 'citation "payer portal (unverified)" → ""'], source: { file: 'thin/2026-2.payer', line: 12 } },
     ]);
+  });
+
+  it('diff --claims: a dropped `not checked` line is a rule change, never "now checked" on a claim', async () => {
+    const c = claim('thin-plan', ['2026-03-02']);
+    const d = await diffRulesets(compiled('thin/2026.payer'), compiled('thin/2026-2.payer'), [c]);
+    expect(d.claims!.changed).toEqual([]);
   });
 
   it.each([

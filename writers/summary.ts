@@ -28,7 +28,10 @@ export interface ClaimFacts {
   linesWithAllowed: number;
   findings: FactFinding[];
   errors: { path: string; message: string }[];
+  /** Checks that could not run for want of a fact of this claim (what a biller can supply). */
   notChecked: number;
+  /** Checks the ruleset says it does not make (`not checked` lines): the same on every claim under it. */
+  notEncoded: number;
   input: InputNote[];
 }
 
@@ -72,7 +75,8 @@ export function factsOf(r: EvalReport, claim: unknown): ClaimFacts {
     linesWithAllowed: withAllowed,
     findings,
     errors: r.status === 'invalid' ? r.errors : [],
-    notChecked: r.status === 'invalid' ? 0 : (r.notChecked?.length ?? 0),
+    notChecked: r.status === 'invalid' ? 0 : (r.notChecked ?? []).filter((n) => !n.notEncoded).length,
+    notEncoded: r.status === 'invalid' ? 0 : (r.notChecked ?? []).filter((n) => n.notEncoded).length,
     input: r.input ?? [],
   };
   if (r.status !== 'invalid' && r.ruleset) out.ruleset = `${r.ruleset.id} ${r.ruleset.version}`;
@@ -87,6 +91,8 @@ export interface SummaryData {
   findingsByKind: { kind: string; count: number }[];
   inputNotes: { code: string; severity: string; count: number }[];
   notChecked: number;
+  /** Claims that name checks their ruleset does not make. */
+  claimsWithNotEncoded: number;
   money: { charge: number; chargeAtRisk: number; allowed: number; allowedAtRisk: number; linesWithAllowed: number; lines: number };
 }
 
@@ -97,6 +103,7 @@ export class Summary {
   private kinds = new Map<string, number>();
   private notes = new Map<string, { code: string; severity: string; count: number }>();
   private notChecked = 0;
+  private claimsWithNotEncoded = 0;
   private money = { charge: 0, chargeAtRisk: 0, allowed: 0, allowedAtRisk: 0, linesWithAllowed: 0, lines: 0 };
 
   add(f: ClaimFacts): void {
@@ -120,6 +127,7 @@ export class Summary {
       this.notes.set(n.code, e);
     }
     this.notChecked += f.notChecked;
+    if (f.notEncoded) this.claimsWithNotEncoded++;
     const m = this.money;
     m.charge += f.chargeCents;
     m.chargeAtRisk += f.chargeAtRiskCents;
@@ -137,6 +145,7 @@ export class Summary {
       findingsByKind: [...this.kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
       inputNotes: [...this.notes.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1)),
       notChecked: this.notChecked,
+      claimsWithNotEncoded: this.claimsWithNotEncoded,
       money: { ...this.money },
     };
   }
@@ -172,6 +181,7 @@ export function renderSummaryText(s: SummaryData): string {
     for (const k of s.findingsByKind) out.push(`  ${k.kind.padEnd(wk)}  ${String(k.count).padStart(7)}`);
   } else out.push('', 'findings: none');
   if (s.notChecked) out.push('', `checks that could not run: ${s.notChecked} (see each claim's "not checked")`);
+  if (s.claimsWithNotEncoded) out.push('', `claims whose ruleset says it does not check some of the payer's policy: ${s.claimsWithNotEncoded} (listed on each claim)`);
   if (s.inputNotes.length) {
     out.push('', 'notes from the claim files:');
     for (const n of s.inputNotes) out.push(`  ${n.code.padEnd(20)} ${n.severity.padEnd(7)} ${String(n.count).padStart(7)}`);
