@@ -44,7 +44,15 @@ export const RulesetRefSchema = z.object({
   hash: z.string().optional().describe('content hash of the ruleset (its `extends` chain included)'),
 });
 
-const NotCheckedSchema = z.object({ line: z.number().int().optional(), rule: z.string(), reason: z.string() });
+const NotCheckedSchema = z.object({
+  line: z.number().int().optional(),
+  lines: z.array(z.number().int()).optional().describe('the 1-based lines, when several lines share the entry'),
+  rule: z.string(),
+  reason: z.string(),
+  notEncoded: z.literal(true).optional().describe('the ruleset says it does not check this (`not checked`); no claim fact would make it checkable'),
+  citation: z.string().optional(),
+  source: z.object({ file: z.string(), line: z.number().int(), column: z.number().int() }).optional().describe('where the `not checked` line is written'),
+});
 const TableUseSchema = z.object({ table: z.string(), release: z.string(), note: z.string().optional() });
 
 const ConditionTraceSchema = z.object({

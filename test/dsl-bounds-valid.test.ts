@@ -114,6 +114,7 @@ const item = fc.oneof(
   fc.tuple(fc.constantFrom('codes', 'diagnoses', 'override codes'), setName, list(element)).map(([k, n, l]) => `${k} ${n} = ${l}`),
   fc.tuple(fc.constantFrom('units', 'modifiers', 'prior-auth', 'telehealth', 'validity'), fc.array(statement, { maxLength: 4 })).map(([k, sts]) => `${k} {\n${sts.map((s) => `  ${s}\n`).join('')}}`),
   fc.tuple(fc.constantFrom('', 'override '), fc.constantFrom('', ' error', ' warning'), fc.array(fc.oneof(expr.map((e) => `when ${e}`), fc.constantFrom('kind mue-exceeded', 'cite "x"', 'fix "y"', 'info', 'effective 2026-01-01')), { maxLength: 3 })).map(([o, sev, cls]) => `${o}rule R-1 "a rule"${sev} {\n${cls.map((c) => `  ${c}\n`).join('')}}`),
+  fc.constantFrom('not checked PRIOR-AUTH "prior authorization"', 'override not checked NCCI "pairs" cite "x"', 'not checked X-1 ""'),
   fc.constantFrom('disable MOD-1, NCCI', 'extends medicare-part-b', 'version 2026.1 effective 2026-01-01 through 2026-12-31', 'ruleset plan "Plan"'),
 );
 /** Tokens laid out with random spaces, line breaks and comments (spans and comments must still agree). */
