@@ -17,7 +17,7 @@ import { parseFlags, type Io } from './args.ts';
 function checkAndCompile(p: string, io: Io): CompiledRuleset | undefined {
   const src: SourceFile = readSource(p);
   const loader = new RulesetLoader();
-  loader.scanAround(p);
+  loader.scanAround(p, src);
   const res = analyze(src, { loadRuleset: loader.load, tables: tablesFor(p).tables() });
   const related = loader.files();
   for (const d of res.diagnostics) io.err(renderDiagnostic(d, src, related) + '\n');
