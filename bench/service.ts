@@ -280,15 +280,7 @@ try {
       requests: bodies.map((body) => ({ body })),
       ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
     });
-  interface Run {
-    rps: number;
-    p50: number;
-    p99: number;
-    p999: number;
-    max: number;
-    errors: number;
-    unanswered: number;
-    malformed: number;
+  interface Run extends Omit<PacedResult, 'answered'> {
     serverUs: number;
     clientCore: number;
   }

@@ -378,11 +378,11 @@ class Unchecked {
   private readonly reasons: string[] = [];
   private readonly lines: number[][] = [];
   /** What a `not checked` line of the ruleset adds to its entry (marker, citation, source). */
-  private readonly extras: (Pick<NotChecked, 'notEncoded' | 'citation' | 'source'> | undefined)[] = [];
+  private readonly extras: (GapExtra | undefined)[] = [];
   /** Index of the NO-RULESET entry (it merges with no other, and lists its lines before its reason). */
   private noRuleset = -1;
 
-  add(rule: string, reason: string, line: number | undefined, extra?: Pick<NotChecked, 'notEncoded' | 'citation' | 'source'>): void {
+  add(rule: string, reason: string, line: number | undefined, extra?: GapExtra): void {
     for (let k = 0; k < this.rules.length; k++) {
       if (k === this.noRuleset || this.rules[k] !== rule || this.reasons[k] !== reason) continue;
       const ls = this.lines[k]!;
@@ -421,7 +421,8 @@ class Unchecked {
       else if (k === this.noRuleset) n = { rule, lines: ls, reason };
       else n = { rule, reason, lines: ls };
       const x = this.extras[k];
-      out.push(x ? { ...n, ...x } : n);
+      // (Copied: entries of many reports share one ruleset's extras, and none may change another's.)
+      out.push(x ? { ...n, ...x, ...(x.source ? { source: { ...x.source } } : {}) } : n);
     }
     return out.sort((a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
   }
@@ -469,6 +470,25 @@ function notInPolicy(code: string): string {
   return r;
 }
 
+type GapExtra = Pick<NotChecked, 'notEncoded' | 'citation' | 'source'>;
+const gapExtraMemo = new WeakMap<CompiledRuleset, GapExtra[]>();
+
+/** What each `not checked` line adds to its report entry (marker, citation, source): made once per ruleset, not per claim. */
+function gapExtras(rs: CompiledRuleset): GapExtra[] {
+  let xs = gapExtraMemo.get(rs);
+  if (!xs) {
+    xs = (rs.notChecked ?? []).map((g) => {
+      const extra: GapExtra = { notEncoded: true };
+      if (g.citation) extra.citation = g.citation;
+      const src = sourceOf(rs, g.rule);
+      if (src) extra.source = src;
+      return extra;
+    });
+    gapExtraMemo.set(rs, xs);
+  }
+  return xs;
+}
+
 /** What could not be checked on a part: undecidable rules, lines the unit policy does not cover, and what the ruleset leaves out. */
 function notCheckedOf(part: ReportPart, out: Unchecked, multi: boolean): void {
   const { ctx } = part;
@@ -487,13 +507,11 @@ function notCheckedOf(part: ReportPart, out: Unchecked, multi: boolean): void {
   const gaps = ctx.p.rs.notChecked;
   if (gaps) {
     const whole = !multi || part.lines.length === 0;
-    for (const g of gaps) {
-      const extra: Pick<NotChecked, 'notEncoded' | 'citation' | 'source'> = { notEncoded: true };
-      if (g.citation) extra.citation = g.citation;
-      const src = sourceOf(ctx.p.rs, g.rule);
-      if (src) extra.source = src;
-      if (whole) out.add(g.rule, g.reason, undefined, extra);
-      else for (const i of part.lines) out.add(g.rule, g.reason, i + 1, extra);
+    const extras = gapExtras(ctx.p.rs);
+    for (let k = 0; k < gaps.length; k++) {
+      const g = gaps[k]!;
+      if (whole) out.add(g.rule, g.reason, undefined, extras[k]);
+      else for (const i of part.lines) out.add(g.rule, g.reason, i + 1, extras[k]);
     }
   }
   const units = ctx.p.rs.units;

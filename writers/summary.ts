@@ -75,10 +75,16 @@ export function factsOf(r: EvalReport, claim: unknown): ClaimFacts {
     linesWithAllowed: withAllowed,
     findings,
     errors: r.status === 'invalid' ? r.errors : [],
-    notChecked: r.status === 'invalid' ? 0 : (r.notChecked ?? []).filter((n) => !n.notEncoded).length,
-    notEncoded: r.status === 'invalid' ? 0 : (r.notChecked ?? []).filter((n) => n.notEncoded).length,
+    notChecked: 0,
+    notEncoded: 0,
     input: r.input ?? [],
   };
+  if (r.status !== 'invalid') {
+    for (const n of r.notChecked ?? []) {
+      if (n.notEncoded) out.notEncoded++;
+      else out.notChecked++;
+    }
+  }
   if (r.status !== 'invalid' && r.ruleset) out.ruleset = `${r.ruleset.id} ${r.ruleset.version}`;
   if (typeof c['dateOfService'] === 'string') out.dateOfService = c['dateOfService'];
   return out;
