@@ -1,7 +1,7 @@
-// `payer-rules compile PATH [-o FILE]`: check a ruleset and write its compiled JSON. The JSON is
-// written in pieces as it is produced (dsl/compile/json.ts): the compiled form of a 16 MB ruleset
-// is about 270 MB of text, which as one string (and its UTF-8 copy) would more than double the
-// command's memory.
+// `payer-rules compile PATH [-o FILE]`: check a ruleset and write its compiled JSON, one rule,
+// code set or origin a line. The JSON is written in pieces as it is produced (dsl/compile/json.ts):
+// the compiled form of a 16 MB ruleset is about 150 MB of text, which as one string (and its UTF-8
+// copy) would more than double the command's memory.
 import { analyze, renderDiagnostic, summary } from '../dsl/index.ts';
 import { compiledJsonChunks } from '../dsl/compile/json.ts';
 import type { SourceFile } from '../dsl/source.ts';
