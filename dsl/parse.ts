@@ -132,7 +132,7 @@ const CHUNK_CHARS = 1 << 20;
  */
 const FAST_CHUNK_CHARS = 1 << 16;
 
-/** Keywords that start a top-level item at the start of a line. */
+/** Keywords that start a top-level item at the start of a line (and `not` followed by `checked`). */
 const ITEM_START = new Set<TokenType>([Kw.ruleset, Kw.version, Kw.extends, Kw.codes, Kw.override, Kw.rule, Kw.disable, Kw.units, Kw.modifiers, Kw.priorAuth, Kw.telehealth]);
 /** Tokens after which an item is not over (a list or an expression goes on). */
 const CONTINUES = new Set<TokenType>([Comma, Equals, DotDot, Colon, Slash]);
@@ -150,7 +150,7 @@ function lastItemStart(toks: readonly IToken[], text: string): number {
     const tt = t.tokenType;
     if (tt === LBrace || tt === LParen || tt === LBracket) depth++;
     else if (tt === RBrace || tt === RParen || tt === RBracket) depth = Math.max(0, depth - 1);
-    else if (depth === 0 && i > 0 && ITEM_START.has(tt) && !CONTINUES.has(toks[i - 1]!.tokenType) && tokenClass(toks[i - 1]!.tokenType) !== 'keyword' && startsLine(text, t.startOffset)) last = i;
+    else if (depth === 0 && i > 0 && (ITEM_START.has(tt) || (tt === Kw.not && toks[i + 1]?.tokenType === Kw.checked)) && !CONTINUES.has(toks[i - 1]!.tokenType) && tokenClass(toks[i - 1]!.tokenType) !== 'keyword' && startsLine(text, t.startOffset)) last = i;
   }
   return last;
 }

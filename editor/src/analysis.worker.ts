@@ -126,6 +126,16 @@ const MODIFIERS: [string, string][] = [
   ['93', 'synchronous telehealth, audio only'],
 ];
 
+/** How many braces are open after these tokens (0 at the top level of a ruleset). */
+function braceDepth(toks: readonly { image: string }[]): number {
+  let depth = 0;
+  for (const t of toks) {
+    if (t.image === '{') depth++;
+    else if (t.image === '}') depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
+
 function complete(path: string, text: string, offset: number, auto = false): CompletionEntry[] {
   if (!path.endsWith('.payer')) return dataCompletion(path, text, offset);
   const toks = tokensBefore(text, offset);
@@ -164,6 +174,8 @@ function complete(path: string, text: string, offset: number, auto = false): Com
   if (p === 'require' || p === 'of' || p === 'bypass' || p === 'has' || p === 'lacks' || p === 'with' || (p === ',' && ctx.slice().reverse().find((t) => ['of', 'bypass', 'require', 'has', 'lacks', 'codes', 'on', 'in'].includes(t.image))?.image !== 'codes')) {
     return [...MODIFIERS.map(([m, d]) => ({ label: m, kind: 'modifier' as const, detail: d })), ...(p === 'require' ? [{ label: 'one of', kind: 'keyword' as const }, { label: 'auth for', kind: 'keyword' as const }] : [])];
   }
+  // `not` first on a line outside any block starts `not checked ID "…"`, never a condition.
+  if (p === 'not' && braceDepth(ctx) === 0) return [{ label: 'checked', kind: 'keyword', detail: KEYWORD_DOCS.get('checked') }];
   if (p === 'kind') return Object.entries(FINDING_KINDS).map(([k, v]) => ({ label: k, kind: 'keyword', detail: v.doc }));
   if (p === 'method') return [{ label: 'total-time', kind: 'keyword', detail: 'CMS 8-minute rule' }, { label: 'per-code', kind: 'keyword', detail: 'CPT midpoint rule' }];
   if (p === 'extends') return [...new Set(payerFiles().map((f) => peekHeader(f)?.id).filter((x): x is string => !!x))].map((id) => ({ label: id, kind: 'rule', detail: 'ruleset' }));
