@@ -151,4 +151,15 @@ describe('not checked', () => {
     const res = analyze({ name: 'x.payer', text: `ruleset x "X"\nversion 1 effective 2026-01-01\n${src}\n` });
     expect(res.diagnostics.map((d) => d.code)).toContain(code);
   });
+
+  it.each([
+    { order: 'the rule first', src: 'rule PRIOR-AUTH "x" {\n  when line.units > 4\n  cite "t"\n}\nnot checked PRIOR-AUTH "y"', later: 'not checked PRIOR-AUTH' },
+    { order: 'the `not checked` line first', src: 'not checked PRIOR-AUTH "y"\nrule PRIOR-AUTH "x" {\n  when line.units > 4\n  cite "t"\n}', later: 'rule PRIOR-AUTH' },
+  ])('PR2003 on a rule and a `not checked` line sharing an id ($order): on the later one, pointing back at the earlier', ({ src, later }) => {
+    const text = `ruleset x "X"\nversion 1 effective 2026-01-01\n${src}\n`;
+    const d = analyze({ name: 'x.payer', text }).diagnostics.find((x) => x.code === 'PR2003')!;
+    const at = text.indexOf(later) + later.indexOf('PRIOR-AUTH');
+    expect(d.span.start).toBe(at);
+    expect(d.related?.[0]?.span?.start).toBe(text.indexOf('PRIOR-AUTH'));
+  });
 });

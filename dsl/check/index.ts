@@ -506,7 +506,11 @@ function addRule(s: State, id: A.Name, override: boolean, node: A.Statement | A.
   const self = s.header?.id.text ?? '';
   const prev = s.rules.get(id.text);
   if (prev && prev.definedIn === self && prev.origin.file === s.file.name) {
-    s.bag.add('PR2003', id.span, `the rule id \`${id.text}\` is already used`, { related: [{ span: prev.node.kind === 'RuleDecl' ? prev.node.id.span : (prev.node.id?.span ?? prev.origin.span), message: 'first used here' }], help: 'every rule needs its own id; reports and tests refer to it' });
+    // Passes do not go in text order (`not checked` lines come after rules), so the error goes on
+    // whichever of the two is later in the file and points back at the earlier one.
+    const other = prev.node.kind === 'RuleDecl' ? prev.node.id.span : (prev.node.id?.span ?? prev.origin.span);
+    const [later, earlier] = other.start > id.span.start ? [other, id.span] : [id.span, other];
+    s.bag.add('PR2003', later, `the rule id \`${id.text}\` is already used`, { related: [{ span: earlier, message: 'first used here' }], help: 'every rule needs its own id; reports and tests refer to it' });
     return;
   }
   if (prev && !override) {
