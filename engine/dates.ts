@@ -79,6 +79,22 @@ export function yearOf(day: number): number {
 
 /** Adds calendar months, clamping to the month's last day (2026-01-31 + 1 month = 2026-02-28). */
 export function addMonths(day: number, months: number): number {
+  // Whole days and months, within the range a Date holds (±100,000,000 days): integer arithmetic, no
+  // Date (rules add months per line). Anything else goes through Date, which gives the same days.
+  if (Number.isInteger(day) && Number.isInteger(months) && Math.abs(day) <= 100_000_000 && Math.abs(months) <= 1_000_000) {
+    const ymd = ymdOf(day);
+    const y = Math.floor(ymd / 10_000);
+    const md = ymd - y * 10_000;
+    const m = Math.floor(md / 100) - 1 + months;
+    const ty = y + Math.floor(m / 12);
+    const tm = m - Math.floor(m / 12) * 12 + 1;
+    const out = daysFromCivil(ty, tm, Math.min(md % 100, daysInMonth(ty, tm)));
+    if (Math.abs(out) <= 100_000_000) return out;
+  }
+  return addMonthsByDate(day, months);
+}
+
+function addMonthsByDate(day: number, months: number): number {
   const d = new Date(day * 86_400_000);
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth() + months;

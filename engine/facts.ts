@@ -71,6 +71,17 @@ function feeOf(ctx: ClaimContext, j: number, fees: string): { lookup: FeeLookup;
   return { lookup: rel.lookup as FeeLookup, day, facility: pos !== undefined && FACILITY_POS.has(pos) };
 }
 
+/** The memo key of a fee table's MPPR plan, made once per table (not per line asked). */
+const mpprKeys = new Map<string, string>();
+function mpprKey(fees: string): string {
+  let k = mpprKeys.get(fees);
+  if (k === undefined) {
+    k = `mppr:${fees}`;
+    if (mpprKeys.size < 1000) mpprKeys.set(fees, k);
+  }
+  return k;
+}
+
 /**
  * The multiple procedure payment reduction for therapy (MCPM ch.5 §10.7, since 2013-04-01): on each
  * date of service the one unit with the highest practice expense is paid in full and every other
@@ -79,7 +90,7 @@ function feeOf(ctx: ClaimContext, j: number, fees: string): { lookup: FeeLookup;
  * as given). The claim is taken to hold all of the day's therapy (other claims that day are not seen).
  */
 function mpprFullUnit(ctx: ClaimContext, fees: string): Map<number, number> {
-  const key = `mppr:${fees}`;
+  const key = mpprKey(fees);
   let plan = ctx.memo.get(key) as Map<number, number> | undefined;
   if (plan) return plan;
   plan = new Map();
@@ -137,7 +148,8 @@ export function kxTotals(ctx: ClaimContext, fees: string | undefined): (number |
 function computeKxTotals(ctx: ClaimContext, fees: string | undefined): (number | undefined)[] {
   const n = ctx.claim.lines.length;
   const totals = new Array<number | undefined>(n).fill(undefined);
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   if (ctx.days.some((d) => d !== ctx.days[0])) order.sort((a, b) => ctx.days[a]! - ctx.days[b]! || a - b);
   // Running totals per bucket and calendar year: [year, OT total, PT_SLP total] rows, few per claim;
   // `null` is a total not started yet this year, `undefined` one that cannot be known.
@@ -230,16 +242,21 @@ function priorVisits(ctx: ClaimContext, line: number | undefined, p: Record<stri
  * release (one that lists only some codes) defers to an older, complete one for the rest, and the
  * report then says that release is older than the date of service.
  */
-function releaseCovering(ctx: ClaimContext, table: string, day: number, covers: (lookup: TableRelease['lookup']) => boolean): TableRelease | undefined {
+function releaseCovering(ctx: ClaimContext, table: string, day: number, covers: Covers, a: string, b: string): TableRelease | undefined {
   const first = ctx.p.tables.release(table, day);
   if (!first) return undefined;
-  if (covers(first.lookup)) return tableRelease(ctx, table, day);
+  if (covers(first.lookup, a, b)) return tableRelease(ctx, table, day);
   for (const from of olderStarts(ctx, table, first)) {
     const r = ctx.p.tables.release(table, from);
-    if (r && covers(r.lookup)) return tableRelease(ctx, table, from, day);
+    if (r && covers(r.lookup, a, b)) return tableRelease(ctx, table, from, day);
   }
   return undefined;
 }
+
+/** Whether a release lists what is asked about codes `a` and `b` (no closure made per line and pair). */
+type Covers = (lookup: TableRelease['lookup'], a: string, b: string) => boolean;
+const coversPair: Covers = (lk, a, b) => !(lk as NcciLookup).covers || (lk as NcciLookup).covers!(a, b);
+const coversCode: Covers = (lk, a) => !(lk as MueLookup).covers || (lk as MueLookup).covers!(a);
 
 const olderStartsOf = new WeakMap<TableRelease, number[]>();
 
@@ -379,7 +396,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
         const o = ctx.claim.lines[j]!;
         if (j === line || ctx.days[j] !== day || o.code === l.code) continue;
         // The newest release that lists this pair (a partial release defers to an older full one).
-        const rel = releaseCovering(ctx, ref.table, day, (lk) => !(lk as NcciLookup).covers || (lk as NcciLookup).covers!(o.code, l.code));
+        const rel = releaseCovering(ctx, ref.table, day, coversPair, o.code, l.code);
         if (!rel) {
           unknown = true;
           continue;
@@ -411,7 +428,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     let max: number;
     let perLine: boolean;
     if (ref) {
-      const rel = releaseCovering(ctx, ref.table, ctx.days[line]!, (lk) => !(lk as MueLookup).covers || (lk as MueLookup).covers!(l.code));
+      const rel = releaseCovering(ctx, ref.table, ctx.days[line]!, coversCode, l.code, '');
       if (!rel) return undefined;
       const row = (rel.lookup as MueLookup).mue(l.code, ctx.days[line]!);
       if (!row) return 0;

@@ -74,18 +74,22 @@ function compile(schema: unknown): Fast | undefined {
   switch (def.type) {
     case 'object': {
       const shape = def['shape'] as Record<string, unknown>;
-      const fields: [string, Fast][] = [];
+      const keys: string[] = [];
+      const fields: Fast[] = [];
       for (const [k, s] of Object.entries(shape)) {
         const f = compile(s);
         if (!f) return undefined;
-        fields.push([k, f]);
+        keys.push(k);
+        fields.push(f);
       }
       if (def['catchall'] !== undefined) return undefined;
+      const n = keys.length;
       return (v) => {
         if (typeof v !== 'object' || v === null || Array.isArray(v)) return FAIL;
         const out: Record<string, unknown> = {};
-        for (const [k, f] of fields) {
-          const r = f((v as Record<string, unknown>)[k]);
+        for (let i = 0; i < n; i++) {
+          const k = keys[i]!;
+          const r = fields[i]!((v as Record<string, unknown>)[k]);
           if (r === FAIL) return FAIL;
           if (r !== undefined) out[k] = r;
         }
@@ -121,6 +125,10 @@ function compile(schema: unknown): Fast | undefined {
     case 'string': {
       const checks = compileChecks(def, (v: string) => v.length);
       if (!checks) return undefined;
+      // (Most strings have one check or none: no loop for them.)
+      const [only] = checks;
+      if (checks.length === 0) return (v) => (typeof v === 'string' ? v : FAIL);
+      if (checks.length === 1) return (v) => (typeof v === 'string' && only!(v as never) ? v : FAIL);
       return (v) => {
         if (typeof v !== 'string') return FAIL;
         for (const c of checks) if (!c(v as never)) return FAIL;

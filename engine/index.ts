@@ -169,7 +169,8 @@ export class Evaluator {
     const parts: ReportPart[] = plan.parts.map((p) => {
       const rt = (p.entry.compiled ??= prepareCompiled(p.entry.rs, this.tables));
       const ctx = makeContext(rt.prepared, claim);
-      return { ctx, lines: p.lines, claimRules: p.claimRules, ...runCompiled(rt, ctx, p.lines, p.claimRules, explain) };
+      const res = runCompiled(rt, ctx, p.lines, p.claimRules, explain);
+      return { ctx, lines: p.lines, claimRules: p.claimRules, fired: res.fired, unknown: res.unknown, traces: res.traces };
     });
     return buildReport(parts, plan.why ? { lines: plan.uncovered, why: plan.why } : undefined);
   }

@@ -155,6 +155,17 @@ function orList(xs: string[]): string {
   return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
 }
 
+const modifiersMemo = new WeakMap<readonly string[], string>();
+const NONE: string[] = [];
+
+/** A rule's modifiers as a list in words, made once per rule. */
+function modifiersOf(rule: CompiledRule): string {
+  const mods = rule.event.params.modifiers ?? NONE;
+  let s = modifiersMemo.get(mods);
+  if (s === undefined) modifiersMemo.set(mods, (s = orList(mods)));
+  return s;
+}
+
 /** Templates split once into literal text and `{placeholder}` names (odd indexes). */
 const templates = new Map<string, string[]>();
 function partsOf(template: string): string[] {
@@ -196,7 +207,9 @@ function paramsOf(rule: CompiledRule, fact: string): Record<string, unknown> {
 
 /** Cents as dollars for a biller: $2,512.40. */
 export function dollars(cents: number): string {
-  const s = (Math.abs(cents) / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const whole = (Math.abs(cents) / 100).toFixed(2);
+  // (Thousands separators only where there are thousands: most amounts asked for have them, but not all.)
+  const s = whole.length > 6 ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole;
   return `${cents < 0 ? '-' : ''}$${s}`;
 }
 
@@ -222,7 +235,7 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
     case 'modifier':
       return modifier ?? '';
     case 'modifiers':
-      return orList(rule.event.params.modifiers ?? []);
+      return modifiersOf(rule);
     case 'unitsAllowed':
       return String(line === undefined ? '' : (ctx.units[line]?.allowed ?? ''));
     // What the minutes allow, and the fix, in words that fit the line: an untimed code is one unit
@@ -579,10 +592,13 @@ export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly n
   const report: ClaimReport = { claimId: claim.id, ruleset: refOf(claimPart.ctx.p.rs), status: statusOf(findings), findings, lines };
   if (multi) report.versions = parts.map((p) => refOf(p.ctx.p.rs));
   if (notChecked.size) report.notChecked = notChecked.list();
-  const used = new Map<string, TableUse>();
-  for (const part of parts) for (const [k, u] of part.ctx.tablesUsed ?? []) if (!used.has(k)) used.set(k, u);
-  if (used.size) report.tables = [...used.values()].sort((a, b) => cmp(a.table, b.table) || cmp(a.release, b.release));
-  const traces = parts.flatMap((p) => p.traces ?? []);
-  if (parts.some((p) => p.traces)) report.explain = traces.sort((a, b) => cmp(a.rule, b.rule) || (a.line ?? 0) - (b.line ?? 0));
+  // (One version, the common case: its releases as they are; several: each release once.)
+  let used = first.ctx.tablesUsed;
+  if (multi) {
+    used = new Map();
+    for (const part of parts) for (const [k, u] of part.ctx.tablesUsed ?? []) if (!used.has(k)) used.set(k, u);
+  }
+  if (used?.size) report.tables = [...used.values()].sort((a, b) => cmp(a.table, b.table) || cmp(a.release, b.release));
+  if (parts.some((p) => p.traces)) report.explain = parts.flatMap((p) => p.traces ?? []).sort((a, b) => cmp(a.rule, b.rule) || (a.line ?? 0) - (b.line ?? 0));
   return report;
 }

@@ -37,8 +37,8 @@ class Lacking {
    */
   namesFor(r: CompiledRuleFn, ctx: ClaimContext): ReadonlySet<string> {
     const n = this.n;
+    // (The scratch list keeps its length: only its first n are this rule's.)
     const now = this.scratch;
-    now.length = n;
     for (let k = 0; k < n; k++) now[k] = this.fns[k]!(ctx, this.lines[k], this.outers[k]);
     const last = r.lastList;
     if (last && last.length === n) {
@@ -46,8 +46,9 @@ class Lacking {
       for (let k = 0; k < n && same; k++) same = last[k] === now[k];
       if (same) return r.lastNames!;
     }
-    r.lastList = now.slice();
-    return (r.lastNames = new Set(now));
+    const list = now.slice(0, n);
+    r.lastList = list;
+    return (r.lastNames = new Set(list));
   }
   private readonly scratch: string[] = [];
 }
@@ -273,6 +274,8 @@ export interface CompiledRuntime {
   rules: CompiledRuleFn[];
   /** Which line rules can hold for a procedure code (see `codeGuard`), by code. */
   applies: (code: string) => Uint8Array;
+  /** Scratch for the leaves' lacks, reused by every run (runs are synchronous and never nested). */
+  lacking: Lacking;
 }
 
 /**
@@ -315,7 +318,7 @@ export function prepareCompiled(rs: CompiledRuleset, tables?: TableProvider): Co
     }
     return a;
   };
-  return { prepared, rules, applies };
+  return { prepared, rules, applies, lacking: new Lacking() };
 }
 
 /** Traces a condition tree like json-rules-engine does: every leaf evaluated, results recorded. */
@@ -357,7 +360,7 @@ export function runCompiled(rt: CompiledRuntime, ctx: ClaimContext, lines: reado
   const fired: Fired[] = [];
   const unknown: Fired[] = [];
   const traces: RuleTrace[] | undefined = explain ? [] : undefined;
-  const lacking = new Lacking();
+  const lacking = rt.lacking;
   const applies = lines.map((i) => rt.applies(ctx.claim.lines[i]!.code));
   for (let ri = 0; ri < rt.rules.length; ri++) {
     const r = rt.rules[ri]!;
