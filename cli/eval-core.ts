@@ -132,27 +132,46 @@ export interface BatchResult {
 /** Scratch space reused across batches (each thread has its own), grown as needed. */
 let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
+/**
+ * A batch's reports written as they are formatted: each straight into the scratch buffer (Node's
+ * native UTF-8 writer, exact byte offsets, no joined string), so no report's text outlives its
+ * claim (a batch's texts kept to the end would survive young-generation collections and be copied);
+ * `done` copies them once into a buffer of the exact size it owns.
+ */
+class BatchWriter {
+  private at = 0;
+  readonly ends: number[] = [];
+  constructor(private readonly sep: string) {}
+
+  add(text: string): void {
+    // Room for the separator before it and the text at 3 bytes a UTF-16 unit at most; a larger
+    // scratch keeps what is written so far.
+    const need = this.at + this.sep.length + text.length * 3;
+    if (scratch.length < need) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, scratch.length * 2));
+      scratch.copy(grown, 0, 0, this.at);
+      scratch = grown;
+    }
+    if (this.sep && this.ends.length > 0) this.at += scratch.write(this.sep, this.at);
+    this.at += scratch.write(text, this.at);
+    this.ends.push(this.at);
+  }
+
+  done(ids: (string | null)[], failed: boolean): BatchResult {
+    return { bytes: new Uint8Array(scratch.subarray(0, this.at)), ends: this.ends, ids, failed };
+  }
+}
+
 /** Encodes formatted reports into one buffer that owns its memory (safe to transfer). */
 export function encodeBatch(texts: string[], ids: (string | null)[], failed: boolean, format: Format): BatchResult {
-  const sep = SEPARATOR[format];
-  let size = 0;
-  for (const t of texts) size += t.length * 3 + sep.length;
-  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
-  // Each report is written straight into the scratch buffer (Node's native UTF-8 writer, exact byte
-  // offsets, no joined string), then copied once into a buffer of the exact size it owns.
-  const ends: number[] = [];
-  let at = 0;
-  for (let i = 0; i < texts.length; i++) {
-    at += scratch.write(texts[i]!, at);
-    ends.push(at);
-    if (sep && i < texts.length - 1) at += scratch.write(sep, at);
-  }
-  return { bytes: new Uint8Array(scratch.subarray(0, at)), ends, ids, failed };
+  const w = new BatchWriter(SEPARATOR[format]);
+  for (const t of texts) w.add(t);
+  return w.done(ids, failed);
 }
 
 /** Evaluates a batch of jobs (or raw NDJSON lines); returns the formatted reports (or facts) and whether any claim failed. */
 export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, runtime: RuntimeName, explain: boolean, format: Format, opts: BatchOptions = {}): Promise<BatchResult> {
-  const texts: string[] = [];
+  const out = new BatchWriter(SEPARATOR[format]);
   const ids: (string | null)[] = [];
   const facts: ClaimFacts[] | undefined = format === 'facts' ? [] : undefined;
   let failed = false;
@@ -182,13 +201,13 @@ export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, r
       r = p.input ? { ...rep, input: p.input } : job ? withInput(rep, job) : rep;
     }
     if (isFailure(r)) failed = true;
-    texts.push(formatReport(r, format));
+    out.add(formatReport(r, format));
     ids.push(r.claimId);
     facts?.push(factsOf(r, claim));
   }
-  const out = encodeBatch(texts, ids, failed, format);
-  if (facts) out.facts = facts;
-  return out;
+  const res = out.done(ids, failed);
+  if (facts) res.facts = facts;
+  return res;
 }
 
 /** The report for a claim whose id already appeared earlier in the same input. */

@@ -14,6 +14,7 @@ import { allocateUnits, type LineUnits, type UnitClass } from './units.ts';
 import { NO_TABLES, type TableProvider, type TableRelease } from './tables.ts';
 import type { TableUse } from './report.ts';
 import { FACT_IMPLS, lackedName } from './facts.ts';
+import { byNumber, sortSmall } from './sort.ts';
 
 /** A compiled ruleset with its operator implementations bound, ready to evaluate claims. */
 export interface Prepared {
@@ -126,7 +127,7 @@ function aboutRelease(table: string, r: TableRelease): { key: string; through: n
 export function visitDays(ctx: ClaimContext): number[] {
   let v = ctx.memo.get('visitDays') as number[] | undefined;
   if (!v) {
-    v = [...new Set(ctx.days)].sort((a, b) => a - b);
+    v = sortSmall([...new Set(ctx.days)], byNumber);
     ctx.memo.set('visitDays', v);
   }
   return v;
@@ -277,18 +278,19 @@ export function evalCondition3(ctx: ClaimContext, c: Condition, line: number | u
 
 /** The fields an expression needed and did not have, for "could not check" messages. */
 export function describeExpr(ctx: ClaimContext, e: ExprData | undefined, line: number | undefined, outer: number | undefined): string {
-  const fields = new Set<string>();
-  const visit = (x: ExprData | undefined) => {
-    if (!x) return;
-    if ('field' in x) {
-      if (readField(ctx, x.field, x.outer ? outer : line) === undefined) fields.add(x.field);
-    } else if ('arith' in x) {
-      visit(x.left);
-      visit(x.right);
-    } else if ('agg' in x && (x.agg === 'max' || x.agg === 'min') && evalExpr(ctx, x, line, outer) === undefined) fields.add(x.over);
-    // (A count or a sum always has a value: 0 when nothing is counted.)
-  };
-  visit(e);
-  if (fields.size === 1) for (const f of fields) return f;
-  return [...fields].join(', ') || 'a value';
+  // (A list, not a set: an expression names a field or two, and this runs per line of a rule left unknown.)
+  const fields: string[] = [];
+  lackedFields(ctx, e, line, outer, fields);
+  return fields.length === 1 ? fields[0]! : fields.join(', ') || 'a value';
+}
+
+function lackedFields(ctx: ClaimContext, x: ExprData | undefined, line: number | undefined, outer: number | undefined, fields: string[]): void {
+  if (!x) return;
+  if ('field' in x) {
+    if (readField(ctx, x.field, x.outer ? outer : line) === undefined && !fields.includes(x.field)) fields.push(x.field);
+  } else if ('arith' in x) {
+    lackedFields(ctx, x.left, line, outer, fields);
+    lackedFields(ctx, x.right, line, outer, fields);
+  } else if ('agg' in x && (x.agg === 'max' || x.agg === 'min') && evalExpr(ctx, x, line, outer) === undefined && !fields.includes(x.over)) fields.push(x.over);
+  // (A count or a sum always has a value: 0 when nothing is counted.)
 }

@@ -8,6 +8,7 @@ import { addDuration, evalExpr, readField, tableRelease, visitDays, yearOfDay, t
 import { dotlessDiagnosis } from './codes.ts';
 import { parseDate, utcDay } from './dates.ts';
 import { setHas, setMatcher, type FactName } from './operator-catalog.ts';
+import { byNumber, byString, sortSmall } from './sort.ts';
 import type { DiagnosisLookup, FeeLookup, MueLookup, NcciLookup, ProcedureCodeLookup, TableRelease } from './tables.ts';
 
 type FactImpl = (ctx: ClaimContext, line: number | undefined, params: Record<string, unknown>, outer: number | undefined) => unknown;
@@ -150,7 +151,7 @@ function computeKxTotals(ctx: ClaimContext, fees: string | undefined): (number |
   const totals = new Array<number | undefined>(n).fill(undefined);
   const order = new Array<number>(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (ctx.days.some((d) => d !== ctx.days[0])) order.sort((a, b) => ctx.days[a]! - ctx.days[b]! || a - b);
+  if (ctx.days.some((d) => d !== ctx.days[0])) sortSmall(order, (a, b) => ctx.days[a]! - ctx.days[b]! || a - b);
   // Running totals per bucket and calendar year: [year, OT total, PT_SLP total] rows, few per claim;
   // `null` is a total not started yet this year, `undefined` one that cannot be known.
   const years: { year: number; OT: number | undefined | null; PT_SLP: number | undefined | null }[] = [];
@@ -203,7 +204,7 @@ function visitLineTest(ctx: ClaimContext, p: Record<string, unknown>): (j: numbe
 function visitDates(ctx: ClaimContext, test: (j: number) => boolean): number[] {
   const set = new Set<number>();
   for (let j = 0; j < ctx.claim.lines.length; j++) if (test(j)) set.add(ctx.days[j]!);
-  return [...set].sort((a, b) => a - b);
+  return sortSmall([...set], byNumber);
 }
 
 /** How many of `dates` fall in [from, through]. */
@@ -407,7 +408,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
         (out ??= new Set()).add(o.code);
       }
       if (!out && unknown) return undefined;
-      return out ? [...out].sort() : NONE;
+      return out ? sortSmall([...out], byString) : NONE;
     }
     for (const row of ctx.p.rs.tables.ncci[id] ?? []) {
       if (!setHas(row.column2, l.code)) continue;
@@ -418,7 +419,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
         if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) (out ??= new Set()).add(o.code);
       });
     }
-    return out ? [...out].sort() : NONE;
+    return out ? sortSmall([...out], byString) : NONE;
   },
   mueOver: (ctx, line, p) => {
     if (line === undefined) return 0;

@@ -24,6 +24,13 @@ export interface FieldInfo {
 const DISCIPLINE_OF_MODIFIER: Record<string, string> = { GP: 'PT', GO: 'OT', GN: 'SLP' };
 const DISCIPLINE_OF_RENDERER: Record<string, string> = { PT: 'PT', PTA: 'PT', OT: 'OT', OTA: 'OT', SLP: 'SLP' };
 
+/** How many of GP, GO and GN a line carries (counted, not filtered into a list: asked per line and rule). */
+function disciplineModifiers(mods: readonly string[]): number {
+  let n = 0;
+  for (const m of mods) if (DISCIPLINE_OF_MODIFIER[m]) n++;
+  return n;
+}
+
 const lineDxMemo = new WeakMap<ClaimLine, string[]>();
 /** The claim diagnoses a line's pointers reach, in pointer order. */
 function lineDiagnoses(c: Claim, l: ClaimLine): string[] {
@@ -133,7 +140,7 @@ function buildCatalog(): FieldInfo[] {
       scope: 'line',
       type: 'number',
       doc: 'how many of GP, GO and GN the line carries (a line belongs to one plan of care)',
-      get: (_c, l) => (l ? l.modifiers.filter((m) => DISCIPLINE_OF_MODIFIER[m]).length : undefined),
+      get: (_c, l) => (l ? disciplineModifiers(l.modifiers) : undefined),
     },
     {
       path: 'line.renderedDiscipline',

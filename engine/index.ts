@@ -123,7 +123,13 @@ export class Evaluator {
     const payerKey = claim.payer ?? '';
     const claimDay = parseDate(claim.dateOfService)!;
     const claimEntry = this.versionOn(versions, payerKey, claimDay);
-    // The common case: one date of service, or every date under one version.
+    // The common case: one date of service, or every date under one version (one part, as below).
+    let one = claimEntry !== undefined;
+    for (let i = 0; i < claim.lines.length && one; i++) {
+      const ld = claim.lines[i]!.dateOfService;
+      if (ld !== undefined && ld !== claim.dateOfService && this.versionOn(versions, payerKey, parseDate(ld) ?? claimDay) !== claimEntry) one = false;
+    }
+    if (one) return { parts: [{ entry: claimEntry!, lines: all, claimRules: true }], uncovered: [] };
     const parts = new Map<Entry, number[]>();
     const uncovered: number[] = [];
     for (let i = 0; i < claim.lines.length; i++) {

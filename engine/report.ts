@@ -7,6 +7,7 @@ import { evalCondition3, type ClaimContext } from './context.ts';
 import { FACT_IMPLS, kxTotals } from './facts.ts';
 import { explainUnits } from './units.ts';
 import { formatDate } from './dates.ts';
+import { sortSmall } from './sort.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import type { Severity } from './severity.ts';
 
@@ -437,7 +438,7 @@ class Unchecked {
       // (Copied: entries of many reports share one ruleset's extras, and none may change another's.)
       out.push(x ? { ...n, ...x, ...(x.source ? { source: { ...x.source } } : {}) } : n);
     }
-    return out.sort((a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
+    return sortSmall(out, (a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
   }
 }
 
@@ -587,7 +588,7 @@ export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly n
     notChecked.addNoRuleset(uncovered.lines.map((i) => i + 1), `no ruleset version covers the date of service of ${linesText(uncovered.lines.map((i) => i + 1))}`);
   }
   for (const part of parts) notCheckedOf(part, notChecked, parts.length > 1);
-  findings.sort(compareFindings);
+  sortSmall(findings, compareFindings);
   const claimPart = parts.find((p) => p.claimRules) ?? first;
   const report: ClaimReport = { claimId: claim.id, ruleset: refOf(claimPart.ctx.p.rs), status: statusOf(findings), findings, lines };
   if (multi) report.versions = parts.map((p) => refOf(p.ctx.p.rs));
@@ -598,7 +599,7 @@ export function buildReport(parts: ReportPart[], uncovered?: { lines: readonly n
     used = new Map();
     for (const part of parts) for (const [k, u] of part.ctx.tablesUsed ?? []) if (!used.has(k)) used.set(k, u);
   }
-  if (used?.size) report.tables = [...used.values()].sort((a, b) => cmp(a.table, b.table) || cmp(a.release, b.release));
+  if (used?.size) report.tables = sortSmall([...used.values()], (a, b) => cmp(a.table, b.table) || cmp(a.release, b.release));
   if (parts.some((p) => p.traces)) report.explain = parts.flatMap((p) => p.traces ?? []).sort((a, b) => cmp(a.rule, b.rule) || (a.line ?? 0) - (b.line ?? 0));
   return report;
 }

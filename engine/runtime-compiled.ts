@@ -31,15 +31,26 @@ class Lacking {
     this.n++;
   }
   /**
-   * The names for a rule that ended unknown. When they come out as the rule's last ones (a claim
-   * field missing for every line of a line rule, most often), the rule's last set is shared: no set
-   * and no reason is made again per line. The sets are never changed once made.
+   * The names for a rule that ended unknown. One name, or the rule's last ones (a claim field missing
+   * for every line of a line rule, most often), reuse the rule's set: no set and no reason is made
+   * again per line or claim. The sets are never changed once made.
    */
   namesFor(r: CompiledRuleFn, ctx: ClaimContext): ReadonlySet<string> {
     const n = this.n;
     // (The scratch list keeps its length: only its first n are this rule's.)
     const now = this.scratch;
     for (let k = 0; k < n; k++) now[k] = this.fns[k]!(ctx, this.lines[k], this.outers[k]);
+    // One name, the most common outcome: the rule's set of it, made once (a rule lacks few names).
+    if (n === 1) {
+      const name = now[0]!;
+      const byName = (r.byName ??= new Map());
+      let set = byName.get(name);
+      if (!set) {
+        set = new Set([name]);
+        if (byName.size < 64) byName.set(name, set);
+      }
+      return set;
+    }
     const last = r.lastList;
     if (last && last.length === n) {
       let same = true;
@@ -267,6 +278,8 @@ interface CompiledRuleFn {
   /** The names of the rule's last unknown outcome, as listed and as a set (see Lacking.namesFor). */
   lastList?: string[];
   lastNames?: ReadonlySet<string>;
+  /** The rule's sets of one name, by the name. */
+  byName?: Map<string, ReadonlySet<string>>;
 }
 
 export interface CompiledRuntime {

@@ -5,6 +5,7 @@
 //    so each line gets a range [min, max] rather than one number.
 //  - per-code (CPT midpoint rule): each timed code on its own minutes.
 // Untimed codes are 1 unit and their minutes do not count toward the timed total.
+import { sortSmall } from './sort.ts';
 
 export interface UnitPolicy {
   method: 'total-time' | 'per-code';
@@ -261,7 +262,7 @@ function totalTime(day: UnitLine[], p: UnitPolicy): LineUnits[] {
   // INVARIANT: 0 <= R < day.length (each code gets at most one leftover unit).
   const R = Math.max(0, T - baseSum);
   // The leftover units go to the R largest remainders; `cut` is the R-th largest.
-  const cut = R > 0 ? (n === 1 ? rem[0]! : [...rem].sort((a, b) => b - a)[R - 1]!) : Infinity;
+  const cut = R > 0 ? (n === 1 ? rem[0]! : sortSmall([...rem], (a, b) => b - a)[R - 1]!) : Infinity;
   let above = 0;
   let tied = 0;
   for (const r of rem) {
@@ -285,7 +286,10 @@ function totalTime(day: UnitLine[], p: UnitPolicy): LineUnits[] {
     if (billed !== billedClipped[i]) billedValid = false;
   }
   // The policy's own order for leftover units: most remaining minutes, then most minutes, then first.
-  const order = day.map((_, i) => i).sort((a, b) => rem[b]! - rem[a]! || day[b]!.minutes! - day[a]!.minutes! || day[a]!.index - day[b]!.index);
+  const order = sortSmall(
+    day.map((_, i) => i),
+    (a, b) => rem[b]! - rem[a]! || day[b]!.minutes! - day[a]!.minutes! || day[a]!.index - day[b]!.index,
+  );
   // Expected: the billed split when it is one the policy allows, else the policy's order.
   let expected: number[];
   if (billedValid && clippedSum === T) expected = billedClipped;
