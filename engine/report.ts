@@ -435,8 +435,13 @@ class Unchecked {
       else if (k === this.noRuleset) n = { rule, lines: ls, reason };
       else n = { rule, reason, lines: ls };
       const x = this.extras[k];
-      // (Copied: entries of many reports share one ruleset's extras, and none may change another's.)
-      out.push(x ? { ...n, ...x, ...(x.source ? { source: { ...x.source } } : {}) } : n);
+      if (x) {
+        // (Copied: entries of many reports share one ruleset's extras, and none may change another's.)
+        n.notEncoded = x.notEncoded!;
+        if (x.citation) n.citation = x.citation;
+        if (x.source) n.source = { file: x.source.file, line: x.source.line, column: x.source.column };
+      }
+      out.push(n);
     }
     return sortSmall(out, (a, b) => (a.line ?? a.lines?.[0] ?? 0) - (b.line ?? b.lines?.[0] ?? 0) || cmp(a.rule, b.rule));
   }

@@ -84,18 +84,34 @@ interface Shared {
   codeUnits?: number;
 }
 
+/** Explanations that depend only on the line's code, made once per code (most lines' codes repeat). */
+const UNTIMED_WORDS = new Map<string, string>();
+const NO_MINUTES_WORDS = new Map<string, string>();
+const NOT_IN_POLICY_WORDS = new Map<string, string>();
+const untimedWords = (code: string) => `${code}: untimed, 1 unit; its minutes do not count toward timed units`;
+const noMinutesWords = (code: string) => `${code}: no treatment minutes given, so its units could not be checked`;
+const notInPolicyWords = (code: string) => `${code}: not a timed or untimed code in this payer's unit policy, so its units were not checked`;
+
+function wordsFor(memo: Map<string, string>, code: string, words: (code: string) => string): string {
+  let s = memo.get(code);
+  if (s === undefined) {
+    s = words(code);
+    if (memo.size > 10_000) memo.clear();
+    memo.set(code, s);
+  }
+  return s;
+}
+
 /** The explanation a biller reads for a line's units. */
 export function explainUnits(u: LineUnits): string {
   const n = u.note;
   switch (n.kind) {
     case 'untimed':
-      return `${n.code}: untimed, 1 unit; its minutes do not count toward timed units`;
+      return wordsFor(UNTIMED_WORDS, n.code, untimedWords);
     case 'pair':
       return `${n.primary} and ${n.addon} together: ${n.minutes} min → ${n.primary} ×${n.primaryUnits}${n.addonUnits ? ` + ${n.addon} ×${n.addonUnits}` : ''}`;
     case 'other':
-      return n.noMinutes
-        ? `${n.code}: no treatment minutes given, so its units could not be checked`
-        : `${n.code}: not a timed or untimed code in this payer's unit policy, so its units were not checked`;
+      return n.noMinutes ? wordsFor(NO_MINUTES_WORDS, n.code, noMinutesWords) : wordsFor(NOT_IN_POLICY_WORDS, n.code, notInPolicyWords);
     case 'per-code':
       if (n.lines) return `${n.code}: ${n.minutes} min on ${n.lines} lines this day → ${plural(n.codeUnits!, 'unit')} for the code, ${plural(u.expected, 'unit')} on this line (each timed code on its own minutes)`;
       return `${n.code}: ${n.minutes} min → ${plural(u.expected, 'unit')} (each timed code on its own minutes)`;
