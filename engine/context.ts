@@ -278,19 +278,39 @@ export function evalCondition3(ctx: ClaimContext, c: Condition, line: number | u
 
 /** The fields an expression needed and did not have, for "could not check" messages. */
 export function describeExpr(ctx: ClaimContext, e: ExprData | undefined, line: number | undefined, outer: number | undefined): string {
-  // (A list, not a set: an expression names a field or two, and this runs per line of a rule left unknown.)
-  const fields: string[] = [];
-  lackedFields(ctx, e, line, outer, fields);
-  return fields.length === 1 ? fields[0]! : fields.join(', ') || 'a value';
+  // One name (the common case) is returned without a list: this runs per line of a rule left unknown.
+  let one: string | undefined;
+  let many: string[] | undefined;
+  for (const x of e ? leavesOf(e) : NO_LEAVES) {
+    const name = 'field' in x ? (readField(ctx, x.field, x.outer ? outer : line) === undefined ? x.field : undefined) : evalExpr(ctx, x, line, outer) === undefined ? (x as { over: string }).over : undefined;
+    if (name === undefined || name === one || many?.includes(name)) continue;
+    if (one === undefined) one = name;
+    else (many ??= [one]).push(name);
+  }
+  return many ? many.join(', ') : (one ?? 'a value');
 }
 
-function lackedFields(ctx: ClaimContext, x: ExprData | undefined, line: number | undefined, outer: number | undefined, fields: string[]): void {
-  if (!x) return;
-  if ('field' in x) {
-    if (readField(ctx, x.field, x.outer ? outer : line) === undefined && !fields.includes(x.field)) fields.push(x.field);
-  } else if ('arith' in x) {
-    lackedFields(ctx, x.left, line, outer, fields);
-    lackedFields(ctx, x.right, line, outer, fields);
-  } else if ('agg' in x && (x.agg === 'max' || x.agg === 'min') && evalExpr(ctx, x, line, outer) === undefined && !fields.includes(x.over)) fields.push(x.over);
-  // (A count or a sum always has a value: 0 when nothing is counted.)
+const NO_LEAVES: ExprData[] = [];
+const leavesMemo = new WeakMap<ExprData, ExprData[]>();
+
+/**
+ * The parts of an expression that can lack a value, left to right: its fields, and its max and min
+ * aggregates (a count or a sum always has a value: 0 when nothing is counted). Found once per expression.
+ */
+function leavesOf(e: ExprData): ExprData[] {
+  let leaves = leavesMemo.get(e);
+  if (!leaves) {
+    const out: ExprData[] = [];
+    const visit = (x: ExprData | undefined): void => {
+      if (!x) return;
+      if ('field' in x) out.push(x);
+      else if ('arith' in x) {
+        visit(x.left);
+        visit(x.right);
+      } else if ('agg' in x && (x.agg === 'max' || x.agg === 'min')) out.push(x);
+    };
+    visit(e);
+    leavesMemo.set(e, (leaves = out));
+  }
+  return leaves;
 }
