@@ -389,7 +389,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     const ref = ctx.p.rs.tables.refs?.[id];
     const l = ctx.claim.lines[line]!;
     const day = ctx.days[line]!;
-    let out: Set<string> | undefined;
+    let out: string[] | undefined;
     if (ref) {
       const bypass = bypassFor(ctx, ctx.p.rs.tables.ncciBypass?.[id], l.code);
       let unknown = false;
@@ -405,10 +405,11 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
         const edit = (rel.lookup as NcciLookup).edit(o.code, l.code, day);
         if (!edit) continue;
         if (edit.modifierIndicator === 1 && l.modifiers.some((m) => bypass.includes(m))) continue;
-        (out ??= new Set()).add(o.code);
+        if (!out) out = [o.code];
+        else if (!out.includes(o.code)) out.push(o.code);
       }
       if (!out && unknown) return undefined;
-      return out ? sortSmall([...out], byString) : NONE;
+      return out ? sortSmall(out, byString) : NONE;
     }
     for (const row of ctx.p.rs.tables.ncci[id] ?? []) {
       if (!setHas(row.column2, l.code)) continue;
@@ -416,10 +417,13 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
       if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
       if (row.bypass.length && l.modifiers.some((m) => row.bypass.includes(m))) continue;
       ctx.claim.lines.forEach((o, j) => {
-        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) (out ??= new Set()).add(o.code);
+        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) {
+          if (!out) out = [o.code];
+          else if (!out.includes(o.code)) out.push(o.code);
+        }
       });
     }
-    return out ? sortSmall([...out], byString) : NONE;
+    return out ? sortSmall(out, byString) : NONE;
   },
   mueOver: (ctx, line, p) => {
     if (line === undefined) return 0;
@@ -483,24 +487,29 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     const table = String(p['table']);
     const out: string[] = [];
     let unknown = false;
-    ctx.claim.diagnoses.forEach((d, k) => {
-      const days = new Set<number>();
-      ctx.claim.lines.forEach((l, j) => {
-        if (l.diagnosisPointers.includes(k + 1)) days.add(ctx.days[j]!);
-      });
-      if (days.size === 0) days.add(ctx.claimDay);
+    const { diagnoses, lines } = ctx.claim;
+    for (let k = 0; k < diagnoses.length; k++) {
+      const d = diagnoses[k]!;
+      // The distinct days of the lines pointing at it, in line order (a list: a claim has few days).
+      const days: number[] = [];
+      for (let j = 0; j < lines.length; j++) {
+        const day = ctx.days[j]!;
+        if (lines[j]!.diagnosisPointers.includes(k + 1) && !days.includes(day)) days.push(day);
+      }
+      if (days.length === 0) days.push(ctx.claimDay);
+      const code = dotlessDiagnosis(d);
       for (const day of days) {
         const rel = tableRelease(ctx, table, day);
         if (!rel) {
           unknown = true;
           continue;
         }
-        if ((rel.lookup as DiagnosisLookup).diagnosis(dotlessDiagnosis(d)) !== 'billable') {
+        if ((rel.lookup as DiagnosisLookup).diagnosis(code) !== 'billable') {
           out.push(d);
           break;
         }
       }
-    });
+    }
     if (out.length === 0 && unknown) return undefined;
     return out.length ? out : NONE;
   },
