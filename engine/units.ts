@@ -249,7 +249,9 @@ function byCode(day: UnitLine[], run: (services: UnitLine[]) => LineUnits[]): Li
     const allowed = B > s.allowed ? toSum(s.allowed) : b.map((x) => s.allowed - (B - x));
     const least = B < s.least ? toSum(s.least) : b.map((x) => Math.max(0, s.least - (B - x)));
     const expected = toSum(s.expected);
-    g.forEach((l, i) => out.push({ index: l.index, min: s.min, max: s.max, allowed: allowed[i]!, least: least[i]!, expected: expected[i]!, governed: s.governed, note: { ...s.note, lines: g.length, codeUnits: s.expected } as UnitsNote }));
+    // One note for the code's lines (notes are read, never changed).
+    const note = { ...s.note, lines: g.length, codeUnits: s.expected } as UnitsNote;
+    g.forEach((l, i) => out.push({ index: l.index, min: s.min, max: s.max, allowed: allowed[i]!, least: least[i]!, expected: expected[i]!, governed: s.governed, note }));
   });
   return out;
 }
