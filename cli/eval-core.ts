@@ -131,34 +131,53 @@ export interface BatchResult {
 
 /** Scratch space reused across batches (each thread has its own), grown as needed. */
 let scratch = Buffer.allocUnsafeSlow(1 << 20);
+/** Whether a batch is being written into `scratch` (see BatchWriter). */
+let scratchTaken = false;
 
 /**
- * A batch's reports written as they are formatted: each straight into the scratch buffer (Node's
- * native UTF-8 writer, exact byte offsets, no joined string), so no report's text outlives its
- * claim (a batch's texts kept to the end would survive young-generation collections and be copied);
- * `done` copies them once into a buffer of the exact size it owns.
+ * A batch's reports written as they are formatted: each straight into a buffer (Node's native
+ * UTF-8 writer, exact byte offsets, no joined string), so no report's text outlives its claim (a
+ * batch's texts kept to the end would survive young-generation collections and be copied); `done`
+ * copies them once into a buffer of the exact size it owns. The buffer is the thread's scratch,
+ * unless another batch is writing into it: a batch of the json-rules-engine runtime awaits between
+ * its claims, and a worker may start the next batch meanwhile.
  */
 class BatchWriter {
   private at = 0;
+  private buf: Buffer;
+  private readonly shared: boolean;
   readonly ends: number[] = [];
-  constructor(private readonly sep: string) {}
+
+  constructor(private readonly sep: string) {
+    this.shared = !scratchTaken;
+    if (this.shared) scratchTaken = true;
+    this.buf = this.shared ? scratch : Buffer.allocUnsafeSlow(1 << 16);
+  }
 
   add(text: string): void {
     // Room for the separator before it and the text at 3 bytes a UTF-16 unit at most; a larger
-    // scratch keeps what is written so far.
+    // buffer keeps what is written so far.
     const need = this.at + this.sep.length + text.length * 3;
-    if (scratch.length < need) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(need, scratch.length * 2));
-      scratch.copy(grown, 0, 0, this.at);
-      scratch = grown;
+    if (this.buf.length < need) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.at);
+      this.buf = grown;
+      if (this.shared) scratch = grown;
     }
-    if (this.sep && this.ends.length > 0) this.at += scratch.write(this.sep, this.at);
-    this.at += scratch.write(text, this.at);
+    if (this.sep && this.ends.length > 0) this.at += this.buf.write(this.sep, this.at);
+    this.at += this.buf.write(text, this.at);
     this.ends.push(this.at);
   }
 
   done(ids: (string | null)[], failed: boolean): BatchResult {
-    return { bytes: new Uint8Array(scratch.subarray(0, this.at)), ends: this.ends, ids, failed };
+    const bytes = new Uint8Array(this.buf.subarray(0, this.at));
+    this.release();
+    return { bytes, ends: this.ends, ids, failed };
+  }
+
+  /** Gives the scratch back (when done, or when the batch failed). */
+  release(): void {
+    if (this.shared) scratchTaken = false;
   }
 }
 
@@ -179,31 +198,36 @@ export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, r
   // One Buffer view over the batch: each line decodes straight from it, with no view per line.
   const bytes = raw ? Buffer.from(raw.buf.buffer, raw.buf.byteOffset, raw.buf.byteLength) : undefined;
   const n = raw ? raw.index.length / 3 : (jobs as LineJob[]).length;
-  for (let i = 0; i < n; i++) {
-    let r: EvalReport;
-    let claim: unknown;
-    let job: LineJob | undefined;
-    let p: { raw: unknown; input?: InputNote[] } | { report: Report };
-    if (raw) {
-      const start = raw.index[3 * i]!;
-      const end = raw.index[3 * i + 1]!;
-      const lineNo = raw.index[3 * i + 2]!;
-      p = start < 0 ? { report: tooLongReport(lineNo, end) } : parseText(bytes!.toString('utf8', start, end), lineNo);
-    } else {
-      job = (jobs as LineJob[])[i]!;
-      p = rawOf(job, opts);
+  try {
+    for (let i = 0; i < n; i++) {
+      let r: EvalReport;
+      let claim: unknown;
+      let job: LineJob | undefined;
+      let p: { raw: unknown; input?: InputNote[] } | { report: Report };
+      if (raw) {
+        const start = raw.index[3 * i]!;
+        const end = raw.index[3 * i + 1]!;
+        const lineNo = raw.index[3 * i + 2]!;
+        p = start < 0 ? { report: tooLongReport(lineNo, end) } : parseText(bytes!.toString('utf8', start, end), lineNo);
+      } else {
+        job = (jobs as LineJob[])[i]!;
+        p = rawOf(job, opts);
+      }
+      if ('report' in p) r = job ? withInput(p.report, job) : p.report;
+      else {
+        claim = p.raw;
+        applyAsOf(claim, opts.asOf);
+        const rep = runtime === 'compiled' ? ev.evaluateSync(claim, { explain }) : await ev.evaluate(claim, { runtime, explain });
+        r = p.input ? { ...rep, input: p.input } : job ? withInput(rep, job) : rep;
+      }
+      if (isFailure(r)) failed = true;
+      out.add(formatReport(r, format));
+      ids.push(r.claimId);
+      facts?.push(factsOf(r, claim));
     }
-    if ('report' in p) r = job ? withInput(p.report, job) : p.report;
-    else {
-      claim = p.raw;
-      applyAsOf(claim, opts.asOf);
-      const rep = runtime === 'compiled' ? ev.evaluateSync(claim, { explain }) : await ev.evaluate(claim, { runtime, explain });
-      r = p.input ? { ...rep, input: p.input } : job ? withInput(rep, job) : rep;
-    }
-    if (isFailure(r)) failed = true;
-    out.add(formatReport(r, format));
-    ids.push(r.claimId);
-    facts?.push(factsOf(r, claim));
+  } catch (e) {
+    out.release();
+    throw e;
   }
   const res = out.done(ids, failed);
   if (facts) res.facts = facts;
