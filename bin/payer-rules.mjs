@@ -27,7 +27,9 @@ function newest(dir) {
 
 function externals() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((n) => n !== 'chevrotain');
+  // esbuild too, which comes with tsx rather than from package.json: serve's thread bundle is
+  // built with it at run time, and a bundled copy of its loader has no `build` to call.
+  const names = [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((n) => n !== 'chevrotain'), 'esbuild'];
   return names.flatMap((n) => [n, `${n}/*`]);
 }
 

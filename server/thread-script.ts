@@ -2,7 +2,6 @@
 // the thread runs from an esbuild bundle, rebuilt when a source is newer: tsx's on-the-fly
 // transform would slow the evaluation loop. Without esbuild, a tsx bootstrap runs the sources.
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { newestMtime, projectRoot } from '../workspace/files.ts';
@@ -24,10 +23,8 @@ async function build(): Promise<URL> {
   try {
     const newest = Math.max(statSync(join(root, 'package.json')).mtimeMs, ...SOURCES.map((d) => join(root, d)).filter((d) => existsSync(d)).map((d) => newestMtime(d)));
     if (existsSync(outfile) && statSync(outfile).mtimeMs >= newest) return pathToFileURL(outfile);
-    // By its resolved path: a plain import('esbuild') in the command's bundle would be bundled with
-    // it (esbuild is no dependency of package.json, so not kept external), and there `build` is not
-    // an export: the thread was never rebuilt and serve could not compile after a source change.
-    const { build: esbuild } = (await import(pathToFileURL(createRequire(import.meta.url).resolve('esbuild')).href)) as typeof import('esbuild');
+    // (The command's bundle keeps esbuild external: bin/payer-rules.mjs.)
+    const { build: esbuild } = await import('esbuild');
     const res = await esbuild({
       entryPoints: [join(root, 'server', 'thread.ts')],
       bundle: true,
