@@ -16,6 +16,8 @@ export interface JreRuntime {
   claimEngine: Engine;
   lineEngine: Engine;
   byName: Map<string, CompiledRule>;
+  /** The last run queued on these engines (see runJre). */
+  last: Promise<unknown>;
 }
 
 export const CTX = '__payerRulesContext';
@@ -49,6 +51,7 @@ export function prepareJre(rs: CompiledRuleset, tables?: TableProvider): JreRunt
     claimEngine: makeEngine(prepared, rs.rules.filter((r) => r.event.params.scope !== 'line')),
     lineEngine: makeEngine(prepared, rs.rules.filter((r) => r.event.params.scope === 'line')),
     byName: new Map(rs.rules.map((r) => [r.name, r])),
+    last: Promise.resolve(),
   };
 }
 
@@ -79,8 +82,19 @@ function collect(ctx: ClaimContext, c: JreCondition | undefined, out: ConditionT
   out.push(withholdPhi(t, c.value));
 }
 
-/** Runs the rules on a claim, as runCompiled does: line rules on `lines`, claim rules when `claimRules`. */
-export async function runJre(rt: JreRuntime, ctx: ClaimContext, lines: readonly number[], claimRules: boolean, explain: boolean): Promise<RunResult> {
+/**
+ * Runs the rules on a claim, as runCompiled does: line rules on `lines`, claim rules when
+ * `claimRules`. One claim at a time per runtime: a json-rules-engine Engine is not reentrant (a run
+ * that finishes marks the engine finished, and a run still going on it skips its remaining rules),
+ * and batches evaluated side by side in one thread share these engines.
+ */
+export function runJre(rt: JreRuntime, ctx: ClaimContext, lines: readonly number[], claimRules: boolean, explain: boolean): Promise<RunResult> {
+  const run = rt.last.then(() => runJreAlone(rt, ctx, lines, claimRules, explain));
+  rt.last = run.catch(() => undefined);
+  return run;
+}
+
+async function runJreAlone(rt: JreRuntime, ctx: ClaimContext, lines: readonly number[], claimRules: boolean, explain: boolean): Promise<RunResult> {
   const fired: Fired[] = [];
   const unknown: Fired[] = [];
   const traces: RuleTrace[] | undefined = explain ? [] : undefined;

@@ -25,6 +25,19 @@ describe('runtime equivalence', () => {
     }
   });
 
+  // A json-rules-engine Engine is not reentrant: a run that finishes marks it finished and a run
+  // still going on it skips its remaining rules. Claims evaluated side by side (two batches in one
+  // eval worker, requests in the service) must still each get every rule.
+  it('claims evaluated side by side under json-rules-engine get the same reports as one at a time', async () => {
+    const r = rng(7);
+    const claims = Array.from({ length: 200 }, (_, n) => generateClaim(r, n, payers));
+    const alone: unknown[] = [];
+    for (const c of claims) alone.push(await evaluator.evaluate(c, { runtime: 'json-rules-engine' }));
+    const together = await Promise.all(claims.map((c) => evaluator.evaluate(c, { runtime: 'json-rules-engine' })));
+    expect(together).toEqual(alone);
+    expect(together).toEqual(claims.map((c) => evaluator.evaluateSync(c)));
+  });
+
   it('fast-check: arbitrary seeds and shapes agree', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), fc.nat(1000), async (seed, n) => {
