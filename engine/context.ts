@@ -43,6 +43,8 @@ export interface ClaimContext {
   units: LineUnits[];
   /** Per-claim results of facts that look at every line (computed on first use). */
   memo: Map<string, unknown>;
+  /** Per line, whether a therapy line without a discipline modifier precedes it that year (facts.ts lackedName). */
+  kxLacking?: readonly boolean[];
   /** KX totals worked out so far (facts.ts kxTotals), by fee table. */
   kxTotals?: { fees: string | undefined; totals: (number | undefined)[] }[];
   /** Reference-table releases looked up, by `table@release`. */

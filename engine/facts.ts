@@ -40,14 +40,37 @@ const KX_FACTS: ReadonlySet<string> = new Set(['kxOver', 'kxNotNeeded', 'reviewT
  */
 export function lackedName(ctx: ClaimContext, fact: string, line: number | undefined): string {
   if (line === undefined || !KX_FACTS.has(fact)) return fact;
-  const day = ctx.days[line]!;
-  const year = yearOfDay(day);
-  for (let j = 0; j < ctx.claim.lines.length; j++) {
-    const d = ctx.days[j]!;
-    if (yearOfDay(d) !== year || d > day || (d === day && j > line)) continue;
-    if (!kxBucket(ctx.claim, j) && isTherapyCode(ctx, j)) return 'kxDiscipline';
+  return kxDisciplineLacking(ctx)[line] ? 'kxDiscipline' : fact;
+}
+
+/**
+ * Per line: whether a therapy line without GO/GP/GN comes at or before it in its year (same date:
+ * same or earlier line). Worked out once per claim, on first use: it is asked per line of every
+ * KX rule left unknown.
+ */
+function kxDisciplineLacking(ctx: ClaimContext): readonly boolean[] {
+  if (ctx.kxLacking) return ctx.kxLacking;
+  const n = ctx.claim.lines.length;
+  const years: number[] = [];
+  const gaps: number[] = [];
+  for (let j = 0; j < n; j++) {
+    years.push(yearOfDay(ctx.days[j]!));
+    if (!kxBucket(ctx.claim, j) && isTherapyCode(ctx, j)) gaps.push(j);
   }
-  return fact;
+  const out: boolean[] = [];
+  for (let i = 0; i < n; i++) {
+    const day = ctx.days[i]!;
+    let lacking = false;
+    for (const j of gaps) {
+      const d = ctx.days[j]!;
+      if (years[j] === years[i] && (d < day || (d === day && j <= i))) {
+        lacking = true;
+        break;
+      }
+    }
+    out.push(lacking);
+  }
+  return (ctx.kxLacking = out);
 }
 
 /** Places of service paid at the facility rate (hospital, SNF, …; POS 02 telehealth too). */
