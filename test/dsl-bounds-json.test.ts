@@ -36,6 +36,8 @@ describe('compiled JSON written in pieces', () => {
     { note: 'a value with toJSON is written as its JSON', v: { when: new Date(0), list: [new Date(86_400_000)] } },
     { note: 'a record with a member named __proto__, cut in batches', v: JSON.parse('{"a": {"x": 1, "__proto__": {"y": 2}, "z": [3]}, "b": [1, 2, 3]}') as unknown },
     { note: 'records with integer-like keys (which JavaScript orders first)', v: { a: { b: 1, '10': 2, '2': 3, c: 4 } } },
+    { note: 'a toJSON that gives undefined: left out of records, null in lists, at every level', v: { a: { toJSON: () => undefined }, b: 1, r: { x: { toJSON: () => undefined }, y: 2 }, l: [{ toJSON: () => undefined }, 3] } },
+    { note: 'a toJSON is called with its key (or its index in a list), as JSON.stringify calls it', v: { k: { toJSON: (key: string) => key }, r: { inner: { toJSON: (key: string) => key } }, l: [{ toJSON: (key: string) => key }] } },
     { note: 'a record of more members than a batch, all of them left out (written {})', v: { a: { x: undefined, y: undefined } } },
     { note: 'a record of more members than a batch, but no more kept than a batch', v: { a: { x: undefined, y: 1 } } },
   ])('$note', ({ v }) => {

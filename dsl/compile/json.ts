@@ -21,6 +21,15 @@ function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
+/**
+ * What JSON writes for `v` under `key`, or undefined when it leaves it out: a `toJSON` is called
+ * with the key first, as JSON.stringify does, and what it returns decides (undefined is left out).
+ */
+function entryText(key: string, v: unknown): string | undefined {
+  const value = v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as { toJSON(k: string): unknown }).toJSON(key) : v;
+  return omitted(value) ? undefined : JSON.stringify(value);
+}
+
 /** An object JSON writes member by member (not one with `toJSON`, which writes as what it returns). */
 function plain(v: unknown): v is object {
   return v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
@@ -35,10 +44,7 @@ function* listPieces(list: readonly unknown[], batch: number): Generator<string>
   let s = '[\n    ';
   for (let at = 0; at < list.length; at += batch) {
     const end = Math.min(list.length, at + batch);
-    for (let i = at; i < end; i++) {
-      const v = list[i];
-      s += (i > 0 ? ',\n    ' : '') + (omitted(v) ? 'null' : JSON.stringify(v));
-    }
+    for (let i = at; i < end; i++) s += (i > 0 ? ',\n    ' : '') + (entryText(String(i), list[i]) ?? 'null');
     yield s;
     s = '';
   }
@@ -52,9 +58,9 @@ function* recordPieces(rec: Record<string, unknown>, batch: number): Generator<s
   let inPiece = 0;
   // Own enumerable keys in JSON.stringify's order (integer-like keys first, as JavaScript orders them).
   for (const k of Object.keys(rec)) {
-    const v = rec[k];
-    if (omitted(v)) continue;
-    s += (written++ === 0 ? '{\n    ' : ',\n    ') + JSON.stringify(k) + ': ' + JSON.stringify(v);
+    const text = entryText(k, rec[k]);
+    if (text === undefined) continue;
+    s += (written++ === 0 ? '{\n    ' : ',\n    ') + JSON.stringify(k) + ': ' + text;
     if (++inPiece === batch) {
       yield s;
       s = '';
@@ -79,20 +85,19 @@ export function* jsonPieces(value: unknown, batch = BATCH): Generator<string> {
     return;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).filter((k) => !omitted(record[k]));
-  if (keys.length === 0) {
-    yield '{}';
-    return;
-  }
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+  let first = true;
+  for (const k of Object.keys(record)) {
     const v = record[k];
-    yield (i === 0 ? '{\n  ' : ',\n  ') + JSON.stringify(k) + ': ';
+    // A list or record member is written entry by entry; anything else (a `toJSON` included) as JSON writes it.
+    const text = plain(v) ? undefined : entryText(k, v);
+    if (!plain(v) && text === undefined) continue;
+    yield (first ? '{\n  ' : ',\n  ') + JSON.stringify(k) + ': ';
+    first = false;
     if (plain(v) && Array.isArray(v)) yield* listPieces(v, batch);
     else if (plain(v)) yield* recordPieces(v as Record<string, unknown>, batch);
-    else yield JSON.stringify(v);
+    else yield text!;
   }
-  yield '\n}';
+  yield first ? '{}' : '\n}';
 }
 
 /** The compiled ruleset's file text (and a final line break) in pieces. */
