@@ -277,6 +277,13 @@ function releaseCovering(ctx: ClaimContext, table: string, day: number, covers: 
   return undefined;
 }
 
+/** `code` added to a short list of distinct codes (a list: a line bundles with few others), made on first use. */
+function addOnce(out: string[] | undefined, code: string): string[] {
+  if (!out) return [code];
+  if (!out.includes(code)) out.push(code);
+  return out;
+}
+
 /** Whether a release lists what is asked about codes `a` and `b` (no closure made per line and pair). */
 type Covers = (lookup: TableRelease['lookup'], a: string, b: string) => boolean;
 const coversPair: Covers = (lk, a, b) => !(lk as NcciLookup).covers || (lk as NcciLookup).covers!(a, b);
@@ -428,8 +435,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
         const edit = (rel.lookup as NcciLookup).edit(o.code, l.code, day);
         if (!edit) continue;
         if (edit.modifierIndicator === 1 && l.modifiers.some((m) => bypass.includes(m))) continue;
-        if (!out) out = [o.code];
-        else if (!out.includes(o.code)) out.push(o.code);
+        out = addOnce(out, o.code);
       }
       if (!out && unknown) return undefined;
       return out ? sortSmall(out, byString) : NONE;
@@ -440,10 +446,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
       if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
       if (row.bypass.length && l.modifiers.some((m) => row.bypass.includes(m))) continue;
       ctx.claim.lines.forEach((o, j) => {
-        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) {
-          if (!out) out = [o.code];
-          else if (!out.includes(o.code)) out.push(o.code);
-        }
+        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) out = addOnce(out, o.code);
       });
     }
     return out ? sortSmall(out, byString) : NONE;
