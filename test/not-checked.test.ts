@@ -8,8 +8,9 @@ import { diffRulesets } from '../engine/diff.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { renderText } from '../writers/text.ts';
 
-const BASE = `ruleset thin-plan "A payer with little encoded"
-version 2026.1 effective 2026-01-01 through 2026-06-30
+/** The thin plan's text for one version: the same header and unit policy, its own `not checked` lines. */
+const thinPlan = (version: string, window: string, gaps: string) => `ruleset thin-plan "A payer with little encoded"
+version ${version} effective ${window}
 
 codes timed = 97110, 97530
 
@@ -19,24 +20,18 @@ units {
     cite "test"
 }
 
-not checked PRIOR-AUTH "prior authorization: the plan's lists are not encoded here"
+${gaps}
+`;
+
+const BASE = thinPlan(
+  '2026.1',
+  '2026-01-01 through 2026-06-30',
+  `not checked PRIOR-AUTH "prior authorization: the plan's lists are not encoded here"
     cite "payer portal (unverified)"
-not checked NCCI-PAIRS "NCCI pairs: the payer's bundling edits are not encoded here"
-`;
+not checked NCCI-PAIRS "NCCI pairs: the payer's bundling edits are not encoded here"`,
+);
 
-const LATER = `ruleset thin-plan "A payer with little encoded"
-version 2026.2 effective 2026-07-01 through 2026-12-31
-
-codes timed = 97110, 97530
-
-units {
-  timed codes timed
-  UNITS: method per-code
-    cite "test"
-}
-
-not checked PRIOR-AUTH "prior authorization: the plan's lists (eviCore) are not encoded here"
-`;
+const LATER = thinPlan('2026.2', '2026-07-01 through 2026-12-31', `not checked PRIOR-AUTH "prior authorization: the plan's lists (eviCore) are not encoded here"`);
 
 const HEIR = `ruleset heir-plan "Builds on the thin plan"
 version 2026.1 effective 2026-01-01 through 2026-06-30
