@@ -1,6 +1,8 @@
 // Profiling probe for `eval`'s per-claim path (parse, validate, evaluate, report, serialize) on the
 // shipped rulesets with their reference tables, as `payer-rules eval --ruleset rulesets` runs it.
-// node --cpu-prof bin/run-ts.mjs bench/probe-eval.ts   (PROBE_CLAIMS, default 30,000)
+// node --cpu-prof bin/run-ts.mjs bench/probe-eval.ts   (PROBE_CLAIMS, default 30,000; PROBE_RUNS, default 5)
+// PROBE_COMPARE=1: generated rules and closures, in alternating runs (this machine's noise falls on
+// both alike); the best and the median run of each.
 import { join } from 'node:path';
 import { Evaluator } from '../engine/index.ts';
 import { evaluateBatch } from '../cli/eval-core.ts';
@@ -10,18 +12,28 @@ import { tablesFor } from '../workspace/tables.ts';
 import { generateClaim, rng } from './generate.ts';
 
 const dir = join(projectRoot(), 'rulesets');
-const ev = new Evaluator(loadRulesets(dir, () => {}), { tables: tablesFor(dir) });
+const rulesets = loadRulesets(dir, () => {});
+const evs = { generated: new Evaluator(rulesets, { tables: tablesFor(dir) }), closures: new Evaluator(rulesets, { tables: tablesFor(dir), generate: false }) };
+const which = process.env['PROBE_COMPARE'] ? (['generated', 'closures'] as const) : (['generated'] as const);
 const r = rng(11);
 const n = Number(process.env['PROBE_CLAIMS'] ?? 30_000);
 const jobs = Array.from({ length: n }, (_, i) => ({ lineNo: i + 1, text: JSON.stringify(generateClaim(r, i)) }));
+const cpus: Record<string, number[]> = {};
 let bytes = 0;
-for (let k = 0; k < 5; k++) {
-  const t = performance.now();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < jobs.length; i += 256) {
-    const res = await evaluateBatch(ev, jobs.slice(i, i + 256), 'compiled', false, 'ndjson');
-    if (k === 0) bytes += res.bytes.length;
+for (let k = 0; k < Number(process.env['PROBE_RUNS'] ?? 5); k++) {
+  for (const name of which) {
+    const ev = evs[name];
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < jobs.length; i += 256) {
+      const res = await evaluateBatch(ev, jobs.slice(i, i + 256), 'compiled', false, 'ndjson');
+      if (k === 0 && name === 'generated') bytes += res.bytes.length;
+    }
+    const used = process.cpuUsage(cpu);
+    (cpus[name] ??= []).push((used.user + used.system) / n);
   }
-  const used = process.cpuUsage(cpu);
-  console.log(Math.round((jobs.length / (performance.now() - t)) * 1000), 'claims/s,', Math.round((used.user + used.system) / n), 'µs of CPU per claim',  k === 0 ? `(${Math.round(bytes / n)} bytes of report per claim; claims ${Math.round(jobs.reduce((s, j) => s + j.text.length, 0) / n)})` : '');
+}
+console.log(`${Math.round(bytes / n)} bytes of report per claim; claims ${Math.round(jobs.reduce((s, j) => s + j.text.length, 0) / n)}`);
+for (const [name, xs] of Object.entries(cpus)) {
+  const s = [...xs].sort((a, b) => a - b);
+  console.log(`${name}: µs of CPU per claim, best ${s[0]!.toFixed(0)}, median ${s[Math.floor(s.length / 2)]!.toFixed(0)} (${xs.map((x) => x.toFixed(0)).join(' ')})`);
 }

@@ -14,12 +14,16 @@ const r = rng(11);
 const claims = Array.from({ length: 20000 }, (_, i) => generateClaim(r, i))
   .map((c) => validateClaim(c))
   .flatMap((v) => (v.ok ? [v.claim] : []));
-const crt = prepareCompiled(rs);
+// Generated rules and closures, interleaved (the machine's noise falls on both alike).
+const generated = prepareCompiled(rs);
+const closures = prepareCompiled(rs, undefined, { generate: false });
 const lines = claims.reduce((n, c) => n + c.lines.length, 0);
-const rates: number[] = [];
+const rates: Record<'generated' | 'closures', number[]> = { generated: [], closures: [] };
 for (let k = 0; k < 9; k++) {
-  const t = performance.now();
-  runCompiledRules(crt, claims);
-  rates.push(Math.round((lines / (performance.now() - t)) * 1000));
+  for (const [name, crt] of ([['generated', generated], ['closures', closures]] as const).filter(([n]) => !process.env['PROBE_ONLY'] || process.env['PROBE_ONLY'] === n)) {
+    const t = performance.now();
+    runCompiledRules(crt, claims);
+    rates[name].push(Math.round((lines / (performance.now() - t)) * 1000));
+  }
 }
-console.log('lines/s', rates.join(' '), 'median', [...rates].sort((a, b) => a - b)[4]);
+for (const [name, xs] of Object.entries(rates)) console.log(name, 'lines/s', xs.join(' '), 'median', [...xs].sort((a, b) => a - b)[4]);

@@ -19,6 +19,11 @@ export interface FieldInfo {
   phi?: true;
   /** Reads the value, normalized: dates as day numbers, money as cents, absent as undefined. */
   get: (claim: Claim, line: ClaimLine | undefined, lineIndex: number) => unknown;
+  /**
+   * Set when `get` is no more than a read of these keys from the claim (claim fields) or the line
+   * (line fields), absent as undefined: the generated runtime reads them inline (engine/codegen.ts).
+   */
+  keys?: readonly string[];
 }
 
 const DISCIPLINE_OF_MODIFIER: Record<string, string> = { GP: 'PT', GO: 'OT', GN: 'SLP' };
@@ -89,6 +94,7 @@ function walk(shape: z.ZodRawShape, prefix: string[], scope: FieldScope, out: Fi
         doc: meta.doc,
         get: scope === 'claim' ? (claim) => read(claim) : (_c, line) => read(line),
       };
+      if (meta.type !== 'date') info.keys = keys;
       if (meta.phi) info.phi = true;
       out.push(info);
       continue;
@@ -107,6 +113,7 @@ function buildCatalog(): FieldInfo[] {
   for (const f of out) {
     if (f.path === 'line.dateOfService') f.get = (c, l) => parseDate(l?.dateOfService ?? c.dateOfService);
     if (f.path === 'line.placeOfService') f.get = (c, l) => l?.placeOfService ?? c.placeOfService;
+    if (f.path === 'line.dateOfService' || f.path === 'line.placeOfService') delete f.keys;
   }
   out.push(
     { path: 'line.number', scope: 'line', type: 'number', doc: 'the 1-based position of the line on the claim', get: (_c, _l, i) => i + 1 },

@@ -43,6 +43,11 @@ export interface EvaluateOptions {
 export interface EvaluatorOptions {
   /** Reference tables the rulesets name (engine/tables.ts); none by default. */
   tables?: TableProvider;
+  /**
+   * The compiled runtime's rules as generated functions (the default, where the environment allows
+   * generating code) or, with false, as closures: the same answers either way.
+   */
+  generate?: boolean;
 }
 
 /** Which version judges which lines of a claim. */
@@ -62,8 +67,10 @@ interface Plan {
 export class Evaluator {
   private entries: Entry[];
   readonly tables: TableProvider;
+  private readonly generate: boolean;
   constructor(rulesets: readonly CompiledRuleset[], opts: EvaluatorOptions = {}) {
     this.tables = opts.tables ?? NO_TABLES;
+    this.generate = opts.generate ?? true;
     this.entries = rulesets.map((rs) => ({ rs, from: parseDate(rs.ruleset.effective.from) ?? -Infinity, through: rs.ruleset.effective.through ? (parseDate(rs.ruleset.effective.through) ?? Infinity) : Infinity }));
   }
 
@@ -173,7 +180,7 @@ export class Evaluator {
     const plan = this.plan(claim);
     if (plan.parts.length === 0) return noRuleset(claim, plan.why!, plan.fix);
     const parts: ReportPart[] = plan.parts.map((p) => {
-      const rt = (p.entry.compiled ??= prepareCompiled(p.entry.rs, this.tables));
+      const rt = (p.entry.compiled ??= prepareCompiled(p.entry.rs, this.tables, { generate: this.generate }));
       const ctx = makeContext(rt.prepared, claim);
       const res = runCompiled(rt, ctx, p.lines, p.claimRules, explain);
       return { ctx, lines: p.lines, claimRules: p.claimRules, fired: res.fired, unknown: res.unknown, traces: res.traces };

@@ -8,6 +8,7 @@ import { setMatcher, type FactName, type OperatorName } from './operator-catalog
 import { sourceOf, withholdPhi, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import type { TableProvider } from './tables.ts';
+import { generateTest, type Fallbacks } from './codegen.ts';
 
 /**
  * A condition in three values: 0 false, 1 true, 2 unknown (a value it needed is missing). Given
@@ -315,9 +316,20 @@ function codeGuard(p: Prepared, c: Condition): ((code: string) => boolean) | und
   return undefined;
 }
 
-export function prepareCompiled(rs: CompiledRuleset, tables?: TableProvider): CompiledRuntime {
+export interface CompiledOptions {
+  /**
+   * Whether each rule's test is generated as one JavaScript function (engine/codegen.ts: same
+   * answers, faster) where the environment allows it; otherwise, or with false, closures.
+   */
+  generate?: boolean;
+}
+
+export function prepareCompiled(rs: CompiledRuleset, tables?: TableProvider, opts: CompiledOptions = {}): CompiledRuntime {
   const prepared = prepare(rs, tables);
-  const rules: CompiledRuleFn[] = rs.rules.map((rule) => ({ rule, test: compileCondition(prepared, rule.conditions), line: rule.event.params.scope === 'line' }));
+  const fb: Fallbacks = { fact: (fact, params) => compileFact(prepared, fact, params) as ReturnType<Fallbacks['fact']>, lacks: missingName };
+  const testOf = (rule: CompiledRule): Test =>
+    (opts.generate !== false ? (generateTest(prepared, fb, rule.conditions, rule.name) as Test | undefined) : undefined) ?? compileCondition(prepared, rule.conditions);
+  const rules: CompiledRuleFn[] = rs.rules.map((rule) => ({ rule, test: testOf(rule), line: rule.event.params.scope === 'line' }));
   const guards = rules.map((r) => (r.line ? codeGuard(prepared, r.rule.conditions) : undefined));
   // Per code, 1 where the rule may hold: one lookup per line instead of a set test per rule.
   const byCode = new Map<string, Uint8Array>();

@@ -1,0 +1,154 @@
+// The generated rules (engine/codegen.ts) against the closures they replace (runtime-compiled.ts):
+// for every rule of every shipped ruleset, and for random condition trees over every claim field
+// and operator, the same three-valued answer and the same "lacked" names in the same order, on
+// every line of thousands of generated claims.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Condition } from '../engine/compiled.ts';
+import type { CompiledRuleset } from '../engine/compiled.ts';
+import { makeContext, type ClaimContext } from '../engine/context.ts';
+import { prepareCompiled, type CompiledRuntime } from '../engine/runtime-compiled.ts';
+import { generateSource } from '../engine/codegen.ts';
+import { FIELDS } from '../engine/field-catalog.ts';
+import { OPERATORS, type OperatorName } from '../engine/operator-catalog.ts';
+import { validateClaim } from '../engine/validate.ts';
+import type { Claim } from '../engine/claim-schema.ts';
+import { generateClaim, rng } from '../bench/generate.ts';
+import { shippedRulesets, shippedTables } from './support.ts';
+
+const CLAIMS = Number(process.env['FUZZ_CLAIMS'] ?? 1500);
+const rulesets = shippedRulesets();
+const tables = shippedTables();
+const payers = [...new Set(rulesets.map((r) => r.ruleset.id))];
+
+function validClaims(n: number, seed: number, multiDate = 0): Claim[] {
+  const r = rng(seed);
+  const out: Claim[] = [];
+  for (let i = 0; out.length < n && i < n * 3; i++) {
+    const v = validateClaim(generateClaim(r, i, payers, { multiDate: i % 3 === 0 ? 1 : multiDate }));
+    if (v.ok) out.push(v.claim);
+  }
+  return out;
+}
+
+type Test = CompiledRuntime['rules'][number]['test'];
+
+/** A test's answer and what its leaves said they lacked (null when asked without a recorder). */
+function answer(test: Test, ctx: ClaimContext, line: number | undefined, record: boolean): [number, string[] | null] {
+  if (!record) return [test(ctx, line, line), null];
+  const names: string[] = [];
+  const m = { add: (fn: (c: ClaimContext, l: number | undefined, o: number | undefined) => string, l: number | undefined, o: number | undefined) => names.push(fn(ctx, l, o)) };
+  return [test(ctx, line, line, m as never), names];
+}
+
+/** Where the two runtimes part, on a claim: undefined when they agree on every rule and line. */
+function disagreement(gen: CompiledRuntime, clo: CompiledRuntime, claim: Claim): string | undefined {
+  // Each its own context: facts memoize per claim, and neither may see the other's memo.
+  const cg = makeContext(gen.prepared, claim);
+  const cc = makeContext(clo.prepared, claim);
+  for (let k = 0; k < gen.rules.length; k++) {
+    const lines = gen.rules[k]!.line ? claim.lines.map((_, i) => i) : [undefined];
+    for (const line of lines) {
+      for (const record of [true, false]) {
+        const a = answer(gen.rules[k]!.test, cg, line, record);
+        const b = answer(clo.rules[k]!.test, cc, line, record);
+        if (JSON.stringify(a) !== JSON.stringify(b)) return `${gen.rules[k]!.rule.name} line ${line}: generated ${JSON.stringify(a)}, closures ${JSON.stringify(b)}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const pair = (rs: CompiledRuleset) => ({ gen: prepareCompiled(rs, tables), clo: prepareCompiled(rs, tables, { generate: false }) });
+
+describe('generated rules', () => {
+  it('are generated here (Node allows it), so the tests below compare two different things', () => {
+    const { gen, clo } = pair(rulesets[0]!);
+    expect(gen.rules[0]!.test.name).toMatch(/^rule_/);
+    expect(clo.rules[0]!.test.name).not.toMatch(/^rule_/);
+  });
+
+  it(`every shipped rule answers as its closure does on ${CLAIMS} generated claims (lines on one or several dates)`, () => {
+    const claims = validClaims(CLAIMS, 20261203);
+    const runtimes = rulesets.map(pair);
+    for (const claim of claims) {
+      for (const { gen, clo } of runtimes) expect(disagreement(gen, clo, claim), claim.id).toBeUndefined();
+    }
+  });
+
+  it('read as plain JavaScript: a field, an inline operator and what a missing value lacks', () => {
+    const rs = rulesets.find((r) => r.ruleset.id === 'medicare-part-b')!;
+    const c: Condition = {
+      all: [
+        { name: 'c1', fact: 'field', params: { field: 'line.units' }, operator: 'gt', value: 1 },
+        { name: 'c2', fact: 'field', params: { field: 'line.modifiers' }, operator: 'hasNone', value: ['GO', 'GP'] },
+      ],
+    };
+    const { source } = generateSource(prepareCompiled(rs).prepared, { fact: () => () => undefined, lacks: () => () => '' }, c, 'R-1');
+    expect(source).toBe(
+      [
+        'return function rule_R_1(ctx, i, o, m) {',
+        'let r = 2, v0, v2, v3;',
+        'r = 1; b1: {',
+        'v2 = (i === undefined ? undefined : ctx.claim.lines[i]?.["units"]);',
+        "if (v2 === undefined) { if (m) m.add(X[0], i, o); v0 = 2; } else v0 = (typeof v2 === 'number' && v2 > 1 && Number.isFinite(v2)) ? 1 : 0;",
+        'if (v0 === 0) { r = 0; break b1; }',
+        'if (v0 === 2) r = 2;',
+        'v3 = (i === undefined ? undefined : ctx.claim.lines[i]?.["modifiers"]);',
+        'if (v3 === undefined) { if (m) m.add(X[1], i, o); v0 = 2; } else v0 = !(Array.isArray(v3) && (v3.includes("GO") || v3.includes("GP"))) ? 1 : 0;',
+        'if (v0 === 0) { r = 0; break b1; }',
+        'if (v0 === 2) r = 2;',
+        '}',
+        'return r;',
+        '};',
+      ].join('\n'),
+    );
+  });
+
+  // Random trees of random leaves: every catalog field (read at the line or the outer line), every
+  // operator with literal values of each kind, set names known and unknown, facts compared with
+  // facts, and `all`/`any`/`not` nested, empty lists included.
+  const rs = rulesets.find((r) => r.ruleset.id === 'medicare-part-b' && r.ruleset.version === '2026.1')!;
+  const setNames = [...Object.keys(rs.codeSets).slice(0, 6), 'no-such-set'];
+  const value = fc.oneof(
+    fc.constantFrom<unknown>(0, 1, 2, 15, -1, 20089, 'GO', 'GP', 'PT', 'OT', '97110', '11', '02', true, false, null, '', ['GO'], ['GO', 'GP', 'GN'], [], ['KX', 'CQ'], ['M54.50']),
+    fc.constantFrom(...setNames).map((set) => ({ set })),
+    fc.constantFrom(...FIELDS.map((f) => f.path)).map((field) => ({ fact: 'field', params: { field } })),
+    fc.constantFrom<unknown>(Number.NaN, 1.5, '2026-01-01'),
+  );
+  const otherFacts = ['unitsAllowed', 'unitsExpected', 'unitsUnverifiable', 'addonWithoutPrimary', 'assistantNeeded', 'ncciBundled', 'mueOver', 'invalidCode', 'invalidDiagnoses'];
+  const leaf = fc
+    .record({
+      fact: fc.oneof(
+        { weight: 4, arbitrary: fc.record({ field: fc.constantFrom(...FIELDS.map((f) => f.path)), outer: fc.boolean() }).map(({ field, outer }) => ({ fact: 'field', params: outer ? { field, outer: true } : { field } })) },
+        { weight: 1, arbitrary: fc.constantFrom(...otherFacts).map((fact) => ({ fact, params: { table: 'cms-ncci-ptp' } })) },
+      ),
+      operator: fc.constantFrom(...(Object.keys(OPERATORS) as OperatorName[])),
+      value,
+    })
+    .map(({ fact, operator, value: v }, ) => ({ name: 'leaf', ...fact, operator, value: v }) as Condition);
+  const tree = fc.letrec<{ node: Condition }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('node'), { maxLength: 4 }).map((all) => ({ all })),
+      fc.array(tie('node'), { maxLength: 4 }).map((any) => ({ any })),
+      tie('node').map((not) => ({ not })),
+    ),
+  })).node;
+
+  it('random condition trees answer as their closures do, on every line of generated claims', () => {
+    const claims = validClaims(60, 7, 1);
+    fc.assert(
+      fc.property(tree, (c) => {
+        const ruleset: CompiledRuleset = { ...rs, rules: [{ ...rs.rules[0]!, name: 'RANDOM', conditions: c, event: { ...rs.rules[0]!.event, params: { ...rs.rules[0]!.event.params, scope: 'line' } } }] };
+        const { gen, clo } = pair(ruleset);
+        for (const claim of claims) {
+          const d = disagreement(gen, clo, claim);
+          if (d) throw new Error(`${d}\n${JSON.stringify(c)}`);
+        }
+      }),
+      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 300) },
+    );
+  });
+});
