@@ -27,3 +27,24 @@ for (let k = 0; k < 9; k++) {
   }
 }
 for (const [name, xs] of Object.entries(rates)) console.log(name, 'lines/s', xs.join(' '), 'median', [...xs].sort((a, b) => a - b)[4]);
+// PROBE_JRE=1: the benchmark's ratio, json-rules-engine on the first 1,000 claims (as bench.ts runs it).
+if (process.env['PROBE_JRE']) {
+  const { makeContext } = await import('../engine/context.ts');
+  const { CTX, LINE, prepareJre } = await import('../engine/runtime-jre.ts');
+  const jrt = prepareJre(rs);
+  const subset = claims.slice(0, 1000);
+  const subsetLines = subset.reduce((n, c) => n + c.lines.length, 0);
+  const jre: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    for (const claim of subset) {
+      const ctx = makeContext(jrt.prepared, claim);
+      await jrt.claimEngine.run({ [CTX]: ctx, [LINE]: -1 });
+      for (let i = 0; i < claim.lines.length; i++) await jrt.lineEngine.run({ [CTX]: ctx, [LINE]: i });
+    }
+    jre.push(Math.round((subsetLines / (performance.now() - t)) * 1000));
+  }
+  const m = [...jre].sort((a, b) => a - b)[1]!;
+  const g = [...rates.generated].sort((a, b) => a - b)[4]!;
+  console.log('json-rules-engine lines/s', jre.join(' '), `ratio ${(g / m).toFixed(0)}×`);
+}

@@ -6,7 +6,7 @@
 //
 // Where code may not be generated (a page whose Content-Security-Policy forbids eval), `new
 // Function` throws and the caller keeps the closures; the studio's pages never evaluate claims.
-import type { Condition } from './compiled.ts';
+import type { Condition, ExprData } from './compiled.ts';
 import type { Prepared } from './context.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import { FACT_IMPLS } from './facts.ts';
@@ -56,26 +56,90 @@ class Writer {
   }
 }
 
-/** A fact's value as an expression over ctx, i (the line) and o (the outer line). */
-function factExpr(w: Writer, fb: Fallbacks, fact: FactName, params: Record<string, unknown>): string {
-  if (fact === 'field') {
-    const path = String(params['field']);
-    const outer = !!params['outer'];
-    const f = FIELD_BY_PATH.get(path);
-    const at = outer ? 'o' : 'i';
-    if (f) {
-      if (path === 'claim.dateOfService') return 'ctx.claimDay';
-      if (path === 'line.dateOfService') return `(${at} === undefined ? undefined : ctx.days[${at}])`;
-      if (f.keys && f.keys.length <= 3) {
-        const chain = f.keys.map((k) => `?.[${JSON.stringify(k)}]`).join('');
-        return f.scope === 'claim' ? `ctx.claim${chain}` : `(${at} === undefined ? undefined : ctx.claim.lines[${at}]${chain})`;
-      }
-      const get = w.ref(f.get);
-      if (f.scope !== 'line') return `${get}(ctx.claim, undefined, i ?? -1)`;
-      return `(${at} === undefined ? undefined : ${get}(ctx.claim, ctx.claim.lines[${at}], ${at}))`;
+/** A catalog field read at the line (`i`) or the outer line (`o`); undefined for an unknown field. */
+function fieldCode(w: Writer, path: string, outer: boolean): string | undefined {
+  const f = FIELD_BY_PATH.get(path);
+  if (!f) return undefined;
+  const at = outer ? 'o' : 'i';
+  if (path === 'claim.dateOfService') return 'ctx.claimDay';
+  if (path === 'line.dateOfService') return `(${at} === undefined ? undefined : ctx.days[${at}])`;
+  if (f.keys && f.keys.length <= 3) {
+    const chain = f.keys.map((k) => `?.[${JSON.stringify(k)}]`).join('');
+    return f.scope === 'claim' ? `ctx.claim${chain}` : `(${at} === undefined ? undefined : ctx.claim.lines[${at}]${chain})`;
+  }
+  const get = w.ref(f.get);
+  if (f.scope !== 'line') return `${get}(ctx.claim, undefined, i ?? -1)`;
+  return `(${at} === undefined ? undefined : ${get}(ctx.claim, ctx.claim.lines[${at}], ${at}))`;
+}
+
+const isNumCode = (v: string) => `(typeof ${v} === 'number' && Number.isFinite(${v}))`;
+
+/**
+ * An expression's value as code (runtime-compiled.ts `compileExpr` is its meaning): literals, fields
+ * and arithmetic inline; an aggregate over the lines as a generated function of its own with its
+ * `where` inline; anything else (months, aggregates over list fields) by the closure.
+ */
+function exprCode(w: Writer, p: Prepared, fb: Fallbacks, e: ExprData): string {
+  const closure = () => `${w.ref(fb.fact('expr', { expr: e }))}(ctx, i, o)`;
+  if ('lit' in e) return isPrimitive(e.lit) ? lit(e.lit) : e.lit === null ? 'null' : w.ref(e.lit);
+  if ('field' in e) return fieldCode(w, e.field, !!e.outer) ?? 'undefined';
+  if ('arith' in e) {
+    if (e.unit === 'months') return closure();
+    const a = w.tmp();
+    const b = w.tmp();
+    const result = e.arith === '/' ? `(${b} === 0 ? undefined : ${a} / ${b})` : `(${a} ${e.arith} ${b})`;
+    return `((${a} = ${exprCode(w, p, fb, e.left)}), (${b} = ${exprCode(w, p, fb, e.right)}), ${isNumCode(a)} && ${isNumCode(b)} ? ${result} : undefined)`;
+  }
+  const f = FIELD_BY_PATH.get(e.over);
+  const overLines = e.over === 'lines' || e.over === 'visits' || (f !== undefined && f.scope === 'line' && !f.type.startsWith('list<'));
+  if (!overLines) {
+    if (e.agg === 'count' && f) {
+      const v = w.tmp();
+      return `((${v} = ${fieldCode(w, e.over, false)}), Array.isArray(${v}) ? ${v}.length : 0)`;
+    }
+    return closure();
+  }
+  const fn = aggregateFunction(p, fb, e);
+  return fn ? `${w.ref(fn)}(ctx, i, o)` : closure();
+}
+
+/** An aggregate over the claim's lines as one generated function of (ctx, line, outer). */
+function aggregateFunction(p: Prepared, fb: Fallbacks, e: Extract<ExprData, { agg: unknown }>): unknown {
+  const w = new Writer();
+  const visits = e.over === 'visits';
+  let body = '';
+  if (e.per === 'day') body += 'if (day !== undefined && ctx.days[i] !== day) continue;\n';
+  if (e.where) {
+    const t = w.tmp();
+    body += `${gen(w, p, fb, e.where, t)}\nif (${t} !== 1) continue;\n`;
+  }
+  if (visits) body += 'const d = ctx.days[i];\nif (!seen.includes(d)) seen.push(d);\n';
+  else {
+    body += 'count++;\n';
+    if (e.over !== 'lines') {
+      const better = e.agg === 'max' ? '>' : '<';
+      body += `const v = ${fieldCode(w, e.over, false)};\nif (!${isNumCode('v')}) continue;\nsum += v;\nif (best === undefined || v ${better} best) best = v;\n`;
     }
   }
-  if (fact === 'field' || fact === 'expr') return `${w.ref(fb.fact(fact, params))}(ctx, i, o)`;
+  const result = visits ? 'seen.length' : e.agg === 'count' ? 'count' : e.agg === 'sum' ? 'sum' : 'best';
+  const vars = ['count = 0', 'sum = 0', 'best', 'seen = []', ...w.vars].join(', ');
+  const day = e.per === 'day' ? 'o !== undefined ? ctx.days[o] : undefined' : 'undefined';
+  const source = `return function aggregate(ctx, _i, o) {\nconst m = undefined;\nconst day = ${day};\nlet ${vars};\nconst n = ctx.claim.lines.length;\nfor (let i = 0; i < n; i++) {\n${body}}\nreturn ${result};\n};`;
+  try {
+    return new Function('X', source)(w.refs);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fact's value as an expression over ctx, i (the line) and o (the outer line). */
+function factExpr(w: Writer, p: Prepared, fb: Fallbacks, fact: FactName, params: Record<string, unknown>): string {
+  if (fact === 'field') {
+    const code = fieldCode(w, String(params['field']), !!params['outer']);
+    if (code !== undefined) return code;
+  }
+  if (fact === 'expr') return exprCode(w, p, fb, params['expr'] as ExprData);
+  if (fact === 'field') return `${w.ref(fb.fact(fact, params))}(ctx, i, o)`;
   return `${w.ref(FACT_IMPLS[fact])}(ctx, i, ${w.ref(params)}, o)`;
 }
 
@@ -145,7 +209,7 @@ function gen(w: Writer, p: Prepared, fb: Fallbacks, c: Condition, res: string): 
   const fact = c.fact as FactName;
   const v = c.value;
   const a = w.tmp();
-  const read = `${a} = ${factExpr(w, fb, fact, params)};`;
+  const read = `${a} = ${factExpr(w, p, fb, fact, params)};`;
   const lacks = () => w.ref(fb.lacks(fact, params));
   const setName = (v as { set?: unknown } | null)?.set;
   if ((op === 'inSet' || op === 'notInSet') && typeof setName === 'string') {
@@ -158,7 +222,7 @@ function gen(w: Writer, p: Prepared, fb: Fallbacks, c: Condition, res: string): 
     const refFact = (v as { fact: FactName }).fact;
     const refParams = (v as { params?: Record<string, unknown> }).params ?? {};
     const b = w.tmp();
-    const readB = `${b} = ${factExpr(w, fb, refFact, refParams)};`;
+    const readB = `${b} = ${factExpr(w, p, fb, refFact, refParams)};`;
     const fn = w.ref(p.ops[op]);
     if (total) return `${read}\n${readB}\n${res} = ${fn}(${a}, ${b}) ? 1 : 0;`;
     const la = lacks();
@@ -200,6 +264,49 @@ export function generateTest(p: Prepared, fb: Fallbacks, c: Condition, name: str
   const { source, refs } = generateSource(p, fb, c, name);
   try {
     return new Function('X', source)(refs) as GeneratedTest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the generated runner needs of each rule (runtime-compiled.ts CompiledRuleFn). */
+export interface RunnerRule {
+  rule: unknown;
+  test: unknown;
+  line: boolean;
+}
+
+/**
+ * Runs every rule on a claim (runtime-compiled.ts `runCompiled` without traces, its meaning): line
+ * rules on the lines a code guard lets through, claim rules when asked; fired and unknown outcomes
+ * pushed in rule order, then line order. Each rule's test is called from a call site of its own,
+ * which the JavaScript engine can inline, instead of one call site for every rule.
+ */
+export type Runner = (
+  ctx: unknown,
+  lines: readonly number[],
+  claimRules: boolean,
+  applies: readonly Uint8Array[],
+  fired: unknown[],
+  unknown: unknown[],
+  lacking: { n: number; namesFor: (r: never, ctx: never) => unknown },
+) => void;
+
+export function generateRunner(rules: readonly RunnerRule[]): Runner | undefined {
+  if (!canGenerate()) return undefined;
+  const w = new Writer();
+  let body = 'const n = lines.length;\nlet x;\n';
+  rules.forEach((r, k) => {
+    const fn = w.ref(r);
+    const test = w.ref(r.test);
+    const rule = w.ref(r.rule);
+    const one = (line: string) =>
+      `lacking.n = 0;\nx = ${test}(ctx, ${line}, ${line}, lacking);\nif (x === 1) fired.push({ rule: ${rule}, line: ${line} });\nelse if (x === 2) unknown.push({ rule: ${rule}, line: ${line}, missing: lacking.namesFor(${fn}, ctx) });\n`;
+    body += r.line ? `for (let k = 0; k < n; k++) {\nif (applies[k][${k}] === 0) continue;\nconst line = lines[k];\n${one('line')}}\n` : `if (claimRules) {\n${one('undefined')}}\n`;
+  });
+  const source = `return function runRules(ctx, lines, claimRules, applies, fired, unknown, lacking) {\n${body}};`;
+  try {
+    return new Function('X', source)(w.refs) as Runner;
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ import { setMatcher, type FactName, type OperatorName } from './operator-catalog
 import { sourceOf, withholdPhi, type ConditionTrace, type Fired, type RuleTrace } from './report.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import type { TableProvider } from './tables.ts';
-import { generateTest, type Fallbacks } from './codegen.ts';
+import { generateRunner, generateTest, type Fallbacks, type Runner } from './codegen.ts';
 
 /**
  * A condition in three values: 0 false, 1 true, 2 unknown (a value it needed is missing). Given
@@ -290,6 +290,8 @@ export interface CompiledRuntime {
   applies: (code: string) => Uint8Array;
   /** Scratch for the leaves' lacks, reused by every run (runs are synchronous and never nested). */
   lacking: Lacking;
+  /** Every rule run in one generated function (engine/codegen.ts), where code may be generated: runs without traces use it. */
+  runner?: Runner;
 }
 
 /**
@@ -343,7 +345,8 @@ export function prepareCompiled(rs: CompiledRuleset, tables?: TableProvider, opt
     }
     return a;
   };
-  return { prepared, rules, applies, lacking: new Lacking() };
+  const runner = opts.generate !== false ? generateRunner(rules) : undefined;
+  return runner ? { prepared, rules, applies, lacking: new Lacking(), runner } : { prepared, rules, applies, lacking: new Lacking() };
 }
 
 /** Traces a condition tree like json-rules-engine does: every leaf evaluated, results recorded. */
@@ -387,6 +390,10 @@ export function runCompiled(rt: CompiledRuntime, ctx: ClaimContext, lines: reado
   const traces: RuleTrace[] | undefined = explain ? [] : undefined;
   const lacking = rt.lacking;
   const applies = lines.map((i) => rt.applies(ctx.claim.lines[i]!.code));
+  if (rt.runner && !traces) {
+    rt.runner(ctx, lines, claimRules, applies, fired, unknown, lacking as never);
+    return { fired, unknown };
+  }
   for (let ri = 0; ri < rt.rules.length; ri++) {
     const r = rt.rules[ri]!;
     if (!r.line && !claimRules) continue;

@@ -4,10 +4,10 @@
 // every line of thousands of generated claims.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Condition } from '../engine/compiled.ts';
+import type { Condition, ExprData } from '../engine/compiled.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { makeContext, type ClaimContext } from '../engine/context.ts';
-import { prepareCompiled, type CompiledRuntime } from '../engine/runtime-compiled.ts';
+import { prepareCompiled, runCompiled, type CompiledRuntime, type RunResult } from '../engine/runtime-compiled.ts';
 import { generateSource } from '../engine/codegen.ts';
 import { FIELDS } from '../engine/field-catalog.ts';
 import { OPERATORS, type OperatorName } from '../engine/operator-catalog.ts';
@@ -76,6 +76,29 @@ describe('generated rules', () => {
     }
   });
 
+  it('the generated runner fires and leaves undecided what the rule loop does, in the same order', () => {
+    const claims = validClaims(Math.min(CLAIMS, 800), 99);
+    const runtimes = rulesets.map(pair);
+    const outcome = (rt: CompiledRuntime, claim: Claim, lines: number[], claimRules: boolean) => {
+      const res: RunResult = runCompiled(rt, makeContext(rt.prepared, claim), lines, claimRules, false);
+      return [res.fired.map((f) => [f.rule.name, f.line]), res.unknown.map((f) => [f.rule.name, f.line, [...(f.missing ?? [])]])];
+    };
+    let fired = 0;
+    for (const claim of claims) {
+      const all = claim.lines.map((_, i) => i);
+      for (const { gen, clo } of runtimes) {
+        expect(gen.runner, 'a runner is generated').toBeDefined();
+        expect(clo.runner).toBeUndefined();
+        for (const [lines, claimRules] of [[all, true], [all.slice(1), false]] as const) {
+          const a = outcome(gen, claim, [...lines], claimRules);
+          expect(a, claim.id).toEqual(outcome(clo, claim, [...lines], claimRules));
+          fired += a[0]!.length;
+        }
+      }
+    }
+    expect(fired).toBeGreaterThan(claims.length);
+  });
+
   it('read as plain JavaScript: a field, an inline operator and what a missing value lacks', () => {
     const rs = rulesets.find((r) => r.ruleset.id === 'medicare-part-b')!;
     const c: Condition = {
@@ -117,31 +140,56 @@ describe('generated rules', () => {
     fc.constantFrom<unknown>(Number.NaN, 1.5, '2026-01-01'),
   );
   const otherFacts = ['unitsAllowed', 'unitsExpected', 'unitsUnverifiable', 'addonWithoutPrimary', 'assistantNeeded', 'ncciBundled', 'mueOver', 'invalidCode', 'invalidDiagnoses'];
-  const leaf = fc
-    .record({
-      fact: fc.oneof(
-        { weight: 4, arbitrary: fc.record({ field: fc.constantFrom(...FIELDS.map((f) => f.path)), outer: fc.boolean() }).map(({ field, outer }) => ({ fact: 'field', params: outer ? { field, outer: true } : { field } })) },
-        { weight: 1, arbitrary: fc.constantFrom(...otherFacts).map((fact) => ({ fact, params: { table: 'cms-ncci-ptp' } })) },
-      ),
-      operator: fc.constantFrom(...(Object.keys(OPERATORS) as OperatorName[])),
-      value,
-    })
-    .map(({ fact, operator, value: v }, ) => ({ name: 'leaf', ...fact, operator, value: v }) as Condition);
-  const tree = fc.letrec<{ node: Condition }>((tie) => ({
+  // Date windows are built by the compiler as [from, through] pairs; nothing else reaches these operators.
+  const WINDOWS_OPS = new Set<string>(['inWindows', 'notInWindows']);
+  const WINDOWS = [[20000, 20500], [20600, null]];
+  const fieldArb = fc.constantFrom(...FIELDS.map((f) => f.path));
+  const { node: tree } = fc.letrec<{ node: Condition; leaf: Condition; expr: ExprData }>((tie) => ({
+    expr: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom<unknown>(0, 1, 30, -2, 'GO', null, true).map((v) => ({ lit: v })),
+      fc.record({ field: fieldArb, outer: fc.boolean() }).map(({ field, outer }) => (outer ? { field, outer: true as const } : { field })),
+      fc
+        .record({ arith: fc.constantFrom('+', '-', '*', '/'), left: tie('expr'), right: tie('expr'), unit: fc.constantFrom(undefined, 'days', 'months') })
+        .map(({ unit, ...e }) => (unit ? { ...e, unit } : e) as ExprData),
+      fc
+        .record({
+          agg: fc.constantFrom('count', 'sum', 'max', 'min'),
+          over: fc.constantFrom('lines', 'visits', 'line.units', 'line.minutes', 'line.dateOfService', 'line.code', 'claim.diagnoses', 'line.diagnosisPointers', 'line.modifiers', 'line.diagnoses'),
+          where: fc.option(tie('node'), { nil: undefined }),
+          per: fc.option(fc.constant('day' as const), { nil: undefined }),
+        })
+        .map(({ where, per, ...e }) => ({ ...e, ...(where ? { where } : {}), ...(per ? { per } : {}) }) as ExprData),
+    ),
+    leaf: fc.oneof(
+      fc
+        .record({
+          fact: fc.oneof(
+            { weight: 4, arbitrary: fc.record({ field: fieldArb, outer: fc.boolean() }).map(({ field, outer }) => ({ fact: 'field', params: outer ? { field, outer: true } : { field } })) },
+            { weight: 1, arbitrary: fc.constantFrom(...otherFacts).map((fact) => ({ fact, params: { table: 'cms-ncci-ptp' } })) },
+          ),
+          operator: fc.constantFrom(...(Object.keys(OPERATORS) as OperatorName[])),
+          value,
+        })
+        .map(({ fact, operator, value: v }) => ({ name: 'leaf', ...fact, operator, value: WINDOWS_OPS.has(operator) ? WINDOWS : v }) as Condition),
+      fc
+        .record({ expr: tie('expr'), operator: fc.constantFrom<OperatorName>('eq', 'ne', 'gt', 'le', 'present', 'missing', 'hasAny'), value: fc.oneof(value, tie('expr').map((expr) => ({ fact: 'expr', params: { expr } }))) })
+        .map(({ expr, operator, value: v }) => ({ name: 'expr-leaf', fact: 'expr', params: { expr }, operator, value: v }) as Condition),
+    ),
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
-      leaf,
+      tie('leaf'),
       fc.array(tie('node'), { maxLength: 4 }).map((all) => ({ all })),
       fc.array(tie('node'), { maxLength: 4 }).map((any) => ({ any })),
       tie('node').map((not) => ({ not })),
     ),
-  })).node;
+  }));
 
   it('random condition trees answer as their closures do, on every line of generated claims', () => {
     const claims = validClaims(60, 7, 1);
     fc.assert(
       fc.property(tree, (c) => {
-        const ruleset: CompiledRuleset = { ...rs, rules: [{ ...rs.rules[0]!, name: 'RANDOM', conditions: c, event: { ...rs.rules[0]!.event, params: { ...rs.rules[0]!.event.params, scope: 'line' } } }] };
+        const ruleset: CompiledRuleset = { ...rs, rules: [{ ...rs.rules[0]!, name: 'RANDOM', conditions: { all: [c] }, event: { ...rs.rules[0]!.event, params: { ...rs.rules[0]!.event.params, scope: 'line' } } }] };
         const { gen, clo } = pair(ruleset);
         for (const claim of claims) {
           const d = disagreement(gen, clo, claim);
