@@ -15,9 +15,15 @@ const dir = join(projectRoot(), 'rulesets');
 const rulesets = loadRulesets(dir, () => {});
 const evs = { generated: new Evaluator(rulesets, { tables: tablesFor(dir) }), closures: new Evaluator(rulesets, { tables: tablesFor(dir), generate: false }) };
 const which = process.env['PROBE_COMPARE'] ? (['generated', 'closures'] as const) : (['generated'] as const);
-const r = rng(11);
+const r = rng(process.env['PROBE_CORPUS'] === 'bench' ? 5 : 11);
 const n = Number(process.env['PROBE_CLAIMS'] ?? 30_000);
-const jobs = Array.from({ length: n }, (_, i) => ({ lineNo: i + 1, text: JSON.stringify(generateClaim(r, i)) }));
+// PROBE_CORPUS=bench: the core benchmark's eval corpus (every claim dated in 2026).
+const bench = process.env['PROBE_CORPUS'] === 'bench';
+const jobs = Array.from({ length: n }, (_, i) => {
+  const c = generateClaim(r, i);
+  if (bench) c['dateOfService'] = `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  return { lineNo: i + 1, text: JSON.stringify(c) };
+});
 const cpus: Record<string, number[]> = {};
 let bytes = 0;
 for (let k = 0; k < Number(process.env['PROBE_RUNS'] ?? 5); k++) {

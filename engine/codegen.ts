@@ -6,17 +6,15 @@
 //
 // Where code may not be generated (a page whose Content-Security-Policy forbids eval), `new
 // Function` throws and the caller keeps the closures; the studio's pages never evaluate claims.
+//
+// Nothing a ruleset says becomes code: its strings are written as JSON string literals, its numbers
+// only when finite, its operators only when they are one of the known spellings; every other value
+// (and every function) is passed in by reference (`X[n]`).
 import type { Condition, ExprData } from './compiled.ts';
 import type { Prepared } from './context.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import { FACT_IMPLS } from './facts.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
-
-/** What a generated rule refers to: values it cannot write as literals. */
-export interface Refs {
-  /** Anything: fact implementations, params, closures, operators, matchers, values. */
-  x: unknown[];
-}
 
 /** How the closures compile what the generator leaves to them (runtime-compiled.ts). */
 export interface Fallbacks {
@@ -72,6 +70,8 @@ function fieldCode(w: Writer, path: string, outer: boolean): string | undefined 
   return `(${at} === undefined ? undefined : ${get}(ctx.claim, ctx.claim.lines[${at}], ${at}))`;
 }
 
+const ARITH = new Set(['+', '-', '*', '/']);
+
 const isNumCode = (v: string) => `(typeof ${v} === 'number' && Number.isFinite(${v}))`;
 
 /**
@@ -84,7 +84,7 @@ function exprCode(w: Writer, p: Prepared, fb: Fallbacks, e: ExprData): string {
   if ('lit' in e) return isPrimitive(e.lit) ? lit(e.lit) : e.lit === null ? 'null' : w.ref(e.lit);
   if ('field' in e) return fieldCode(w, e.field, !!e.outer) ?? 'undefined';
   if ('arith' in e) {
-    if (e.unit === 'months') return closure();
+    if (e.unit === 'months' || !ARITH.has(e.arith)) return closure();
     const a = w.tmp();
     const b = w.tmp();
     const result = e.arith === '/' ? `(${b} === 0 ? undefined : ${a} / ${b})` : `(${a} ${e.arith} ${b})`;

@@ -167,12 +167,120 @@ function compile(schema: unknown): Fast | undefined {
   }
 }
 
-/** The fast validator of a schema, or undefined when the schema uses something it does not know. */
-export function fastValidator<T>(schema: z.ZodType<T>): ((v: unknown) => { ok: true; value: T } | { ok: false }) | undefined {
-  const f = compile(schema);
+// ---- the same, generated as one JavaScript function ----
+// Each schema node becomes statements over plain variables (objects built field by field with
+// their own property names, strings and numbers tested inline); the checks themselves are the
+// closures above, called by reference. Same answers as `compile`; the tests hold both to zod.
+
+class Gen {
+  readonly refs: unknown[] = [];
+  private n = 0;
+  ref(v: unknown): string {
+    this.refs.push(v);
+    return `X[${this.refs.length - 1}]`;
+  }
+  v(): string {
+    return `v${this.n++}`;
+  }
+}
+
+/** Statements that read `input` and set `out`, or `return F` (the FAIL symbol); undefined if unknown. */
+function gen(g: Gen, schema: unknown, input: string, out: string): string | undefined {
+  const def = defOf(schema);
+  const checksOf = (measure: (v: never) => number): string | undefined => {
+    const checks = compileChecks(def, measure);
+    return checks && checks.map((c) => `if (!${g.ref(c)}(${input})) return F;\n`).join('');
+  };
+  switch (def.type) {
+    case 'object': {
+      if (def['catchall'] !== undefined) return undefined;
+      let s = `if (typeof ${input} !== 'object' || ${input} === null || Array.isArray(${input})) return F;\n${out} = {};\n`;
+      for (const [k, field] of Object.entries(def['shape'] as Record<string, unknown>)) {
+        const key = JSON.stringify(k);
+        const i = g.v();
+        const r = g.v();
+        const body = gen(g, field, i, r);
+        if (body === undefined) return undefined;
+        s += `{\nconst ${i} = ${input}[${key}];\nlet ${r};\n${body}if (${r} !== undefined) ${out}[${key}] = ${r};\n}\n`;
+      }
+      return s;
+    }
+    case 'optional': {
+      const inner = gen(g, def['innerType'], input, out);
+      return inner && `if (${input} === undefined) ${out} = undefined;\nelse {\n${inner}}\n`;
+    }
+    case 'default': {
+      const inner = gen(g, def['innerType'], input, out);
+      const dv = def['defaultValue'];
+      const fresh = Array.isArray(dv) ? `[...${g.ref(dv)}]` : g.ref(dv);
+      return inner && `if (${input} === undefined) ${out} = ${fresh};\nelse {\n${inner}}\n`;
+    }
+    case 'array': {
+      const checks = checksOf((v: unknown[]) => v.length);
+      const e = g.v();
+      const r = g.v();
+      const j = g.v();
+      const el = gen(g, def['element'], e, r);
+      if (checks === undefined || el === undefined) return undefined;
+      return `if (!Array.isArray(${input})) return F;\n${checks}${out} = new Array(${input}.length);\nfor (let ${j} = 0; ${j} < ${input}.length; ${j}++) {\nconst ${e} = ${input}[${j}];\nlet ${r};\n${el}${out}[${j}] = ${r};\n}\n`;
+    }
+    case 'string': {
+      const checks = checksOf((v: string) => v.length);
+      return checks === undefined ? undefined : `if (typeof ${input} !== 'string') return F;\n${checks}${out} = ${input};\n`;
+    }
+    case 'number': {
+      const checks = checksOf((v: number) => v);
+      return checks === undefined ? undefined : `if (typeof ${input} !== 'number' || !Number.isFinite(${input})) return F;\n${checks}${out} = ${input};\n`;
+    }
+    case 'enum': {
+      const values = new Set(Object.values(def['entries'] as Record<string, unknown>));
+      return `if (!${g.ref(values)}.has(${input})) return F;\n${out} = ${input};\n`;
+    }
+    case 'transform': {
+      const fn = def['transform'] as (v: unknown, ctx: unknown) => unknown;
+      return `${out} = ${g.ref(fn)}(${input}, { issues: [], value: ${input} });\n`;
+    }
+    case 'pipe': {
+      const mid = g.v();
+      const a = gen(g, def['in'], input, mid);
+      const b = gen(g, def['out'], mid, out);
+      return a === undefined || b === undefined ? undefined : `let ${mid};\n${a}${b}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The schema's fast path as one generated function; undefined where code may not be generated. */
+function generate(schema: unknown): Fast | undefined {
+  const g = new Gen();
+  const body = gen(g, schema, 'input', 'out');
+  if (body === undefined) return undefined;
+  try {
+    return new Function('X', 'F', `return function validate(input) {\nlet out;\n${body}return out;\n};`)(g.refs, FAIL) as Fast;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fast validator of a schema, or undefined when the schema uses something it does not know.
+ * Generated as one function where the environment allows it (unless `generate` is false), else
+ * closures: the same answers.
+ */
+export interface FastValidator<T> {
+  (v: unknown): { ok: true; value: T } | { ok: false };
+  /** Whether it runs as a generated function (else as closures). */
+  readonly generated: boolean;
+}
+
+export function fastValidator<T>(schema: z.ZodType<T>, opts: { generate?: boolean } = {}): FastValidator<T> | undefined {
+  const generated = opts.generate !== false ? generate(schema) : undefined;
+  const f = generated ?? compile(schema);
   if (!f) return undefined;
-  return (v) => {
+  const run = (v: unknown): { ok: true; value: T } | { ok: false } => {
     const r = f(v);
     return r === FAIL ? { ok: false } : { ok: true, value: r as T };
   };
+  return Object.assign(run, { generated: generated !== undefined });
 }

@@ -128,6 +128,24 @@ describe('generated rules', () => {
     );
   });
 
+  it('writes nothing a ruleset says as code: hostile strings stay strings, unknown operators stay data', () => {
+    const rs = rulesets.find((r) => r.ruleset.id === 'medicare-part-b')!;
+    const hostile = '"); globalThis.PWNED = 1; ("';
+    const c: Condition = {
+      any: [
+        { name: 'h1', fact: 'field', params: { field: 'line.code' }, operator: 'eq', value: hostile },
+        { name: 'h2', fact: 'field', params: { field: hostile }, operator: 'eq', value: 1 },
+        { name: 'h3', fact: 'expr', params: { expr: { arith: '+ (globalThis.PWNED = 1) +' as '+', left: { lit: 1 }, right: { lit: 2 } } }, operator: 'eq', value: 3 },
+        { name: 'h4', fact: 'field', params: { field: 'line.modifiers' }, operator: 'hasAny', value: [hostile] },
+      ],
+    };
+    const ruleset: CompiledRuleset = { ...rs, rules: [{ ...rs.rules[0]!, name: `R${hostile}`, conditions: c, event: { ...rs.rules[0]!.event, params: { ...rs.rules[0]!.event.params, scope: 'line' } } }] };
+    const { gen, clo } = pair(ruleset);
+    expect(gen.rules[0]!.test.name).toMatch(/^rule_R/);
+    for (const claim of validClaims(50, 3)) expect(disagreement(gen, clo, claim)).toBeUndefined();
+    expect((globalThis as { PWNED?: number }).PWNED).toBeUndefined();
+  });
+
   // Random trees of random leaves: every catalog field (read at the line or the outer line), every
   // operator with literal values of each kind, set names known and unknown, facts compared with
   // facts, and `all`/`any`/`not` nested, empty lists included.
