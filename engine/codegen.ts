@@ -4,8 +4,8 @@
 // (three-valued, the same leaves noting what they lacked, in the same order): the closures stay the
 // definition, and the tests hold the two to the same answers on every rule, line and claim.
 //
-// Where code may not be generated (a page whose Content-Security-Policy forbids eval), `new
-// Function` throws and the caller keeps the closures; the studio's pages never evaluate claims.
+// Where code may not be generated (browser pages: the studio's Content-Security-Policy forbids
+// eval), the caller keeps the closures.
 //
 // Nothing a ruleset says becomes code: its strings are written as JSON string literals, its numbers
 // only when finite, its operators only when they are one of the known spellings; every other value
@@ -15,6 +15,7 @@ import type { Prepared } from './context.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import { FACT_IMPLS } from './facts.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
+import { canGenerate } from './can-generate.ts';
 
 /** How the closures compile what the generator leaves to them (runtime-compiled.ts). */
 export interface Fallbacks {
@@ -242,20 +243,6 @@ export function generateSource(p: Prepared, fb: Fallbacks, c: Condition, name: s
   const vars = ['r = 2', ...w.vars].join(', ');
   const fname = name.replace(/[^A-Za-z0-9_$]/g, '_');
   return { source: `return function rule_${fname}(ctx, i, o, m) {\nlet ${vars};\n${body}\nreturn r;\n};`, refs: w.refs };
-}
-
-let allowed: boolean | undefined;
-
-/** Whether this environment lets code be generated (a CSP may forbid it); asked once. */
-export function canGenerate(): boolean {
-  if (allowed === undefined) {
-    try {
-      allowed = new Function('return 1')() === 1;
-    } catch {
-      allowed = false;
-    }
-  }
-  return allowed;
 }
 
 /** A rule's test as a generated function, or undefined where code may not be generated. */

@@ -4,6 +4,7 @@
 // which produces the errors with their JSON paths. Schema constructs it does not know make it step
 // aside entirely.
 import type { z } from 'zod';
+import { canGenerate } from './can-generate.ts';
 
 const FAIL: unique symbol = Symbol('fail');
 type Fast = (v: unknown) => unknown | typeof FAIL;
@@ -253,6 +254,7 @@ function gen(g: Gen, schema: unknown, input: string, out: string): string | unde
 
 /** The schema's fast path as one generated function; undefined where code may not be generated. */
 function generate(schema: unknown): Fast | undefined {
+  if (!canGenerate()) return undefined;
   const g = new Gen();
   const body = gen(g, schema, 'input', 'out');
   if (body === undefined) return undefined;

@@ -9,6 +9,7 @@ import type { CompiledRuleset } from '../engine/compiled.ts';
 import { makeContext, type ClaimContext } from '../engine/context.ts';
 import { prepareCompiled, runCompiled, type CompiledRuntime, type RunResult } from '../engine/runtime-compiled.ts';
 import { generateSource } from '../engine/codegen.ts';
+import { mayGenerate } from '../engine/can-generate.ts';
 import { FIELDS } from '../engine/field-catalog.ts';
 import { OPERATORS, type OperatorName } from '../engine/operator-catalog.ts';
 import { validateClaim } from '../engine/validate.ts';
@@ -62,6 +63,12 @@ function disagreement(gen: CompiledRuntime, clo: CompiledRuntime, claim: Claim):
 const pair = (rs: CompiledRuleset) => ({ gen: prepareCompiled(rs, tables), clo: prepareCompiled(rs, tables, { generate: false }) });
 
 describe('generated rules', () => {
+  it('are generated in Node, never in a browser page or worker (whose security policy may forbid it)', () => {
+    expect(mayGenerate(globalThis)).toBe(true);
+    expect(mayGenerate({ document: {} })).toBe(false);
+    expect(mayGenerate({ WorkerGlobalScope: function WorkerGlobalScope() {} })).toBe(false);
+  });
+
   it('are generated here (Node allows it), so the tests below compare two different things', () => {
     const { gen, clo } = pair(rulesets[0]!);
     expect(gen.rules[0]!.test.name).toMatch(/^rule_/);
