@@ -1,7 +1,7 @@
 // `npm run bench`: timings a reader can trust (median of several runs, machine noted). Speed is
 // measured here, never asserted in tests.
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { analyze, format, rulesetLoader } from '../dsl/index.ts';
@@ -9,13 +9,13 @@ import { Evaluator } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
 import { bigRuleset, generateClaim, generateRuleset, rng } from './generate.ts';
 import { projectRoot, rulesetFiles } from '../workspace/files.ts';
-import { runCompiledRules } from './rules-loop.ts';
+import { runCompiledRules, runJreRules } from './rules-loop.ts';
+import { FLOOR_SCRIPT, writeDatedCorpus } from './floor.ts';
 
 const ROOT = projectRoot() + '/';
 import { validateClaim } from '../engine/validate.ts';
-import { makeContext } from '../engine/context.ts';
 import { prepareCompiled } from '../engine/runtime-compiled.ts';
-import { CTX, LINE, prepareJre } from '../engine/runtime-jre.ts';
+import { prepareJre } from '../engine/runtime-jre.ts';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -119,11 +119,7 @@ const jreSubsetLines = jreSubset.reduce((n, c) => n + c.lines.length, 0);
 const jreRuleTimes: number[] = [];
 for (let k = 0; k < 3; k++) {
   const t = performance.now();
-  for (const claim of jreSubset) {
-    const ctx = makeContext(jrt.prepared, claim);
-    await jrt.claimEngine.run({ [CTX]: ctx, [LINE]: -1 });
-    for (let i = 0; i < claim.lines.length; i++) await jrt.lineEngine.run({ [CTX]: ctx, [LINE]: i });
-  }
+  await runJreRules(jrt, jreSubset);
   jreRuleTimes.push(performance.now() - t);
 }
 const rulesCompiled = perSec(validatedLines, tRules.median);
@@ -166,21 +162,10 @@ rmSync(bigDir, { recursive: true, force: true });
 
 // ---- the command line, end to end, on a file ----
 const dir = mkdtempSync(join(tmpdir(), 'payer-rules-bench-'));
-async function writeCorpus(path: string, n: number): Promise<void> {
-  const out = createWriteStream(path);
-  const r = rng(5);
-  for (let i = 0; i < n; i++) {
-    const c = generateClaim(r, i);
-    c['dateOfService'] = `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    if (!out.write(JSON.stringify(c) + '\n')) await new Promise<void>((ok) => out.once('drain', () => ok()));
-  }
-  await new Promise<void>((ok) => out.end(() => ok()));
-}
 const bin = join(ROOT, 'bin/payer-rules.mjs');
 const cliN = Number(process.env['BENCH_CLI_CLAIMS'] ?? 200_000);
 const cliFile = join(dir, 'claims.ndjson');
-await writeCorpus(cliFile, cliN);
-const floorScript = "const rl=require('readline').createInterface({input:require('fs').createReadStream(process.argv[1]),crlfDelay:Infinity});let b='';rl.on('line',l=>{if(!l.trim())return;b+=JSON.stringify(JSON.parse(l))+'\\n';if(b.length>65536){process.stdout.write(b);b=''}});rl.on('close',()=>process.stdout.write(b));";
+await writeDatedCorpus(cliFile, cliN);
 const wall = (args: string[], env: Record<string, string> = {}) => {
   const t = performance.now();
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
@@ -188,7 +173,7 @@ const wall = (args: string[], env: Record<string, string> = {}) => {
 };
 wall([bin, 'eval', '--ruleset', join(ROOT, 'rulesets'), join(dir, 'none.ndjson')]); // warm the bundle and compile caches
 const cliTimes = [0, 1, 2].map(() => wall([bin, 'eval', '--ruleset', join(ROOT, 'rulesets'), cliFile]).ms);
-const floorTimes = [0, 1, 2].map(() => wall(['-e', floorScript, cliFile]).ms);
+const floorTimes = [0, 1, 2].map(() => wall(['-e', FLOOR_SCRIPT, cliFile]).ms);
 rows.push([`payer-rules eval, ${cliN.toLocaleString('en-US')} claims NDJSON → NDJSON (${cpus().length} workers)`, `${(median(cliTimes) / 1000).toFixed(1)} s`, '—']);
 rows.push(['floor: node reads, parses and writes the same NDJSON', `${(median(floorTimes) / 1000).toFixed(1)} s`, '—']);
 rows.push(['eval ÷ floor', `${(median(cliTimes) / median(floorTimes)).toFixed(1)}×`, 'within 3×']);
@@ -198,7 +183,7 @@ rows.push([`peak memory of payer-rules eval, ${cliN.toLocaleString('en-US')} cla
 const memN = Number(process.env['BENCH_MEMORY_CLAIMS'] ?? 1_000_000);
 if (memN > 0) {
   const memFile = join(dir, 'million.ndjson');
-  await writeCorpus(memFile, memN);
+  await writeDatedCorpus(memFile, memN);
   const r = wall([bin, 'eval', '--ruleset', join(ROOT, 'rulesets'), memFile], { PAYER_RULES_REPORT_RSS: '1' });
   const rss = /max RSS (\d+) MB/.exec(r.stderr)?.[1];
   rows.push([`peak memory of payer-rules eval, ${memN.toLocaleString('en-US')} claims NDJSON (${(statSync(memFile).size / 2 ** 20).toFixed(0)} MB)`, `${rss ?? '?'} MB in ${(r.ms / 1000).toFixed(0)} s`, 'bounded (independent of input size)']);

@@ -5,7 +5,7 @@
 // shared, so re-run when it is quiet. Run alone: node bin/run-ts.mjs bench/inputs.ts
 // Sizes: BENCH_INPUT_CLAIMS (837P/CSV/NDJSON comparison), BENCH_CLI_CLAIMS (floor), BENCH_HUGE_MB.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateClaim } from '../engine/validate.ts';
@@ -13,6 +13,7 @@ import { CSV_COLUMNS } from '../readers/index.ts';
 import { projectRoot } from '../workspace/files.ts';
 import { write837p } from '../test/x12-writer.ts';
 import { generateClaim, rng } from './generate.ts';
+import { FLOOR_SCRIPT, writeDatedCorpus } from './floor.ts';
 
 const ROOT = projectRoot();
 const bin = join(ROOT, 'bin/payer-rules.mjs');
@@ -88,23 +89,13 @@ rows.push([`eval, the same claims as CSV (${mb(csv)})`, `${fmt(rCsv)} claims/s =
 // ---- eval against the floor on 200,000 NDJSON claims ----
 const cliN = Number(process.env['BENCH_CLI_CLAIMS'] ?? 200_000);
 const cliFile = join(dir, 'floor.ndjson');
-{
-  const out = createWriteStream(cliFile);
-  const r = rng(5);
-  for (let i = 0; i < cliN; i++) {
-    const c = generateClaim(r, i);
-    c['dateOfService'] = `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    if (!out.write(JSON.stringify(c) + '\n')) await new Promise<void>((ok) => out.once('drain', () => ok()));
-  }
-  await new Promise<void>((ok) => out.end(() => ok()));
-}
-const floorScript = "const rl=require('readline').createInterface({input:require('fs').createReadStream(process.argv[1]),crlfDelay:Infinity});let b='';rl.on('line',l=>{if(!l.trim())return;b+=JSON.stringify(JSON.parse(l))+'\\n';if(b.length>65536){process.stdout.write(b);b=''}});rl.on('close',()=>process.stdout.write(b));";
+await writeDatedCorpus(cliFile, cliN);
 const evalTimes: number[] = [];
 const floorTimes: number[] = [];
 // Interleaved, so a burst of load from elsewhere hits both.
 for (let k = 0; k < 3; k++) {
   evalTimes.push(wall([bin, 'eval', '--ruleset', rulesets, cliFile]).ms);
-  floorTimes.push(wall(['-e', floorScript, cliFile]).ms);
+  floorTimes.push(wall(['-e', FLOOR_SCRIPT, cliFile]).ms);
 }
 rows.push([`payer-rules eval, ${fmt(cliN)} claims NDJSON → NDJSON (${cpus().length} workers)`, `${(median(evalTimes) / 1000).toFixed(1)} s`, '—']);
 rows.push(['floor: node reads, parses and writes the same NDJSON', `${(median(floorTimes) / 1000).toFixed(1)} s`, '—']);

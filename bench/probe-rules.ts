@@ -7,7 +7,8 @@ import { prepareCompiled } from '../engine/runtime-compiled.ts';
 import { projectRoot } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
 import { generateClaim, rng } from './generate.ts';
-import { runCompiledRules } from './rules-loop.ts';
+import { runCompiledRules, runJreRules } from './rules-loop.ts';
+import { prepareJre } from '../engine/runtime-jre.ts';
 
 const rs = loadRulesets(join(projectRoot(), 'rulesets'), () => {}).find((r) => r.ruleset.id === 'medicare-part-b' && r.ruleset.version === '2026.1')!;
 const r = rng(11);
@@ -26,22 +27,16 @@ for (let k = 0; k < 9; k++) {
     rates[name].push(Math.round((lines / (performance.now() - t)) * 1000));
   }
 }
-for (const [name, xs] of Object.entries(rates)) console.log(name, 'lines/s', xs.join(' '), 'median', [...xs].sort((a, b) => a - b)[4]);
+for (const [name, xs] of Object.entries(rates).filter(([, xs]) => xs.length)) console.log(name, 'lines/s', xs.join(' '), 'median', [...xs].sort((a, b) => a - b)[4]);
 // PROBE_JRE=1: the benchmark's ratio, json-rules-engine on the first 1,000 claims (as bench.ts runs it).
 if (process.env['PROBE_JRE']) {
-  const { makeContext } = await import('../engine/context.ts');
-  const { CTX, LINE, prepareJre } = await import('../engine/runtime-jre.ts');
   const jrt = prepareJre(rs);
   const subset = claims.slice(0, 1000);
   const subsetLines = subset.reduce((n, c) => n + c.lines.length, 0);
   const jre: number[] = [];
   for (let k = 0; k < 3; k++) {
     const t = performance.now();
-    for (const claim of subset) {
-      const ctx = makeContext(jrt.prepared, claim);
-      await jrt.claimEngine.run({ [CTX]: ctx, [LINE]: -1 });
-      for (let i = 0; i < claim.lines.length; i++) await jrt.lineEngine.run({ [CTX]: ctx, [LINE]: i });
-    }
+    await runJreRules(jrt, subset);
     jre.push(Math.round((subsetLines / (performance.now() - t)) * 1000));
   }
   const m = [...jre].sort((a, b) => a - b)[1]!;
