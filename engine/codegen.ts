@@ -15,7 +15,7 @@ import type { Prepared } from './context.ts';
 import { FIELD_BY_PATH } from './field-catalog.ts';
 import { FACT_IMPLS } from './facts.ts';
 import { setMatcher, type FactName, type OperatorName } from './operator-catalog.ts';
-import { canGenerate } from './can-generate.ts';
+import { canGenerate, SourceWriter as Writer } from './can-generate.ts';
 
 /** How the closures compile what the generator leaves to them (runtime-compiled.ts). */
 export interface Fallbacks {
@@ -32,27 +32,6 @@ const isPrimitive = (v: unknown): v is string | number | boolean => typeof v ===
 /** A JavaScript literal for a primitive value (strings through JSON, which JavaScript reads the same). */
 function lit(v: string | number | boolean): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
-
-class Writer {
-  private n = 0;
-  readonly refs: unknown[] = [];
-  readonly vars: string[] = [];
-
-  ref(v: unknown): string {
-    this.refs.push(v);
-    return `X[${this.refs.length - 1}]`;
-  }
-
-  tmp(): string {
-    const v = `v${this.n++}`;
-    this.vars.push(v);
-    return v;
-  }
-
-  label(): string {
-    return `b${this.n++}`;
-  }
 }
 
 /** A catalog field read at the line (`i`) or the outer line (`o`); undefined for an unknown field. */
@@ -126,21 +105,14 @@ function aggregateFunction(p: Prepared, fb: Fallbacks, e: Extract<ExprData, { ag
   const vars = ['count = 0', 'sum = 0', 'best', 'seen = []', ...w.vars].join(', ');
   const day = e.per === 'day' ? 'o !== undefined ? ctx.days[o] : undefined' : 'undefined';
   const source = `return function aggregate(ctx, _i, o) {\nconst m = undefined;\nconst day = ${day};\nlet ${vars};\nconst n = ctx.claim.lines.length;\nfor (let i = 0; i < n; i++) {\n${body}}\nreturn ${result};\n};`;
-  try {
-    return new Function('X', source)(w.refs);
-  } catch {
-    return undefined;
-  }
+  return w.build(source);
 }
 
 /** A fact's value as an expression over ctx, i (the line) and o (the outer line). */
 function factExpr(w: Writer, p: Prepared, fb: Fallbacks, fact: FactName, params: Record<string, unknown>): string {
-  if (fact === 'field') {
-    const code = fieldCode(w, String(params['field']), !!params['outer']);
-    if (code !== undefined) return code;
-  }
+  // (A field the catalog does not know: the closures' reading of it.)
+  if (fact === 'field') return fieldCode(w, String(params['field']), !!params['outer']) ?? `${w.ref(fb.fact(fact, params))}(ctx, i, o)`;
   if (fact === 'expr') return exprCode(w, p, fb, params['expr'] as ExprData);
-  if (fact === 'field') return `${w.ref(fb.fact(fact, params))}(ctx, i, o)`;
   return `${w.ref(FACT_IMPLS[fact])}(ctx, i, ${w.ref(params)}, o)`;
 }
 
@@ -185,20 +157,17 @@ function opExpr(w: Writer, p: Prepared, op: OperatorName, a: string, v: unknown)
 
 /** Statements that set `res` to the condition's three-valued answer (0 false, 1 true, 2 unknown). */
 function gen(w: Writer, p: Prepared, fb: Fallbacks, c: Condition, res: string): string {
-  if ('all' in c) {
-    if (c.all.length === 1) return gen(w, p, fb, c.all[0]!, res);
+  if ('all' in c || 'any' in c) {
+    // `all` stops at the first false part, `any` at the first true one; an unknown part makes the
+    // answer unknown unless a later one stops it. One part is that part; no parts is true (as the
+    // closures have it for both).
+    const [parts, stop] = 'all' in c ? [c.all, 0] : [c.any, 1];
+    if (parts.length === 1) return gen(w, p, fb, parts[0]!, res);
+    if (parts.length === 0) return `${res} = 1;`;
     const t = w.tmp();
-    const b = w.label();
-    let s = `${res} = 1; ${b}: {\n`;
-    for (const x of c.all) s += `${gen(w, p, fb, x, t)}\nif (${t} === 0) { ${res} = 0; break ${b}; }\nif (${t} === 2) ${res} = 2;\n`;
-    return s + '}';
-  }
-  if ('any' in c) {
-    if (c.any.length === 0) return `${res} = 1;`;
-    const t = w.tmp();
-    const b = w.label();
-    let s = `${res} = 0; ${b}: {\n`;
-    for (const x of c.any) s += `${gen(w, p, fb, x, t)}\nif (${t} === 1) { ${res} = 1; break ${b}; }\nif (${t} === 2) ${res} = 2;\n`;
+    const b = w.name();
+    let s = `${res} = ${1 - stop}; ${b}: {\n`;
+    for (const x of parts) s += `${gen(w, p, fb, x, t)}\nif (${t} === ${stop}) { ${res} = ${stop}; break ${b}; }\nif (${t} === 2) ${res} = 2;\n`;
     return s + '}';
   }
   if ('not' in c) {
@@ -239,21 +208,21 @@ export type GeneratedTest = (ctx: unknown, line: number | undefined, outer: numb
 /** The source of one rule's test (exported for the tests, which read it). */
 export function generateSource(p: Prepared, fb: Fallbacks, c: Condition, name: string): { source: string; refs: unknown[] } {
   const w = new Writer();
+  return { source: sourceOf(w, p, fb, c, name), refs: w.refs };
+}
+
+function sourceOf(w: Writer, p: Prepared, fb: Fallbacks, c: Condition, name: string): string {
   const body = gen(w, p, fb, c, 'r');
   const vars = ['r = 2', ...w.vars].join(', ');
   const fname = name.replace(/[^A-Za-z0-9_$]/g, '_');
-  return { source: `return function rule_${fname}(ctx, i, o, m) {\nlet ${vars};\n${body}\nreturn r;\n};`, refs: w.refs };
+  return `return function rule_${fname}(ctx, i, o, m) {\nlet ${vars};\n${body}\nreturn r;\n};`;
 }
 
 /** A rule's test as a generated function, or undefined where code may not be generated. */
 export function generateTest(p: Prepared, fb: Fallbacks, c: Condition, name: string): GeneratedTest | undefined {
   if (!canGenerate()) return undefined;
-  const { source, refs } = generateSource(p, fb, c, name);
-  try {
-    return new Function('X', source)(refs) as GeneratedTest;
-  } catch {
-    return undefined;
-  }
+  const w = new Writer();
+  return w.build<GeneratedTest>(sourceOf(w, p, fb, c, name));
 }
 
 /** What the generated runner needs of each rule (runtime-compiled.ts CompiledRuleFn). */
@@ -291,10 +260,5 @@ export function generateRunner(rules: readonly RunnerRule[]): Runner | undefined
       `lacking.n = 0;\nx = ${test}(ctx, ${line}, ${line}, lacking);\nif (x === 1) fired.push({ rule: ${rule}, line: ${line} });\nelse if (x === 2) unknown.push({ rule: ${rule}, line: ${line}, missing: lacking.namesFor(${fn}, ctx) });\n`;
     body += r.line ? `for (let k = 0; k < n; k++) {\nif (applies[k][${k}] === 0) continue;\nconst line = lines[k];\n${one('line')}}\n` : `if (claimRules) {\n${one('undefined')}}\n`;
   });
-  const source = `return function runRules(ctx, lines, claimRules, applies, fired, unknown, lacking) {\n${body}};`;
-  try {
-    return new Function('X', source)(w.refs) as Runner;
-  } catch {
-    return undefined;
-  }
+  return w.build<Runner>(`return function runRules(ctx, lines, claimRules, applies, fired, unknown, lacking) {\n${body}};`);
 }

@@ -4,7 +4,7 @@
 // which produces the errors with their JSON paths. Schema constructs it does not know make it step
 // aside entirely.
 import type { z } from 'zod';
-import { canGenerate } from './can-generate.ts';
+import { canGenerate, SourceWriter } from './can-generate.ts';
 
 const FAIL: unique symbol = Symbol('fail');
 type Fast = (v: unknown) => unknown | typeof FAIL;
@@ -173,20 +173,8 @@ function compile(schema: unknown): Fast | undefined {
 // their own property names, strings and numbers tested inline); the checks themselves are the
 // closures above, called by reference. Same answers as `compile`; the tests hold both to zod.
 
-class Gen {
-  readonly refs: unknown[] = [];
-  private n = 0;
-  ref(v: unknown): string {
-    this.refs.push(v);
-    return `X[${this.refs.length - 1}]`;
-  }
-  v(): string {
-    return `v${this.n++}`;
-  }
-}
-
 /** Statements that read `input` and set `out`, or `return F` (the FAIL symbol); undefined if unknown. */
-function gen(g: Gen, schema: unknown, input: string, out: string): string | undefined {
+function gen(g: SourceWriter, schema: unknown, input: string, out: string): string | undefined {
   const def = defOf(schema);
   const checksOf = (measure: (v: never) => number): string | undefined => {
     const checks = compileChecks(def, measure);
@@ -198,8 +186,8 @@ function gen(g: Gen, schema: unknown, input: string, out: string): string | unde
       let s = `if (typeof ${input} !== 'object' || ${input} === null || Array.isArray(${input})) return F;\n${out} = {};\n`;
       for (const [k, field] of Object.entries(def['shape'] as Record<string, unknown>)) {
         const key = JSON.stringify(k);
-        const i = g.v();
-        const r = g.v();
+        const i = g.name();
+        const r = g.name();
         const body = gen(g, field, i, r);
         if (body === undefined) return undefined;
         s += `{\nconst ${i} = ${input}[${key}];\nlet ${r};\n${body}if (${r} !== undefined) ${out}[${key}] = ${r};\n}\n`;
@@ -218,9 +206,9 @@ function gen(g: Gen, schema: unknown, input: string, out: string): string | unde
     }
     case 'array': {
       const checks = checksOf((v: unknown[]) => v.length);
-      const e = g.v();
-      const r = g.v();
-      const j = g.v();
+      const e = g.name();
+      const r = g.name();
+      const j = g.name();
       const el = gen(g, def['element'], e, r);
       if (checks === undefined || el === undefined) return undefined;
       return `if (!Array.isArray(${input})) return F;\n${checks}${out} = new Array(${input}.length);\nfor (let ${j} = 0; ${j} < ${input}.length; ${j}++) {\nconst ${e} = ${input}[${j}];\nlet ${r};\n${el}${out}[${j}] = ${r};\n}\n`;
@@ -242,7 +230,7 @@ function gen(g: Gen, schema: unknown, input: string, out: string): string | unde
       return `${out} = ${g.ref(fn)}(${input}, { issues: [], value: ${input} });\n`;
     }
     case 'pipe': {
-      const mid = g.v();
+      const mid = g.name();
       const a = gen(g, def['in'], input, mid);
       const b = gen(g, def['out'], mid, out);
       return a === undefined || b === undefined ? undefined : `let ${mid};\n${a}${b}`;
@@ -255,14 +243,15 @@ function gen(g: Gen, schema: unknown, input: string, out: string): string | unde
 /** The schema's fast path as one generated function; undefined where code may not be generated. */
 function generate(schema: unknown): Fast | undefined {
   if (!canGenerate()) return undefined;
-  const g = new Gen();
+  const g = new SourceWriter();
   const body = gen(g, schema, 'input', 'out');
-  if (body === undefined) return undefined;
-  try {
-    return new Function('X', 'F', `return function validate(input) {\nlet out;\n${body}return out;\n};`)(g.refs, FAIL) as Fast;
-  } catch {
-    return undefined;
-  }
+  return body === undefined ? undefined : g.build<Fast>(`return function validate(input) {\nlet out;\n${body}return out;\n};`, { F: FAIL });
+}
+
+export interface FastValidator<T> {
+  (v: unknown): { ok: true; value: T } | { ok: false };
+  /** Whether it runs as a generated function (else as closures). */
+  readonly generated: boolean;
 }
 
 /**
@@ -270,12 +259,6 @@ function generate(schema: unknown): Fast | undefined {
  * Generated as one function where the environment allows it (unless `generate` is false), else
  * closures: the same answers.
  */
-export interface FastValidator<T> {
-  (v: unknown): { ok: true; value: T } | { ok: false };
-  /** Whether it runs as a generated function (else as closures). */
-  readonly generated: boolean;
-}
-
 export function fastValidator<T>(schema: z.ZodType<T>, opts: { generate?: boolean } = {}): FastValidator<T> | undefined {
   const generated = opts.generate !== false ? generate(schema) : undefined;
   const f = generated ?? compile(schema);
