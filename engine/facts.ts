@@ -39,7 +39,10 @@ const KX_FACTS: ReadonlySet<string> = new Set(['kxOver', 'kxNotNeeded', 'reviewT
  * modifier (on the line, or on a therapy line before it that year) says so, not "allowed amounts".
  */
 export function lackedName(ctx: ClaimContext, fact: string, line: number | undefined): string {
-  if (line === undefined || !KX_FACTS.has(fact)) return fact;
+  if (line === undefined) return fact;
+  const yearly = KX_FACTS.has(fact) || fact === 'priorVisits' || fact === 'visitLimitOver';
+  if (yearly && yearOfDay(ctx.days[line]!) < yearOfDay(ctx.claimDay) && (KX_FACTS.has(fact) ? ctx.claim.history?.therapyAllowedThisYear : ctx.claim.history?.visitsThisYear) !== undefined) return 'earlierYear';
+  if (!KX_FACTS.has(fact)) return fact;
   return kxDisciplineLacking(ctx)[line] ? 'kxDiscipline' : fact;
 }
 
@@ -199,7 +202,9 @@ function computeKxTotals(ctx: ClaimContext, fees: string | undefined): (number |
     const year = yearOfDay(ctx.days[j]!);
     const row = rowOf(year);
     let before = row[bucket];
-    if (before === null) before = year === claimYear ? ctx.claim.history?.therapyAllowedThisYear?.[bucket] : 0;
+    // History is the claim's own year before this claim; a later year (a claim from December into
+    // January) starts from this claim's own lines; an earlier year's total is unknown.
+    if (before === null) before = year === claimYear ? ctx.claim.history?.therapyAllowedThisYear?.[bucket] : year > claimYear ? 0 : undefined;
     const a = allowedOf(ctx, j, fees);
     const now = before === undefined || a === undefined ? undefined : before + a.cents;
     row[bucket] = now;
@@ -256,7 +261,10 @@ function priorVisits(ctx: ClaimContext, line: number | undefined, p: Record<stri
     return h.visitsThisEpisode + countIn(dates, start, day - 1);
   }
   const year = yearOfDay(day);
-  const base = year === yearOfDay(ctx.claimDay) ? ctx.claim.history?.visitsThisYear : 0;
+  const claimYear = yearOfDay(ctx.claimDay);
+  // As for KX totals: history counts the claim's own year; a later year starts from this claim, an
+  // earlier one is unknown.
+  const base = year === claimYear ? ctx.claim.history?.visitsThisYear : year > claimYear ? 0 : undefined;
   if (base === undefined) return undefined;
   return base + countIn(dates, utcDay(year, 0, 1), day - 1);
 }
@@ -483,7 +491,8 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
   },
   // The authorization's visits: those used before this claim, then this claim's visit dates inside
   // the authorization's window, in order; a line on a visit past the number authorized is over.
-  authVisitsOver: (ctx, line) => {
+  // With `codes`, a visit is a date with a line in that set (an evaluation-only date is none).
+  authVisitsOver: (ctx, line, p) => {
     if (line === undefined) return false;
     const pa = ctx.claim.priorAuthorization;
     if (!pa?.number) return false;
@@ -492,7 +501,8 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     if (pa.visits === undefined || pa.visitsUsed === undefined || from === undefined || to === undefined) return undefined;
     const day = ctx.days[line]!;
     if (day < from || day > to) return false;
-    return pa.visitsUsed + countIn(visitDays(ctx), from, day) > pa.visits;
+    const dates = p && typeof p['codes'] === 'string' ? visitDates(ctx, visitLineTest(ctx, p)) : visitDays(ctx);
+    return pa.visitsUsed + countIn(dates, from, day) > pa.visits;
   },
   invalidCode: (ctx, line, p) => {
     if (line === undefined) return false;

@@ -5,7 +5,7 @@ import type { Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
 import { evalCondition3, type ClaimContext } from './context.ts';
 import { FACT_IMPLS, kxTotals } from './facts.ts';
-import { explainUnits } from './units.ts';
+import { dayUnknownWords, explainUnits } from './units.ts';
 import { formatDate } from './dates.ts';
 import { sortSmall } from './sort.ts';
 import { dollars } from './money.ts';
@@ -532,7 +532,7 @@ function notCheckedOf(part: ReportPart, out: Unchecked, multi: boolean): void {
     if (n.kind === 'other' && !n.noMinutes) {
       if (units) out.add(units.rule, notInPolicy(n.code), i + 1);
       else out.add('units', NO_UNIT_POLICY, undefined);
-    }
+    } else if (n.kind === 'day-unknown' && units) out.add(units.rule, dayUnknownWords(n.code, n.without), i + 1);
   }
 }
 
@@ -544,6 +544,7 @@ const FACT_WORDS: Record<string, string> = {
   kxNotNeeded: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
   reviewThreshold: 'the allowed amounts this year (claim history, or the line\'s allowed amount or a fee-schedule amount)',
   kxDiscipline: "the discipline modifier (GO, GP or GN) of this therapy line, or of a therapy line before it this year: it decides which KX total the amount counts toward",
+  earlierYear: "this line's calendar year so far: the claim's history (therapyAllowedThisYear, visitsThisYear) counts only the year of claim.dateOfService, and this line is dated in an earlier year (give each year its own claim, or date the claim on its earliest line)",
   priorVisits: 'the visits before this claim (history.visitsThisYear, or history.visitsThisEpisode and history.episodeStart)',
   visitLimitOver: 'the visits earlier this year (history.visitsThisYear)',
   authVisitsOver: "the authorization's visits, visits used and dates (priorAuthorization.visits, visitsUsed, from, to)",

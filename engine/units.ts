@@ -75,6 +75,8 @@ export type UnitsNote =
   | { kind: 'untimed'; code: string }
   | { kind: 'pair'; code: string; minutes: number; primary: string; primaryUnits: number; addon: string; addonUnits: number }
   | { kind: 'other'; code: string; noMinutes: boolean }
+  /** Total time: another timed line of the same day has no minutes, so the day's total is unknown. */
+  | { kind: 'day-unknown'; code: string; without: readonly string[] }
   | ({ kind: 'per-code'; code: string; minutes: number } & Shared)
   | ({ kind: 'total'; code: string; minutes: number; total: number; totalUnits: number; base: number; remainder: number; tie: boolean } & Shared);
 
@@ -112,6 +114,8 @@ export function explainUnits(u: LineUnits): string {
       return `${n.primary} and ${n.addon} together: ${n.minutes} min → ${n.primary} ×${n.primaryUnits}${n.addonUnits ? ` + ${n.addon} ×${n.addonUnits}` : ''}`;
     case 'other':
       return n.noMinutes ? wordsFor(NO_MINUTES_WORDS, n.code, noMinutesWords) : wordsFor(NOT_IN_POLICY_WORDS, n.code, notInPolicyWords);
+    case 'day-unknown':
+      return dayUnknownWords(n.code, n.without);
     case 'per-code':
       if (n.lines) return `${n.code}: ${n.minutes} min on ${n.lines} lines this day → ${plural(n.codeUnits!, 'unit')} for the code, ${plural(u.expected, 'unit')} on this line (each timed code on its own minutes)`;
       return `${n.code}: ${n.minutes} min → ${plural(u.expected, 'unit')} (each timed code on its own minutes)`;
@@ -126,6 +130,11 @@ export function explainUnits(u: LineUnits): string {
       return `total timed ${n.total} min → ${plural(n.totalUnits, 'unit')}; ${code}${parts.length ? ` (${parts.join(', ')})` : ''}${tie}${line}`;
     }
   }
+}
+
+/** Why a timed line's units could not be checked when another timed line of its day has no minutes. */
+export function dayUnknownWords(code: string, without: readonly string[]): string {
+  return `${code}: ${without.join(', ')} the same day ${without.length === 1 ? 'has' : 'have'} no treatment minutes, so the day's total timed minutes, and with them this line's units, could not be checked`;
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
@@ -159,7 +168,26 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
     }
   }
   const days = byDay ? [...byDay.values()] : firstDay ? [firstDay] : [];
+  // Total time: the day's timed minutes decide every timed line's units, so a timed line of the day
+  // without minutes leaves the others unknown too (per code, each code stands on its own minutes).
+  let unknownDays: Map<number, string[]> | undefined;
+  if (policy.method === 'total-time') {
+    for (const l of lines) {
+      if (l.cls !== 'timed' || l.minutes !== undefined) continue;
+      const codes = (unknownDays ??= new Map()).get(l.day);
+      if (!codes) unknownDays.set(l.day, [l.code]);
+      else if (!codes.includes(l.code)) codes.push(l.code);
+    }
+  }
   for (const day of days) {
+    const without = unknownDays?.get(day[0]!.day);
+    if (without) {
+      for (const l of day) {
+        const b = l.billed ?? 0;
+        out[l.index] = { index: l.index, min: b, max: b, allowed: b, least: b, expected: b, governed: false, note: { kind: 'day-unknown', code: l.code, without } };
+      }
+      continue;
+    }
     const res = byCode(day, (services) => (policy.method === 'per-code' ? perCode(services, policy) : totalTime(services, policy)));
     // INVARIANT: a line's `index` is its position in `lines`.
     for (const r of res) out[r.index] = r;

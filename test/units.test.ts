@@ -109,6 +109,26 @@ describe('untimed and other codes', () => {
   });
 });
 
+describe('a timed line without minutes', () => {
+  const noMinutes = (code: string, index: number, day = 1): UnitLine => ({ index, code, cls: 'timed', minutes: undefined, billed: 1, day });
+  it.each([
+    // Total time: the day's total is unknown, so no timed line of that day is governed.
+    { note: 'total time: the other timed lines of its day are not governed', policy: CMS, input: [timed('97110', 7, 1, 0), noMinutes('97140', 1)], governed: [false, false], kinds: ['day-unknown', 'other'] },
+    { note: 'total time: another day is still governed', policy: CMS, input: [timed('97110', 7, 1, 0), noMinutes('97140', 1, 2)], governed: [true, false], kinds: ['total', 'other'] },
+    { note: 'total time: untimed lines of that day stay 1 unit', policy: CMS, input: [{ index: 0, code: '97150', cls: 'untimed', day: 1 } as UnitLine, noMinutes('97140', 1)], governed: [true, false], kinds: ['untimed', 'other'] },
+    { note: 'per code: each code on its own minutes, the others still governed', policy: PER_CODE, input: [timed('97110', 7, 1, 0), noMinutes('97140', 1)], governed: [true, false], kinds: ['per-code', 'other'] },
+  ])('$note', ({ policy, input, governed, kinds }) => {
+    const res = allocateUnits(input, policy);
+    expect(res.map((r) => r.governed)).toEqual(governed);
+    expect(res.map((r) => r.note.kind)).toEqual(kinds);
+  });
+
+  it('says which line of the day lacks minutes', () => {
+    const [r] = allocateUnits([timed('97110', 20, 1, 0), noMinutes('97140', 1), noMinutes('97112', 2)], CMS);
+    expect(explainUnits(r!)).toBe("97110: 97140, 97112 the same day have no treatment minutes, so the day's total timed minutes, and with them this line's units, could not be checked");
+  });
+});
+
 describe('per-code (CPT midpoint rule)', () => {
   it.each([
     { note: 'example 1 minutes: each code on its own → 2 + 2', input: lines(['97112', 24], ['97110', 23]), expected: [2, 2] },

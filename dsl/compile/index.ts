@@ -310,10 +310,15 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntr
       ], { message: 'the authorization does not cover {date}, the date of service of {code}' });
       return;
     case 'AuthCoversVisits':
-      variantRule(undefined, 'visit-limit-exceeded', () => [
-        ...(b.codes ? [field(c, b.span, 'line.code', 'inSet', inlineSet(c, 'codes', b.codes))] : []),
-        leaf(c, b.span, 'authVisitsOver', undefined, 'isTrue', true),
-      ], { message: 'the visit on {date} is past the visits the authorization allows' });
+      variantRule(undefined, 'visit-limit-exceeded', () => {
+        // Visits are the dates with a line the statement names (an evaluation-only date is no
+        // treatment visit); without `for`, every date of service.
+        const codes = b.codes ? inlineSet(c, 'codes', b.codes) : undefined;
+        return [
+          ...(codes ? [field(c, b.span, 'line.code', 'inSet', codes)] : []),
+          leaf(c, b.span, 'authVisitsOver', codes ? { codes: codes.set } : undefined, 'isTrue', true),
+        ];
+      }, { message: 'the visit on {date} is past the visits the authorization allows' });
       return;
     case 'ProcedureValidity':
       (tables.refs ??= {})[rule.id] = { table: b.table.text, kind: 'procedure-codes' };
