@@ -113,7 +113,7 @@ export const Kw = {
   date: kw('date', 'the date of service'),
   service: kw('service', 'the date of service'),
   limit: kw('limit', 'a maximum number of visits'),
-  places: kw('places', 'places of service that mean telehealth'),
+  places: kw('places', 'places of service that mean telehealth (a line carrying a modifier the block requires, such as 95, is telehealth too)'),
   eligible: kw('eligible', 'codes that may be delivered by telehealth'),
   covered: kw('covered', 'dates of service for which telehealth is covered'),
   and: kw('and', 'both conditions hold'),

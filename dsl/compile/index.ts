@@ -151,6 +151,21 @@ function makeRule(c: Ctx, variant: string | undefined, conds: Condition[], ev: C
   return { name, priority: 1, conditions: { all: conds }, event: ev };
 }
 
+const telehealthMods = new WeakMap<CheckedRuleset, string[]>();
+
+/** The modifiers the telehealth block requires at its places (`require one of 95, 93`), sorted. */
+function telehealthModifiers(rs: CheckedRuleset): string[] {
+  let mods = telehealthMods.get(rs);
+  if (!mods) {
+    const set = new Set<string>();
+    for (const r of rs.rules) {
+      if (r.block === 'telehealth' && r.node.kind === 'Statement' && r.node.body.kind === 'RequireModifier' && !r.node.body.on) for (const m of r.node.body.modifiers) set.add(m.text);
+    }
+    telehealthMods.set(rs, (mods = [...set].sort()));
+  }
+  return mods;
+}
+
 /** Compiles one checked rule into one or more json-rules-engine rules. */
 function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntries<CodeSetData>, origins: SortedEntries<SourceOrigin>, out: CompiledRule[], units: { set?: CompiledRuleset['units'] }, tables: Pick<CompiledRuleset['tables'], 'refs' | 'ncciBypass'>): void {
   const c: Ctx = { rs, codeSets, origins, rule, file: rule.origin.file, counter: 0, name: rule.id };
@@ -180,6 +195,13 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntr
     out.push(makeRule(c, variant, all, event(c, kind, extra), node.span));
   };
   const places = { set: '#places' };
+  // A telehealth line: at one of the block's places of service, or carrying a modifier the block
+  // requires there (95 or 93 on a line billed with an in-person place is still telehealth).
+  const telehealth = (span: Span): Condition => {
+    const mods = telehealthModifiers(rs);
+    const atPlace = field(c, span, 'line.placeOfService', 'inSet', places);
+    return mods.length ? { any: [atPlace, field(c, span, 'line.modifiers', 'hasAny', mods)] } : atPlace;
+  };
   switch (b.kind) {
     case 'UnitsMethod': {
       const timed = rs.settings.timed?.value ?? [];
@@ -354,11 +376,11 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntr
       return;
     }
     case 'Eligible':
-      variantRule(undefined, 'telehealth-code-not-eligible', () => [field(c, b.span, 'line.placeOfService', 'inSet', places), field(c, b.span, 'line.code', 'notInSet', inlineSet(c, 'codes', b.elements))]);
+      variantRule(undefined, 'telehealth-code-not-eligible', () => [telehealth(b.span), field(c, b.span, 'line.code', 'notInSet', inlineSet(c, 'codes', b.elements))]);
       return;
     case 'Covered':
       variantRule(undefined, 'telehealth-not-covered', () => [
-        field(c, b.span, 'line.placeOfService', 'inSet', places),
+        telehealth(b.span),
         field(c, b.span, 'line.dateOfService', 'notInWindows', b.windows.map((w) => [parseDate(w.from.text) ?? 0, w.through ? (parseDate(w.through.text) ?? null) : null])),
       ]);
       return;
