@@ -4,7 +4,7 @@
 // neither true nor false, and the report says the check could not be made.
 import type { Claim } from './claim-schema.ts';
 import type { ExprData, MueRowData, NcciBypassData } from './compiled.ts';
-import { addDuration, evalExpr, readField, tableRelease, visitDays, yearOfDay, type ClaimContext } from './context.ts';
+import { addDuration, evalExpr, readField, tableRelease, yearOfDay, type ClaimContext } from './context.ts';
 import { dotlessDiagnosis } from './codes.ts';
 import { parseDate, utcDay } from './dates.ts';
 import { setHas, setMatcher, type FactName } from './operator-catalog.ts';
@@ -40,9 +40,11 @@ const KX_FACTS: ReadonlySet<string> = new Set(['kxOver', 'kxNotNeeded', 'reviewT
  */
 export function lackedName(ctx: ClaimContext, fact: string, line: number | undefined): string {
   if (line === undefined) return fact;
-  const yearly = KX_FACTS.has(fact) || fact === 'priorVisits' || fact === 'visitLimitOver';
-  if (yearly && yearOfDay(ctx.days[line]!) < yearOfDay(ctx.claimDay) && (KX_FACTS.has(fact) ? ctx.claim.history?.therapyAllowedThisYear : ctx.claim.history?.visitsThisYear) !== undefined) return 'earlierYear';
-  if (!KX_FACTS.has(fact)) return fact;
+  const kx = KX_FACTS.has(fact);
+  const own = kx ? ctx.claim.history?.therapyAllowedThisYear : fact === 'priorVisits' || fact === 'visitLimitOver' ? ctx.claim.history?.visitsThisYear : undefined;
+  // The history is there, but for another year than this line's.
+  if (own !== undefined && historyFor(ctx, yearOfDay(ctx.days[line]!), own) === undefined) return 'earlierYear';
+  if (!kx) return fact;
   return kxDisciplineLacking(ctx)[line] ? 'kxDiscipline' : fact;
 }
 
@@ -187,7 +189,6 @@ function computeKxTotals(ctx: ClaimContext, fees: string | undefined): (number |
     years.push(r);
     return r;
   };
-  const claimYear = yearOfDay(ctx.claimDay);
   for (const j of order) {
     const bucket = kxBucket(ctx.claim, j);
     if (!bucket) {
@@ -202,9 +203,7 @@ function computeKxTotals(ctx: ClaimContext, fees: string | undefined): (number |
     const year = yearOfDay(ctx.days[j]!);
     const row = rowOf(year);
     let before = row[bucket];
-    // History is the claim's own year before this claim; a later year (a claim from December into
-    // January) starts from this claim's own lines; an earlier year's total is unknown.
-    if (before === null) before = year === claimYear ? ctx.claim.history?.therapyAllowedThisYear?.[bucket] : year > claimYear ? 0 : undefined;
+    if (before === null) before = historyFor(ctx, year, ctx.claim.history?.therapyAllowedThisYear?.[bucket]);
     const a = allowedOf(ctx, j, fees);
     const now = before === undefined || a === undefined ? undefined : before + a.cents;
     row[bucket] = now;
@@ -216,6 +215,16 @@ function computeKxTotals(ctx: ClaimContext, fees: string | undefined): (number |
 function kxTotal(ctx: ClaimContext, line: number | undefined, p: Record<string, unknown>): number | undefined {
   if (line === undefined || !kxBucket(ctx.claim, line)) return undefined;
   return kxTotals(ctx, p['fees'] as string | undefined)[line];
+}
+
+/**
+ * A yearly history value (`history.*ThisYear`) as it stands for `year`: the claim's history counts
+ * the year of claim.dateOfService; a later year (a claim from December into January) starts from
+ * this claim's own lines (0); an earlier year's is unknown.
+ */
+function historyFor<T>(ctx: ClaimContext, year: number, own: T | undefined): T | 0 | undefined {
+  const claimYear = yearOfDay(ctx.claimDay);
+  return year === claimYear ? own : year > claimYear ? 0 : undefined;
 }
 
 /** The lines that count as visits for a statement (its codes, less its exceptions). */
@@ -261,10 +270,7 @@ function priorVisits(ctx: ClaimContext, line: number | undefined, p: Record<stri
     return h.visitsThisEpisode + countIn(dates, start, day - 1);
   }
   const year = yearOfDay(day);
-  const claimYear = yearOfDay(ctx.claimDay);
-  // As for KX totals: history counts the claim's own year; a later year starts from this claim, an
-  // earlier one is unknown.
-  const base = year === claimYear ? ctx.claim.history?.visitsThisYear : year > claimYear ? 0 : undefined;
+  const base = historyFor(ctx, year, ctx.claim.history?.visitsThisYear);
   if (base === undefined) return undefined;
   return base + countIn(dates, utcDay(year, 0, 1), day - 1);
 }
@@ -501,8 +507,7 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     if (pa.visits === undefined || pa.visitsUsed === undefined || from === undefined || to === undefined) return undefined;
     const day = ctx.days[line]!;
     if (day < from || day > to) return false;
-    const dates = p && typeof p['codes'] === 'string' ? visitDates(ctx, visitLineTest(ctx, p)) : visitDays(ctx);
-    return pa.visitsUsed + countIn(dates, from, day) > pa.visits;
+    return pa.visitsUsed + countIn(visitDates(ctx, visitLineTest(ctx, p)), from, day) > pa.visits;
   },
   invalidCode: (ctx, line, p) => {
     if (line === undefined) return false;

@@ -147,6 +147,9 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
   let firstDay: UnitLine[] | undefined;
   let byDay: Map<number, UnitLine[]> | undefined;
   let pairLines: UnitLine[] | undefined;
+  // Total time: the day's timed minutes decide every timed line's units, so a timed line of the day
+  // without minutes leaves the others unknown too (per code, each code stands on its own minutes).
+  let unknownDays: Map<number, string[]> | undefined;
   for (let k = 0; k < lines.length; k++) {
     const l = lines[k]!;
     if (l.cls === 'pair') {
@@ -158,6 +161,11 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
     } else if (l.cls === 'other' || l.minutes === undefined) {
       const b = l.billed ?? 0;
       out[k] = { index: l.index, min: b, max: b, allowed: b, least: b, expected: b, governed: false, note: { kind: 'other', code: l.code, noMinutes: l.cls !== 'other' } };
+      if (l.cls === 'timed' && policy.method === 'total-time') {
+        const codes = (unknownDays ??= new Map()).get(l.day);
+        if (!codes) unknownDays.set(l.day, [l.code]);
+        else if (!codes.includes(l.code)) codes.push(l.code);
+      }
     } else if (!firstDay) firstDay = [l];
     else if (!byDay && firstDay[0]!.day === l.day) firstDay.push(l);
     else {
@@ -168,17 +176,6 @@ export function allocateUnits(lines: readonly UnitLine[], policy: UnitPolicy): L
     }
   }
   const days = byDay ? [...byDay.values()] : firstDay ? [firstDay] : [];
-  // Total time: the day's timed minutes decide every timed line's units, so a timed line of the day
-  // without minutes leaves the others unknown too (per code, each code stands on its own minutes).
-  let unknownDays: Map<number, string[]> | undefined;
-  if (policy.method === 'total-time') {
-    for (const l of lines) {
-      if (l.cls !== 'timed' || l.minutes !== undefined) continue;
-      const codes = (unknownDays ??= new Map()).get(l.day);
-      if (!codes) unknownDays.set(l.day, [l.code]);
-      else if (!codes.includes(l.code)) codes.push(l.code);
-    }
-  }
   for (const day of days) {
     const without = unknownDays?.get(day[0]!.day);
     if (without) {

@@ -151,19 +151,13 @@ function makeRule(c: Ctx, variant: string | undefined, conds: Condition[], ev: C
   return { name, priority: 1, conditions: { all: conds }, event: ev };
 }
 
-const telehealthMods = new WeakMap<CheckedRuleset, string[]>();
-
 /** The modifiers the telehealth block requires at its places (`require one of 95, 93`), sorted. */
 function telehealthModifiers(rs: CheckedRuleset): string[] {
-  let mods = telehealthMods.get(rs);
-  if (!mods) {
-    const set = new Set<string>();
-    for (const r of rs.rules) {
-      if (r.block === 'telehealth' && r.node.kind === 'Statement' && r.node.body.kind === 'RequireModifier' && !r.node.body.on) for (const m of r.node.body.modifiers) set.add(m.text);
-    }
-    telehealthMods.set(rs, (mods = [...set].sort()));
+  const set = new Set<string>();
+  for (const r of rs.rules) {
+    if (r.block === 'telehealth' && r.node.kind === 'Statement' && r.node.body.kind === 'RequireModifier' && !r.node.body.on) for (const m of r.node.body.modifiers) set.add(m.text);
   }
-  return mods;
+  return [...set].sort();
 }
 
 /** Compiles one checked rule into one or more json-rules-engine rules. */
