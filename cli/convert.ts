@@ -2,15 +2,17 @@
 // the claims an 837P, CSV, JSON or NDJSON file maps to, as the engine will judge them — NDJSON, one
 // `{"claim": …, "diagnostics": […]}` per claim in file order (a problem that belongs to no claim,
 // such as an envelope error, has `"claim": null`). Exit 0, 1 when any diagnostic is an error, 2 when
-// a file cannot be read. Output is the claims themselves (patient data included, as in the input);
-// standard error never carries any.
+// a file cannot be read. Patient data (patient id, birth date, authorization number) is shown as
+// "(patient data: not shown)" unless `--with-patient-data` is given, which writes the claims as
+// they are (to evaluate them elsewhere); standard error never carries any.
 import type { Io } from './args.ts';
 import { parseFlags } from './args.ts';
 import { readClaims, unusedSupplements, type ReaderRecord } from '../readers/index.ts';
+import { withholdPatientData } from '../engine/claim-schema.ts';
 import { UsageError } from '../workspace/files.ts';
 import { asOfFrom, formatOf, head, readText, streamText, supplementsFrom } from './input.ts';
 
-export const CONVERT_FLAGS = { '--minutes': 'value', '--overlay': 'value', '--payers': 'value', '--as-of': 'value', '--input': 'value' } as const;
+export const CONVERT_FLAGS = { '--minutes': 'value', '--overlay': 'value', '--payers': 'value', '--as-of': 'value', '--input': 'value', '--with-patient-data': 'bool' } as const;
 
 export async function convertCommand(args: string[], io: Io, stdin: NodeJS.ReadableStream = process.stdin, write: (s: string) => void = (s) => void process.stdout.write(s)): Promise<number> {
   const { flags, rest } = parseFlags(args, CONVERT_FLAGS);
@@ -28,11 +30,16 @@ export async function convertCommand(args: string[], io: Io, stdin: NodeJS.Reada
       inputs.push({ name: '-', text: await streamText(undefined, it) });
     } else inputs.push({ name: f, text: readText(f) });
   }
+  const keep = flags['--with-patient-data'] === true;
   let errors = false;
+  let withheld = false;
   let out: string[] = [];
   const print = (rec: ReaderRecord) => {
     if (rec.diagnostics.some((d) => d.severity === 'error')) errors = true;
-    out.push(JSON.stringify({ claim: rec.claim ?? rec.raw ?? null, diagnostics: rec.diagnostics }));
+    const claim = rec.claim ?? rec.raw ?? null;
+    const shown = keep ? claim : withholdPatientData(claim);
+    if (shown !== claim) withheld = true;
+    out.push(JSON.stringify({ claim: shown, diagnostics: rec.diagnostics }));
     if (out.length >= 256) {
       write(out.join('\n') + '\n');
       out = [];
@@ -44,6 +51,6 @@ export async function convertCommand(args: string[], io: Io, stdin: NodeJS.Reada
   }
   for (const d of unusedSupplements(supplements)) print({ claim: null, diagnostics: [d] });
   if (out.length) write(out.join('\n') + '\n');
-  void io;
+  if (withheld) io.err('convert: patient ids, birth dates and authorization numbers are shown as "(patient data: not shown)"; --with-patient-data writes them (to evaluate the output with eval, submit or the service)');
   return errors ? 1 : 0;
 }

@@ -35,8 +35,10 @@ const USAGE: Record<string, string> = {
       [--minutes FILE.csv] [--overlay FILE.ndjson] [--payers FILE.json] [--input x12|csv|json|ndjson]
       [--runtime compiled|json-rules-engine] [--workers N]`,
   convert: `  payer-rules convert FILE... [--minutes F] [--overlay F] [--payers F] [--as-of DATE]
-                                            the claims a file maps to, as NDJSON {"claim", "diagnostics"}
-                                            (eval, submit and the service read that output as is)`,
+      [--with-patient-data]                 the claims a file maps to, as NDJSON {"claim", "diagnostics"};
+                                            patient ids, birth dates and authorization numbers are
+                                            withheld unless --with-patient-data (eval, submit and the
+                                            service read that output as is)`,
   test: `  payer-rules test [PATH] [--format json]   run the rulesets' test cases (*.cases.yaml); rule coverage
                                             (--ruleset PATH / --rulesets PATH name the path too)`,
   diff: `  payer-rules diff OLD NEW [--claims PATH] [--ruleset DIR] [--format json]

@@ -165,3 +165,33 @@ export function claimJsonSchema(): unknown {
     },
   });
 }
+
+/**
+ * The claim fields that identify a patient or an authorization: never printed by reports, logs or
+ * traces, and withheld from `convert` output unless the user asks for them. One list; the CSV
+ * reader, the report's trace filter and `convert` all read it.
+ */
+export const PATIENT_DATA_PATHS: readonly (readonly string[])[] = [
+  ['patient', 'id'],
+  ['patient', 'birthDate'],
+  ['priorAuthorization', 'number'],
+];
+
+/** What a withheld value is replaced with. */
+export const WITHHELD_VALUE = '(patient data: not shown)';
+
+/**
+ * A copy of a claim (or of an unreadable claim's raw object) with every patient-data value that is
+ * present replaced by WITHHELD_VALUE. Other fields are the same objects; the input is not changed.
+ */
+export function withholdPatientData<T>(claim: T): T {
+  if (!claim || typeof claim !== 'object' || Array.isArray(claim)) return claim;
+  let out = claim as Record<string, unknown>;
+  for (const [group, key] of PATIENT_DATA_PATHS as [string, string][]) {
+    const inner = out[group];
+    if (!inner || typeof inner !== 'object' || Array.isArray(inner) || !(key in inner)) continue;
+    if (out === claim) out = { ...out };
+    out[group] = { ...(inner as Record<string, unknown>), [key]: WITHHELD_VALUE };
+  }
+  return out as T;
+}

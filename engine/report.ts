@@ -1,7 +1,7 @@
 // Reports (DESIGN.md "Report", a contract): findings with their rule, kind, message, fix, citation
 // and source line; per-line units; an explanation trace on request. Built the same way from either
 // runtime's list of fired rules, so both runtimes produce byte-identical reports.
-import type { Claim } from './claim-schema.ts';
+import { WITHHELD_VALUE, type Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
 import { evalCondition3, type ClaimContext } from './context.ts';
 import { FACT_IMPLS, kxTotals } from './facts.ts';
@@ -277,7 +277,7 @@ function hasFact(c: Condition, fact: string): boolean {
 }
 
 /** What a trace shows instead of a value that is patient identity or an authorization number. */
-export const WITHHELD = '(patient data: not shown)';
+export const WITHHELD = WITHHELD_VALUE;
 
 const phiMemo = new WeakMap<object, boolean>();
 

@@ -12,6 +12,7 @@
 // (cli/eval-core.ts), the readers (JSON arrays, the studio's batch view) and the service. No Node
 // built-ins: the studio runs this in a browser worker.
 import type { InputNote } from '../engine/report.ts';
+import { PATIENT_DATA_PATHS, WITHHELD_VALUE } from '../engine/claim-schema.ts';
 import { READER_CODES, type ReaderCode, type ReaderSeverity } from './diagnostics.ts';
 
 /** An invalid report as the readers can build it (the engine's InvalidReport). */
@@ -53,6 +54,26 @@ export function convertedDiagnostics(v: { claim: unknown; diagnostics: unknown[]
   }
   if ((v.claim === null || v.claim === undefined) && !out.some((d) => d.severity === 'error')) {
     out.push({ severity: 'error', code: 'JSON-NO-CLAIM', message: 'this line of `payer-rules convert` output holds no claim (its "claim" is null) and no error saying why', where: 'claim' });
+  }
+  const withheld = withheldPaths(v.claim);
+  if (withheld.length) {
+    out.push({
+      severity: 'error',
+      code: 'JSON-WITHHELD',
+      message: `this claim's ${withheld.join(', ')} ${withheld.length > 1 ? 'were' : 'was'} withheld by \`payer-rules convert\`; convert the file again with --with-patient-data to evaluate its output`,
+      where: withheld.map((p) => `claim.${p}`).join(', '),
+    });
+  }
+  return out;
+}
+
+/** The patient-data fields of a converted claim that hold convert's placeholder instead of a value. */
+function withheldPaths(claim: unknown): string[] {
+  if (!claim || typeof claim !== 'object') return [];
+  const out: string[] = [];
+  for (const [group, key] of PATIENT_DATA_PATHS as [string, string][]) {
+    const inner = (claim as Record<string, unknown>)[group];
+    if (inner && typeof inner === 'object' && (inner as Record<string, unknown>)[key] === WITHHELD_VALUE) out.push(`${group}.${key}`);
   }
   return out;
 }

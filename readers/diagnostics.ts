@@ -81,6 +81,7 @@ export const READER_CODES = {
   'JSON-SYNTAX': { severity: 'error', doc: 'a JSON file or an NDJSON line is not valid JSON' },
   'JSON-SIZE': { severity: 'error', doc: 'an NDJSON line is longer than the 1,000,000-character claim limit' },
   'JSON-NO-CLAIM': { severity: 'error', doc: 'a line of `payer-rules convert` output holds no claim (its reader could not read one); the reader\'s errors are given' },
+  'JSON-WITHHELD': { severity: 'error', doc: 'a line of `payer-rules convert` output whose patient data was withheld (written without --with-patient-data), so the claim it holds is not the claim to judge' },
   // ---- supplements ----
   'MIN-CLAIM': { severity: 'warning', doc: 'a minutes row names a claim that is not in the input' },
   'MIN-LINE': { severity: 'error', doc: 'a minutes row names a line the claim does not have, or its code differs from the line\'s' },

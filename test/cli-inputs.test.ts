@@ -132,6 +132,26 @@ describe('convert', () => {
     expect(r.lines[0]!.claim).toMatchObject({ payer: 'medicare-part-b', lines: [{ minutes: 33 }, { minutes: 14 }, { minutes: 10, renderedBy: 'OTA' }] });
   });
 
+  it('withholds patient ids, birth dates and authorization numbers unless --with-patient-data, and says so on stderr', async () => {
+    const files = [join(EX, 'claims.837'), '--minutes', SUPPLEMENTS['--minutes'], '--overlay', SUPPLEMENTS['--overlay'], '--payers', SUPPLEMENTS['--payers']];
+    const shown = await convertIn(files);
+    for (const s of PHI) expect(shown.out).not.toContain(s);
+    expect(shown.err).toMatch(/--with-patient-data/);
+    expect(shown.lines[1]!.claim).toMatchObject({ patient: { id: '(patient data: not shown)', birthDate: '(patient data: not shown)' }, priorAuthorization: { number: '(patient data: not shown)', visits: 12 } });
+    const kept = await convertIn([...files, '--with-patient-data']);
+    expect(PHI.filter((s) => kept.out.includes(s)).length).toBeGreaterThan(3);
+    expect(kept.err).toBe('');
+    expect(kept.lines[1]!.claim).toMatchObject({ patient: { birthDate: '2012-06-15' }, priorAuthorization: { number: 'PA-5531' } });
+    // Withheld output is refused by eval rather than judged without the patient's age.
+    const d = tmp();
+    writeFileSync(join(d, 'converted.ndjson'), shown.out);
+    const ev = await evalIn({ format: 'ndjson' }, join(d, 'converted.ndjson'));
+    const reports = ev.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(reports.map((r) => r.status)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
+    expect(reports[1].errors[0].message).toMatch(/patient\.id, patient\.birthDate, priorAuthorization\.number were withheld .*--with-patient-data .*\[JSON-WITHHELD\]/);
+    for (const s of PHI) expect(ev.out).not.toContain(s);
+  });
+
   it('exit 1 when a diagnostic is an error; an envelope error is a record with claim null', async () => {
     const r = await convertIn([join(ROOT, 'test/fixtures/x12/09-v4010-two-claims-g1-in-2330b.pyx12.txt')]);
     expect(r.code).toBe(1);

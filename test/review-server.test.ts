@@ -39,7 +39,7 @@ describe('convert output is evaluated as the claims it holds', () => {
   let expected: Record<string, any>[];
   beforeAll(async () => {
     svc = await startTestService({ logLevel: 'silent' });
-    const conv = cli(['convert', join(EX, 'claims.837'), ...SUPPLEMENTS]);
+    const conv = cli(['convert', join(EX, 'claims.837'), ...SUPPLEMENTS, '--with-patient-data']);
     converted = conv.out;
     expected = ndjson(cli(['eval', '--ruleset', 'rulesets', join(EX, 'claims.837'), ...SUPPLEMENTS, '--format', 'ndjson']).out);
   });
@@ -97,7 +97,7 @@ describe('the claim readers take a convert line as its claim', () => {
   });
 
   it('a JSON array and NDJSON of convert output read back as the claims, with their diagnostics (the studio batch view, eval on .json)', () => {
-    const conv = cli(['convert', join(X12, '10-synthetic-ot-medicare.837')]).out;
+    const conv = cli(['convert', join(X12, '10-synthetic-ot-medicare.837'), '--with-patient-data']).out;
     const lines = ndjson(conv);
     for (const [format, text] of [['ndjson', conv], ['json', JSON.stringify(lines)]] as const) {
       const recs = [...readClaims(text, format)];
@@ -109,7 +109,7 @@ describe('the claim readers take a convert line as its claim', () => {
   it('eval on a .json file of convert output gives the report eval gives the 837P', () => {
     const dir = mkdtempSync(join(tmpdir(), 'payer-rules-review-'));
     const file = join(dir, 'converted.json');
-    const lines = ndjson(cli(['convert', join(EX, 'claims.837'), ...SUPPLEMENTS]).out);
+    const lines = ndjson(cli(['convert', join(EX, 'claims.837'), ...SUPPLEMENTS, '--with-patient-data']).out);
     writeFileSync(file, JSON.stringify(lines));
     const got = cli(['eval', '--ruleset', 'rulesets', file, '--format', 'ndjson']);
     const want = cli(['eval', '--ruleset', 'rulesets', join(EX, 'claims.837'), ...SUPPLEMENTS, '--format', 'ndjson']);
@@ -153,7 +153,7 @@ describe('eval reads convert output as is (needs the cli/eval-core.ts change)', 
   ])('$note: convert > claims.ndjson, eval claims.ndjson gives the reports eval gives the original', ({ file, extra }) => {
     const dir = mkdtempSync(join(tmpdir(), 'payer-rules-review-'));
     const converted = join(dir, 'converted.ndjson');
-    writeFileSync(converted, cli(['convert', file, ...extra]).out);
+    writeFileSync(converted, cli(['convert', file, ...extra, '--with-patient-data']).out);
     const got = cli(['eval', '--ruleset', 'rulesets', converted, '--format', 'ndjson']);
     const want = cli(['eval', '--ruleset', 'rulesets', file, ...extra, '--format', 'ndjson']);
     expect(ndjson(got.out)).toEqual(ndjson(want.out));
