@@ -89,11 +89,27 @@ describe('eval on 837P and CSV', () => {
     expect(r.code).toBe(1);
   });
 
+  it('a claim without findings on which checks could not run is never CLEAN: text head, summary rows and HTML badge say so', async () => {
+    // examples/claims.837 without minutes: CLM-3003 and CLM-3004 (NC Medicaid) have no findings, but
+    // their authorization window was not given and NC's modifiers are not in the ruleset.
+    const text = await evalIn({ '--format': 'text', '--payers': SUPPLEMENTS['--payers'] }, join(EX, 'claims.837'));
+    expect(text.out).toMatch(/^claim CLM-3003: NO FINDINGS, NOT FULLY CHECKED under nc-medicaid 2025\.1 \(\d+ checks could not run; \d+ parts of the payer's policy not in the ruleset\)$/m);
+    expect(text.out).not.toMatch(/: CLEAN /);
+    const sum = await evalIn({ '--summary': true, '--payers': SUPPLEMENTS['--payers'] }, join(EX, 'claims.837'));
+    expect(sum.out).toMatch(/\n {2}clean +0 \(0%\)\n {2}no findings, not fully checked +2 \(50%\)\n/);
+    const html = await evalIn({ '--format': 'html', '--payers': SUPPLEMENTS['--payers'] }, join(EX, 'claims.837'));
+    expect(html.out.match(/<span class="badge"[^>]*>no findings, not fully checked<\/span>/g)).toHaveLength(2);
+    expect(html.out).not.toMatch(/<span class="badge"[^>]*>clean<\/span>/);
+  });
+
   it('--summary: claims by status (as the reports have them) and money; --format json for machines; html is one offline page', async () => {
-    const reports = (await evalIn({ '--format': 'ndjson' }, join(EX, 'claims.json'))).out.trim().split('\n').map((l) => JSON.parse(l) as { status: string });
+    const reports = (await evalIn({ '--format': 'ndjson' }, join(EX, 'claims.json'))).out.trim().split('\n').map((l) => JSON.parse(l) as { status: string; notChecked?: unknown[] });
     const n = (s: string) => reports.filter((r) => r.status === s).length;
+    // `clean` counts only claims checked in full; a claim without findings on which a check could
+    // not run is counted apart, never as clean.
+    const partial = reports.filter((r) => r.status === 'clean' && r.notChecked?.length).length;
     const text = await evalIn({ '--summary': true }, join(EX, 'claims.json'));
-    expect(text.out).toMatch(new RegExp(`^4 claims\\n\\nclaims by status:\\n {2}clean +${n('clean')} .*\\n {2}warnings +${n('warnings')} .*\\n {2}errors +${n('errors')} `));
+    expect(text.out).toMatch(new RegExp(`^4 claims\\n\\nclaims by status:\\n {2}clean +${n('clean') - partial} .*\\n {2}no findings, not fully checked +${partial} .*\\n {2}warnings +${n('warnings')} .*\\n {2}errors +${n('errors')} `));
     // The charges in examples/claims.json: 120 + 60 + 150 + 140 + 50 + 110 + 95 dollars.
     expect(text.out).toMatch(/charges billed\s+\$725\.00/);
     const json = JSON.parse((await evalIn({ '--summary': true, '--format': 'json' }, join(EX, 'claims.json'))).out);

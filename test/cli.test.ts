@@ -120,7 +120,8 @@ describe('payer-rules eval', () => {
   it('exit 0 when every claim is clean; text format is the biller view', () => {
     const r = runIn(['eval', '--ruleset', rulesets, '--format', 'text', '-'], JSON.stringify(clean));
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('claim CLEAN-1: CLEAN under medicare-part-b 2026.1');
+    // No findings, but the claim carries no plan of care, history or submission date: not "CLEAN".
+    expect(r.stdout).toContain('claim CLEAN-1: NO FINDINGS, NOT FULLY CHECKED under medicare-part-b 2026.1 (6 checks could not run)');
     const bad = runIn(['eval', '--ruleset', rulesets, '--format', 'text', sample]);
     expect(bad.stdout).toMatch(/line 2 {2}97530(?: {2}\d{4}-\d\d-\d\d)? {2}billed 3 units, policy allows 2 units/);
     expect(bad.stdout).toContain('fix: add modifier CO');

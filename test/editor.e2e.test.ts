@@ -465,7 +465,7 @@ describe('studio in a real browser', () => {
     await page.getByTestId('form-code').nth(1).fill('97112');
     await page.getByTestId('form-modifiers').nth(1).fill('GP');
     await page.getByTestId('form-minutes').nth(1).fill('15');
-    await expect.poll(() => page.getByTestId('report-status').first().innerText(), { timeout: 10_000 }).toContain('FORM-1: clean');
+    await expect.poll(() => page.getByTestId('report-status').first().innerText(), { timeout: 10_000 }).toContain('FORM-1: no findings, not fully checked');
     expect(await page.locator('[data-testid=finding][data-rule="DX-LINE-POINTER"]').count()).toBe(0);
     await page.getByTestId('mode-json').click();
     const lines = (JSON.parse(await page.getByTestId('claim-json').inputValue()) as { lines: { renderedBy?: string; diagnosisPointers?: number[] }[] }).lines;

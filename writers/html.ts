@@ -2,7 +2,7 @@
 // summary as inline SVG bar charts, the money at risk, and a claims table that sorts by any column
 // (a few lines of inline script; without script it is still a complete, readable table). No
 // external assets of any kind. Every text from a claim file or a ruleset is escaped.
-import { usd, type ClaimFacts, type SummaryData } from './summary.ts';
+import { notFullyChecked, statusRows, usd, type ClaimFacts, type SummaryData } from './summary.ts';
 import { errorText } from './paths.ts';
 
 /** The claims table holds at most this many rows; the page says so, and `--format csv` has them all. */
@@ -10,7 +10,7 @@ export const HTML_MAX_ROWS = 10_000;
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const STATUS_COLOR: Record<string, string> = { clean: '#2e7d32', warnings: '#b26a00', errors: '#c62828', invalid: '#6a1b9a' };
+const STATUS_COLOR: Record<string, string> = { clean: '#2e7d32', unchecked: '#546e7a', warnings: '#b26a00', errors: '#c62828', invalid: '#6a1b9a' };
 
 function barChart(title: string, rows: { label: string; value: number; color?: string }[], id: string): string {
   if (rows.length === 0) return `<figure class="chart" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">none</p></figure>`;
@@ -36,10 +36,13 @@ function claimRow(f: ClaimFacts): string {
     ...f.errors.map((e) => `<li class="error">${esc(errorText(e.path, e.message))}</li>`),
     ...f.findings.map((x) => `<li class="${esc(x.severity)}">${x.line !== undefined ? `line ${x.line} ` : ''}${esc(x.message)} <span class="muted">[${esc(x.rule)}, ${esc(x.kind)}]</span>${x.fix ? `<br><span class="fix">fix: ${esc(x.fix)}</span>` : ''}</li>`),
     ...(f.notChecked ? [`<li class="info">${f.notChecked} check${f.notChecked === 1 ? '' : 's'} could not run</li>`] : []),
+    ...(f.notEncoded ? [`<li class="info">${f.notEncoded} part${f.notEncoded === 1 ? '' : 's'} of the payer's policy not in the ruleset</li>`] : []),
     ...f.input.map((n) => `<li class="${esc(n.severity)}">${esc(n.message)} <span class="muted">[${esc(n.code)}] at ${esc(n.where)}</span></li>`),
   ];
   const first = f.errors[0]?.message ?? f.findings[0]?.message ?? '';
-  return `<tr class="s-${esc(f.status)}"><td>${esc(f.claimId ?? '(no id)')}</td><td><span class="badge" style="background:${STATUS_COLOR[f.status]}">${esc(f.status)}</span></td><td>${esc(f.dateOfService ?? '')}</td><td>${esc(f.ruleset ?? '')}</td><td class="num" data-v="${errors}">${errors}</td><td class="num" data-v="${warnings}">${warnings}</td><td class="num" data-v="${f.chargeCents}">${usd(f.chargeCents)}</td><td class="num" data-v="${f.chargeAtRiskCents}">${usd(f.chargeAtRiskCents)}</td><td>${issues.length ? `<details><summary>${esc(first.length > 70 ? first.slice(0, 69) + '…' : first || `${issues.length} note${issues.length === 1 ? '' : 's'}`)}</summary><ul>${issues.join('')}</ul></details>` : '<span class="muted">nothing to fix</span>'}</td></tr>`;
+  const status = notFullyChecked(f) ? 'unchecked' : f.status;
+  const label = status === 'unchecked' ? 'no findings, not fully checked' : f.status;
+  return `<tr class="s-${esc(status)}"><td>${esc(f.claimId ?? '(no id)')}</td><td><span class="badge" style="background:${STATUS_COLOR[status]}">${esc(label)}</span></td><td>${esc(f.dateOfService ?? '')}</td><td>${esc(f.ruleset ?? '')}</td><td class="num" data-v="${errors}">${errors}</td><td class="num" data-v="${warnings}">${warnings}</td><td class="num" data-v="${f.chargeCents}">${usd(f.chargeCents)}</td><td class="num" data-v="${f.chargeAtRiskCents}">${usd(f.chargeAtRiskCents)}</td><td>${issues.length ? `<details><summary>${esc(first.length > 70 ? first.slice(0, 69) + '…' : first || `${issues.length} note${issues.length === 1 ? '' : 's'}`)}</summary><ul>${issues.join('')}</ul></details>` : '<span class="muted">nothing to fix</span>'}</td></tr>`;
 }
 
 const CSS = `
@@ -75,7 +78,7 @@ export interface HtmlMeta {
 /** The whole report page. `facts` beyond HTML_MAX_ROWS are counted in the summary, not listed. */
 export function renderHtml(s: SummaryData, facts: readonly ClaimFacts[], meta: HtmlMeta = {}): string {
   const m = s.money;
-  const statusRows = (['clean', 'warnings', 'errors', 'invalid'] as const).map((k) => ({ label: k, value: s.byStatus[k], color: STATUS_COLOR[k]! }));
+  const byStatus = statusRows(s).map((r) => ({ label: r.label, value: r.value, color: STATUS_COLOR[r.status]! }));
   const ruleRows = s.findingsByRule.slice(0, 15).map((r) => ({ label: r.rule, value: r.count, color: r.severity === 'error' ? '#c62828' : r.severity === 'warning' ? '#b26a00' : '#607d8b' }));
   const kindRows = s.findingsByKind.slice(0, 15).map((k) => ({ label: k.kind, value: k.count }));
   const shown = facts.slice(0, HTML_MAX_ROWS);
@@ -95,7 +98,7 @@ export function renderHtml(s: SummaryData, facts: readonly ClaimFacts[], meta: H
 </div>
 <p class="muted">At risk: every line of an invalid claim or of a claim with a claim-level error; otherwise the lines with an error finding.${s.notChecked ? ` ${s.notChecked} check${s.notChecked === 1 ? '' : 's'} could not run (listed per claim).` : ''}</p>
 <h2>Summary</h2>
-<div class="charts">${barChart('Claims by status', statusRows, 'chart-status')}${barChart('Findings by rule', ruleRows, 'chart-rules')}${barChart('Findings by kind', kindRows, 'chart-kinds')}</div>
+<div class="charts">${barChart('Claims by status', byStatus, 'chart-status')}${barChart('Findings by rule', ruleRows, 'chart-rules')}${barChart('Findings by kind', kindRows, 'chart-kinds')}</div>
 <h2>Claims</h2>
 ${facts.length > shown.length ? `<p><b>The table lists the first ${shown.length.toLocaleString('en-US')} of ${facts.length.toLocaleString('en-US')} claims</b>; the summary above counts them all, and <code>--format csv</code> lists every finding.</p>` : ''}
 <p class="muted noprint">Click a column heading to sort.</p>

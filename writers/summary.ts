@@ -90,6 +90,22 @@ export function factsOf(r: EvalReport, claim: unknown): ClaimFacts {
   return out;
 }
 
+/** A claim without findings on which something was not checked: never shown as plainly clean. */
+export function notFullyChecked(f: ClaimFacts): boolean {
+  return f.status === 'clean' && (f.notChecked > 0 || f.notEncoded > 0);
+}
+
+/** The status rows a summary shows: `clean` only for claims checked in full. */
+export function statusRows(s: SummaryData): { label: string; status: EvalReport['status'] | 'unchecked'; value: number }[] {
+  return [
+    { label: 'clean', status: 'clean', value: s.byStatus.clean - s.cleanNotFullyChecked },
+    { label: 'no findings, not fully checked', status: 'unchecked', value: s.cleanNotFullyChecked },
+    { label: 'warnings', status: 'warnings', value: s.byStatus.warnings },
+    { label: 'errors', status: 'errors', value: s.byStatus.errors },
+    { label: 'invalid', status: 'invalid', value: s.byStatus.invalid },
+  ];
+}
+
 export interface SummaryData {
   claims: number;
   byStatus: Record<EvalReport['status'], number>;
@@ -97,6 +113,8 @@ export interface SummaryData {
   findingsByKind: { kind: string; count: number }[];
   inputNotes: { code: string; severity: string; count: number }[];
   notChecked: number;
+  /** Clean claims (no findings) on which some check could not run or the ruleset leaves some of the policy out. */
+  cleanNotFullyChecked: number;
   /** Claims that name checks their ruleset does not make. */
   claimsWithNotEncoded: number;
   money: { charge: number; chargeAtRisk: number; allowed: number; allowedAtRisk: number; linesWithAllowed: number; lines: number };
@@ -109,12 +127,14 @@ export class Summary {
   private kinds = new Map<string, number>();
   private notes = new Map<string, { code: string; severity: string; count: number }>();
   private notChecked = 0;
+  private cleanNotFullyChecked = 0;
   private claimsWithNotEncoded = 0;
   private money = { charge: 0, chargeAtRisk: 0, allowed: 0, allowedAtRisk: 0, linesWithAllowed: 0, lines: 0 };
 
   add(f: ClaimFacts): void {
     this.claims++;
     this.byStatus[f.status]++;
+    if (notFullyChecked(f)) this.cleanNotFullyChecked++;
     const seen = new Set<string>();
     for (const x of f.findings) {
       const key = `${x.rule}\u0000${x.kind}`;
@@ -151,6 +171,7 @@ export class Summary {
       findingsByKind: [...this.kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
       inputNotes: [...this.notes.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1)),
       notChecked: this.notChecked,
+      cleanNotFullyChecked: this.cleanNotFullyChecked,
       claimsWithNotEncoded: this.claimsWithNotEncoded,
       money: { ...this.money },
     };
@@ -168,7 +189,7 @@ const pct = (a: number, b: number) => (b === 0 ? '' : ` (${Math.round((a / b) * 
 export function renderSummaryText(s: SummaryData): string {
   const out: string[] = [`${s.claims} claim${s.claims === 1 ? '' : 's'}`];
   out.push('', 'claims by status:');
-  for (const k of ['clean', 'warnings', 'errors', 'invalid'] as const) out.push(`  ${k.padEnd(9)} ${String(s.byStatus[k]).padStart(7)}${pct(s.byStatus[k], s.claims)}`);
+  for (const r of statusRows(s)) out.push(`  ${r.label.padEnd(30)} ${String(r.value).padStart(7)}${pct(r.value, s.claims)}`);
   const m = s.money;
   out.push('', 'money:');
   out.push(`  charges billed          ${usd(m.charge).padStart(16)}`);

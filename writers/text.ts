@@ -44,14 +44,25 @@ export function renderText(r: EvalReport): string {
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
   const versions = r.versions && r.versions.length > 1 ? ` (versions ${r.versions.map((v) => v.version).join(', ')})` : '';
-  const head = `claim ${r.claimId}: ${r.status.toUpperCase()}` + (r.ruleset ? ` under ${r.ruleset.id} ${r.ruleset.version}${versions}` : ', no ruleset applies') + (r.findings.length ? ` (${plural(errors, 'error')}, ${plural(warnings, 'warning')})` : '');
+  const notChecked = r.notChecked ?? [];
+  // A claim is CLEAN only when every check ran: with checks that could not run (a fact the claim
+  // lacks, no ruleset for a date) or parts of the policy the ruleset leaves out, it has no findings
+  // but is not fully checked, and the head line says how much was left.
+  const couldNotRun = notChecked.filter((n) => !n.notEncoded).length;
+  const leftOut = notChecked.length - couldNotRun;
+  const word = r.status === 'clean' && notChecked.length ? 'NO FINDINGS, NOT FULLY CHECKED' : r.status.toUpperCase();
+  const counts = [
+    ...(r.findings.length ? [`${plural(errors, 'error')}, ${plural(warnings, 'warning')}`] : []),
+    ...(couldNotRun ? [`${plural(couldNotRun, 'check')} could not run`] : []),
+    ...(leftOut ? [`${plural(leftOut, 'part')} of the payer's policy not in the ruleset`] : []),
+  ];
+  const head = `claim ${r.claimId}: ${word}` + (r.ruleset ? ` under ${r.ruleset.id} ${r.ruleset.version}${versions}` : ', no ruleset applies') + (counts.length ? ` (${counts.join('; ')})` : '');
   const out = [head, ...noteLines(r.input)];
   const claimLevel = r.findings.filter((f) => f.line === undefined);
   if (claimLevel.length) {
     out.push('  whole claim');
     for (const f of claimLevel) out.push(...findingLines(f, r.explain));
   }
-  const notChecked = r.notChecked ?? [];
   // Something not checked on the whole claim (a check the ruleset leaves out, a claim rule that
   // lacked a value): no line is "ok", only without findings.
   const wholeClaimUnchecked = notChecked.some((n) => linesOf(n).length === 0);
