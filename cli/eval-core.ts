@@ -23,6 +23,8 @@ export interface LineJob {
   /** Or: why the reader could not hand the claim on. */
   errors?: { path: string; message: string }[];
   claimId?: string | null;
+  /** With `errors`: the claim as the reader mapped it, so a summary still counts its charges (at risk). */
+  mapped?: unknown;
   /** What the reader noticed (warnings, notes), carried into the report as `input`. */
   input?: InputNote[];
 }
@@ -223,7 +225,7 @@ export async function evaluateBatch(ev: Evaluator, jobs: LineJob[] | RawLines, r
       if (isFailure(r)) failed = true;
       out.add(formatReport(r, format));
       ids.push(r.claimId);
-      facts?.push(factsOf(r, claim));
+      facts?.push(factsOf(r, claim ?? job?.mapped));
     }
   } catch (e) {
     out.release();

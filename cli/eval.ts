@@ -256,7 +256,7 @@ function jobOf(rec: ReaderRecord, n: number): LineJob {
   const errors = asInputErrors(rec.diagnostics);
   const claimId = rec.claim && typeof rec.claim['id'] === 'string' ? rec.claim['id'] : null;
   const job: LineJob = { lineNo: rec.row ?? n };
-  if (errors.length) Object.assign(job, { errors, claimId });
+  if (errors.length) Object.assign(job, { errors, claimId, ...(rec.claim ? { mapped: rec.claim } : {}) });
   else job.value = rec.claim ?? rec.raw;
   if (input.length) job.input = input;
   return job;

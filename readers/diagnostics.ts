@@ -37,13 +37,13 @@ export interface ReaderDiagnostic {
 
 export const READER_CODES = {
   // ---- X12 envelope ----
-  'X12-NO-ISA': { severity: 'error', doc: 'the file does not begin with an ISA segment, so its delimiters are unknown' },
-  'X12-BAD-ISA': { severity: 'error', doc: 'the ISA segment does not have 16 elements followed by a component separator and a segment terminator' },
+  'X12-NO-ISA': { severity: 'error', envelope: true, doc: 'the file does not begin with an ISA segment, so its delimiters are unknown' },
+  'X12-BAD-ISA': { severity: 'error', envelope: true, doc: 'the ISA segment does not have 16 elements followed by a component separator and a segment terminator' },
   'X12-ISA-LENGTH': { severity: 'warning', doc: 'the ISA segment is not 106 characters long; it was read by counting separators' },
-  'X12-VERSION': { severity: 'error', doc: 'the transaction is not an 837P of version 005010X222A1 (4010 and 837I are rejected)' },
+  'X12-VERSION': { severity: 'error', envelope: true, doc: 'the transaction is not an 837P of version 005010X222A1 (4010 and 837I are rejected)' },
   'X12-VERSION-ERRATA': { severity: 'warning', doc: 'the transaction says 005010X222A2 (the errata version); it was read as 005010X222A1' },
-  'X12-ENVELOPE': { severity: 'error', doc: 'an envelope segment is missing or out of place (GS/GE, ST/SE, IEA) or its control numbers disagree' },
-  'X12-SE-COUNT': { severity: 'error', doc: "SE01 does not match the number of segments in the transaction; a payer's front end rejects the transaction" },
+  'X12-ENVELOPE': { severity: 'error', envelope: true, doc: 'an envelope segment is missing or out of place (GS/GE, ST/SE, IEA) or its control numbers disagree' },
+  'X12-SE-COUNT': { severity: 'error', envelope: true, doc: "SE01 does not match the number of segments in the transaction; a payer's front end rejects the transaction" },
   'X12-HL-PARENT': { severity: 'warning', doc: 'an HL segment names a parent that does not exist or is not of the level above; the most recent level above was used' },
   // ---- X12 claim mapping ----
   'X12-SEPARATOR': { severity: 'error', doc: 'a composite uses a different component separator than ISA16 declares' },
@@ -88,7 +88,20 @@ export const READER_CODES = {
   'MIN-VALUE': { severity: 'error', doc: 'a minutes row holds a value that is not a whole number of minutes or a known rendering discipline' },
   'OVL-CLAIM': { severity: 'warning', doc: 'an overlay entry names a claim that is not in the input' },
   'OVL-CONFLICT': { severity: 'error', doc: 'an overlay value disagrees with a value the claim file carries (nothing is silently overridden)' },
-} as const satisfies Record<string, { severity: ReaderSeverity; doc: string }>;
+} as const satisfies Record<string, { severity: ReaderSeverity; doc: string; envelope?: true }>;
+
+/**
+ * Codes of errors in a file's envelope rather than in a claim (`envelope: true` above). A report
+ * whose every error is one of these and that has no claim id is a part of the file, not a claim:
+ * summaries count it apart.
+ */
+export const ENVELOPE_CODES: ReadonlySet<string> = new Set(Object.entries(READER_CODES).filter(([, v]) => 'envelope' in v && v.envelope).map(([k]) => k));
+
+/** True for the report of a part of a file that is not a claim (an envelope the reader could not read or that a front end rejects). */
+export function isEnvelopeReport(r: { claimId: string | null; status: string; errors?: readonly { message: string }[] }): boolean {
+  if (r.claimId !== null || r.status !== 'invalid' || !r.errors?.length) return false;
+  return r.errors.every((e) => ENVELOPE_CODES.has(/\[([A-Z0-9-]+)\]$/.exec(e.message)?.[1] ?? ''));
+}
 
 export type ReaderCode = keyof typeof READER_CODES;
 

@@ -1,8 +1,9 @@
 // Segments of an 837P (005010X222A1) → claims in the contract's JSON form (dollars, ISO dates), one
 // per 2300 CLM, each with the diagnostics of its own segments. Loop-aware: the payer comes only from
 // 2010BB, the rendering provider only from 2310B/2420A, prior authorization only from 2300/2400; the
-// other-payer loops 2320/2330 never leak into the claim. Envelope errors (bad ISA, wrong version,
-// SE count) are one record for their transaction; the rest of the file is still read. The mapping,
+// other-payer loops 2320/2330 never leak into the claim. Envelope errors (bad ISA, wrong version, a
+// GS/GE or ISA/IEA trailer that disagrees) are one record each; an SE trailer that disagrees makes
+// each claim of its transaction invalid with the reason; the rest of the file is still read. The mapping,
 // field by field, is docs/837p-mapping.md. No Node built-ins.
 import { isCode } from '../engine/codes.ts';
 import { diag, type ReaderDiagnostic, type ReaderPosition, type ReaderCode } from './diagnostics.ts';
@@ -79,6 +80,18 @@ export function* read837p(text: string, opts: X12Options = {}): Generator<Reader
   let groupOk = true;
   // Only the transaction being read is held: memory stays flat however large the file.
   let tx: Segment[] | undefined;
+  // The open interchange (ISA … IEA) and functional group (GS … GE), to check their trailers: a
+  // payer's front end rejects a whole group whose GE disagrees (999) and a whole interchange whose
+  // IEA does (TA1). Their claims were read as they came (nothing is held back), so the trailer error
+  // is one record saying which claims it takes with it.
+  let isa: { control: string; groups: number } | undefined;
+  let gs: { control: string; transactions: number; seg: Segment } | undefined;
+  const trailer = (code: ReaderCode, message: string, s: Segment, element?: string): ReaderRecord => ({
+    claim: null,
+    diagnostics: [diag(code, message, `segment ${s.n} (${s.el[0]})${element ? ` ${element}` : ''}`, { segment: s.n, tag: s.el[0], ...(element ? { element } : {}) })],
+  });
+  const unclosedGroup = (why: string): ReaderRecord =>
+    trailer('X12-ENVELOPE', `functional group ${gs!.control} has no GE trailer ${why}; a payer's front end rejects the group and the claims read from it`, gs!.seg);
   for (const ev of scan(text)) {
     if (ev.kind === 'diagnostic') {
       yield { claim: null, diagnostics: [ev.diagnostic] };
@@ -87,6 +100,10 @@ export function* read837p(text: string, opts: X12Options = {}): Generator<Reader
     if (ev.kind === 'isa') {
       if (tx && delims && groupOk) yield* readTransaction(tx, delims, version, false, opts, seen);
       tx = undefined;
+      if (gs) yield unclosedGroup('before the next ISA');
+      gs = undefined;
+      if (isa) yield trailer('X12-ENVELOPE', `interchange ${isa.control} has no IEA trailer before the next ISA; a payer's front end rejects the interchange and the claims read from it`, ev.segment);
+      isa = { control: (ev.segment.el[13] ?? '').trim(), groups: 0 };
       delims = ev.delimiters;
       continue;
     }
@@ -108,12 +125,36 @@ export function* read837p(text: string, opts: X12Options = {}): Generator<Reader
       tx = undefined;
     }
     if (tag === 'GS') {
+      if (gs) yield unclosedGroup('before the next GS');
+      gs = { control: s.el[6] ?? '', transactions: 0, seg: s };
+      if (isa) isa.groups++;
       version = s.el[8] ?? '';
       groupOk = s.el[1] === 'HC';
       if (!groupOk) yield { claim: null, diagnostics: [diag('X12-VERSION', `functional group ${s.el[6] ?? ''} is of type \`${s.el[1] ?? ''}\`, not HC (health care claims); it was not read`, `segment ${s.n} (GS)`, { segment: s.n, tag: 'GS', element: 'GS01' })] };
-    } else if (tag === 'ST') tx = [s];
+    } else if (tag === 'ST') {
+      tx = [s];
+      if (gs) gs.transactions++;
+    } else if (tag === 'GE') {
+      if (!gs) yield trailer('X12-ENVELOPE', 'GE trailer without a GS header before it', s);
+      else {
+        if (s.el[1] !== String(gs.transactions)) yield trailer('X12-ENVELOPE', `functional group ${gs.control}: GE01 says ${s.el[1] || '(nothing)'} transaction sets, the group has ${gs.transactions}; a payer's front end rejects the group and the claims read from it`, s, 'GE01');
+        if (s.el[2] !== gs.control) yield trailer('X12-ENVELOPE', `GE02 \`${s.el[2] ?? ''}\` does not match GS06 \`${gs.control}\`; a payer's front end rejects the group and the claims read from it`, s, 'GE02');
+      }
+      gs = undefined;
+    } else if (tag === 'IEA') {
+      if (gs) yield unclosedGroup('before IEA');
+      gs = undefined;
+      if (!isa) yield trailer('X12-ENVELOPE', 'IEA trailer without an ISA header before it', s);
+      else {
+        if (s.el[1] !== String(isa.groups)) yield trailer('X12-ENVELOPE', `interchange ${isa.control}: IEA01 says ${s.el[1] || '(nothing)'} functional groups, the interchange has ${isa.groups}; a payer's front end rejects the interchange and the claims read from it`, s, 'IEA01');
+        if ((s.el[2] ?? '').trim() !== isa.control) yield trailer('X12-ENVELOPE', `IEA02 \`${s.el[2] ?? ''}\` does not match ISA13 \`${isa.control}\`; a payer's front end rejects the interchange and the claims read from it`, s, 'IEA02');
+      }
+      isa = undefined;
+    }
   }
   if (tx && delims && groupOk) yield* readTransaction(tx, delims, version, false, opts, seen);
+  if (gs) yield unclosedGroup('at the end of the file');
+  if (isa) yield { claim: null, diagnostics: [diag('X12-ENVELOPE', `interchange ${isa.control} has no IEA trailer at the end of the file (the file may be cut short); a payer's front end rejects the interchange and the claims read from it`, 'end of file', {})] };
 }
 
 function* readTransaction(tx: Segment[], delims: Delimiters, groupVersion: string, closed: boolean, opts: X12Options, seen: Set<string>): Generator<ReaderRecord> {
@@ -144,11 +185,25 @@ function* readTransaction(tx: Segment[], delims: Delimiters, groupVersion: strin
   }
   const se = tx[tx.length - 1]!;
   if (version === ERRATA) yield envelope('X12-VERSION-ERRATA', `transaction set ${control} says ${ERRATA} (the errata version); it was read as ${SUPPORTED}`, st, 'ST03');
-  if (se.el[1] !== String(tx.length)) {
-    yield envelope('X12-SE-COUNT', `transaction set ${control}: SE01 says ${se.el[1] ?? '(nothing)'} segments, the transaction has ${tx.length}; a payer's front end rejects the whole transaction (its claims are still checked below)`, se, 'SE01');
+  // A payer's front end rejects a transaction whose trailer disagrees with it (999 IK5 R), and every
+  // claim in it with it: each claim is reported invalid with the reason, so a summary counts those
+  // claims and their charges as at risk. A transaction without claims is one record.
+  const rejects: ReaderDiagnostic[] = [];
+  const whole = 'a payer\'s front end rejects the whole transaction, every claim in it; export the file again';
+  if (se.el[1] !== String(tx.length)) rejects.push(envelope('X12-SE-COUNT', `transaction set ${control}: SE01 says ${se.el[1] ?? '(nothing)'} segments, the transaction has ${tx.length}; ${whole}`, se, 'SE01').diagnostics[0]!);
+  if (se.el[2] !== control) rejects.push(envelope('X12-ENVELOPE', `transaction set ${control}: SE02 \`${se.el[2] ?? ''}\` does not match ST02 \`${control}\`; ${whole}`, se, 'SE02').diagnostics[0]!);
+  if (!rejects.length) {
+    yield* mapClaims(tx, delims, control, opts, seen);
+    return;
   }
-  if (se.el[2] !== control) yield envelope('X12-ENVELOPE', `SE02 \`${se.el[2] ?? ''}\` does not match ST02 \`${control}\``, se, 'SE02');
-  yield* mapClaims(tx, delims, control, opts, seen);
+  let claims = 0;
+  for (const rec of mapClaims(tx, delims, control, opts, seen)) {
+    if (rec.claim || rec.raw) {
+      claims++;
+      yield { ...rec, diagnostics: [...rec.diagnostics, ...rejects] };
+    } else yield rec;
+  }
+  if (claims === 0) yield { claim: null, diagnostics: rejects };
 }
 
 function* mapClaims(tx: Segment[], delims: Delimiters, control: string, opts: X12Options, seen: Set<string>): Generator<ReaderRecord> {

@@ -89,6 +89,20 @@ describe('eval on 837P and CSV', () => {
     expect(r.code).toBe(1);
   });
 
+  it('an 837P transaction a front end rejects: its claims are invalid and at risk, an envelope error is not counted as a claim', async () => {
+    // examples/claims.837: transaction 0003 holds CLM-3003 ($190 + $120) and CLM-3004 ($360).
+    const d = tmp();
+    const bad = readFileSync(join(EX, 'claims.837'), 'utf8').replace(/SE\*(\d+)\*0003/, 'SE*99*0003').replace('GE*1*303', 'GE*2*303');
+    writeFileSync(join(d, 'bad.837'), bad);
+    const sum = await evalIn({ '--summary': true, '--format': 'json', '--payers': SUPPLEMENTS['--payers'] }, join(d, 'bad.837'));
+    const json = JSON.parse(sum.out);
+    expect([json.claims, json.byStatus.invalid, json.envelopeErrors]).toEqual([4, 2, 1]);
+    expect(json.money.chargeAtRisk).toBe(67000);
+    const text = await evalIn({ '--format': 'text', '--payers': SUPPLEMENTS['--payers'] }, join(d, 'bad.837'));
+    expect(text.out).toMatch(/^claim CLM-3003: INVALID, not evaluated\n {4}ST 0003 segment \d+ \(SE\) SE01: transaction set 0003: SE01 says 99 segments/m);
+    expect(text.out).toMatch(/^file envelope: ERROR \(not a claim\)\n {4}segment \d+ \(GE\) GE01: functional group \w+: GE01 says 2 transaction sets, the group has 1/m);
+  });
+
   it('a claim without findings on which checks could not run is never CLEAN: text head, summary rows and HTML badge say so', async () => {
     // examples/claims.837 without minutes: CLM-3003 and CLM-3004 (NC Medicaid) have no findings, but
     // their authorization window was not given and NC's modifiers are not in the ruleset.

@@ -53,7 +53,11 @@ describe('837P samples 01–09: the documented outcome of each', () => {
     const rs = read('05-loops-everything.imsweb.txt');
     expect(claims(rs)).toHaveLength(6);
     const all = allCodes(rs);
-    expect(all.filter((c) => c === 'X12-SE-COUNT')).toHaveLength(2);
+    // Both transactions' SE01 are wrong: a payer's front end rejects each transaction whole, so
+    // each of the 6 claims carries the error (3 per transaction). GE01 says 1 transaction set for a
+    // group of 2: one record for the group.
+    expect(claims(rs).map((r) => r.diagnostics.filter((d) => d.code === 'X12-SE-COUNT').length)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(rs.filter((r) => !r.claim && r.diagnostics.some((d) => d.code === 'X12-ENVELOPE')).flatMap((r) => r.diagnostics.map((d) => d.at.element))).toEqual(['GE01']);
     expect(all.filter((c) => c === 'X12-DUP-CLAIM-ID')).toHaveLength(3);
     expect(all).toEqual(expect.arrayContaining(['X12-HL-PARENT', 'X12-DIAGNOSIS', 'X12-NPI', 'X12-DISCIPLINE']));
     const first = claims(rs)[0]!;
@@ -166,10 +170,28 @@ describe('tokenizer', () => {
     expect(rs).toEqual([{ claim: null, diagnostics: [expect.objectContaining({ code: 'X12-NO-ISA', severity: 'error' })] }]);
   });
 
-  it('an SE count mismatch is one message for its transaction; the claims are still read', () => {
+  it('an SE count mismatch makes each claim of its transaction invalid with the reason (a front end rejects the transaction); the claims are still mapped', () => {
     const bad = sample.replace('SE*36*0001', 'SE*99*0001');
     const rs = [...readClaims(bad, 'x12')];
-    expect(rs.filter((r) => !r.claim).flatMap(codes)).toEqual(['X12-SE-COUNT']);
+    expect(rs.filter((r) => !r.claim)).toEqual([]);
+    expect(claims(rs)).toHaveLength(1);
+    expect(claims(rs)[0]!.diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({ code: 'X12-SE-COUNT', message: expect.stringMatching(/SE01 says 99 segments, the transaction has 36; a payer's front end rejects the whole transaction/) })]);
+  });
+
+  it.each([
+    ['GE01 counts transactions', (t: string) => t.replace(/GE\*1\*/, 'GE*2*'), 'GE01', /GE01 says 2 transaction sets, the group has 1/],
+    ['GE02 repeats GS06', (t: string) => t.replace(/GE\*1\*(\w+)/, 'GE*1*999'), 'GE02', /GE02 `999` does not match GS06/],
+    ['IEA01 counts groups', (t: string) => t.replace(/IEA\*1\*/, 'IEA*3*'), 'IEA01', /IEA01 says 3 functional groups, the interchange has 1/],
+    ['IEA02 repeats ISA13', (t: string) => t.replace(/IEA\*1\*(\d+)/, 'IEA*1*123456789'), 'IEA02', /IEA02 `123456789` does not match ISA13/],
+    ['a group needs its GE', (t: string) => t.replace(/GE\*[^~]*~/, ''), undefined, /functional group \w+ has no GE trailer before IEA/],
+    ['an interchange needs its IEA', (t: string) => t.replace(/IEA\*[^~]*~?\s*$/, ''), undefined, /interchange \d+ has no IEA trailer at the end of the file/],
+  ])('a trailer that disagrees with its envelope is one envelope error, the claims still read: %s', (_name, edit, element, message) => {
+    const bad = edit(sample);
+    expect(bad).not.toBe(sample);
+    const rs = [...readClaims(bad, 'x12')];
+    const env = rs.filter((r) => !r.claim);
+    expect(env.flatMap((r) => r.diagnostics.map((d) => [d.code, d.severity, d.at.element]))).toEqual([['X12-ENVELOPE', 'error', element]]);
+    expect(env[0]!.diagnostics[0]!.message).toMatch(message);
     expect(claims(rs)).toHaveLength(1);
   });
 });
