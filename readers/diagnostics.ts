@@ -86,6 +86,7 @@ export const READER_CODES = {
   'MIN-CLAIM': { severity: 'warning', doc: 'a minutes row names a claim that is not in the input' },
   'MIN-LINE': { severity: 'error', doc: 'a minutes row names a line the claim does not have, or its code differs from the line\'s' },
   'MIN-VALUE': { severity: 'error', doc: 'a minutes row holds a value that is not a whole number of minutes or a known rendering discipline' },
+  'MIN-CONFLICT': { severity: 'error', doc: 'a minutes row disagrees with minutes or assistant minutes the claim file already carries (nothing is silently overridden)' },
   'OVL-CLAIM': { severity: 'warning', doc: 'an overlay entry names a claim that is not in the input' },
   'OVL-CONFLICT': { severity: 'error', doc: 'an overlay value disagrees with a value the claim file carries (nothing is silently overridden)' },
 } as const satisfies Record<string, { severity: ReaderSeverity; doc: string; envelope?: true }>;

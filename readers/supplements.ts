@@ -154,9 +154,18 @@ export function applySupplements(rec: ReaderRecord, sup: Supplements): void {
         continue;
       }
       for (const p of r.problems) ds.push(diag('MIN-VALUE', `line ${r.line}: ${p}`, where, at));
-      if (r.minutes !== undefined) l['minutes'] = r.minutes;
+      // As with the overlay, no minutes the claim file gives are overridden: a value there that the
+      // row contradicts is an error naming both, and the file's value stays.
+      const put = (key: 'minutes' | 'assistantMinutes', column: string, v: number | string | undefined) => {
+        if (v === undefined) return;
+        if (l[key] === undefined || l[key] === null) l[key] = v;
+        else if (l[key] !== v) ds.push(diag('MIN-CONFLICT', `line ${r.line}: the minutes file's ${column} \`${v}\` differs from the claim file's \`${String(l[key])}\`; nothing was overridden (remove one of them)`, where, at));
+      };
+      put('minutes', 'minutes', r.minutes);
+      // Who rendered: the 837P gives at most the rendering provider's discipline (its taxonomy); the
+      // minutes file says who rendered the line (an assistant under that provider), so it refines it.
       if (r.renderedBy !== undefined) l['renderedBy'] = r.renderedBy;
-      if (r.assistantMinutes !== undefined) l['assistantMinutes'] = r.assistantMinutes;
+      put('assistantMinutes', 'assistant_minutes', r.assistantMinutes);
     }
     const without = lines.flatMap((l, i) => (l['minutes'] === undefined ? [i + 1] : []));
     if (without.length) ds.push(diag('X12-NO-MINUTES', `line${without.length === 1 ? '' : 's'} ${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no minutes in ${file}; a timed code's units cannot be checked without them`, file, { file }));

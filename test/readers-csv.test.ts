@@ -70,6 +70,18 @@ describe('supplements', () => {
     expect((got.claim!['lines'] as unknown[])[1]).toEqual(line2);
   });
 
+  it('minutes the claim file already carries are never overridden: a row that disagrees is MIN-CONFLICT, one that agrees is silent', () => {
+    const withMinutes = { id: 'A', lines: [{ code: '97110', minutes: 33 }, { code: '97530', minutes: 20, assistantMinutes: 0 }] };
+    const run = (csv: string) => [...readClaims(ndjson(withMinutes), 'ndjson', { supplements: loadSupplements({ minutes: { name: 'm.csv', text: csv } }) })][0]!;
+    const clash = run('claim_id,line,minutes,assistant_minutes\nA,1,30,\nA,2,20,10\n');
+    expect(clash.diagnostics.map((d) => [d.code, d.severity, d.at.line])).toEqual([['MIN-CONFLICT', 'error', 1], ['MIN-CONFLICT', 'error', 2]]);
+    expect(clash.diagnostics[0]!.message).toBe("line 1: the minutes file's minutes `30` differs from the claim file's `33`; nothing was overridden (remove one of them)");
+    expect(clash.claim!['lines']).toEqual(withMinutes.lines);
+    const same = run('claim_id,line,minutes,rendered_by\nA,1,33,PTA\n');
+    expect(same.diagnostics).toEqual([]);
+    expect((same.claim!['lines'] as unknown[])[0]).toEqual({ code: '97110', minutes: 33, renderedBy: 'PTA' });
+  });
+
   it('the overlay deep-merges by id; a value that disagrees with the file is an error and is not applied', () => {
     const overlay = ndjson({ id: 'A', priorAuthorization: { number: 'PA-9', from: '2026-01-01', visits: 12 }, history: { visitsThisYear: 3 }, lines: [{ line: 2, assistantMinutes: 4 }] });
     const [rec] = [...readClaims(ndjson(claim().claim), 'ndjson', { supplements: loadSupplements({ overlay: { name: 'o.ndjson', text: overlay } }) })];
