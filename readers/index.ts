@@ -136,7 +136,10 @@ function record(value: unknown, row: number | undefined): ReaderRecord {
 /** Reads a claims file's text in the given format; one record per claim, in file order. */
 export function* readClaims(text: string, format: InputFormat, options: ReadOptions = {}): Generator<ReaderRecord> {
   const sup = options.supplements ?? {};
-  const source: Iterable<ReaderRecord> =
+  // An empty file (nothing but a byte-order mark and white space) is a batch of no claims in every
+  // format, as an empty .json or .ndjson is: not a CSV without a header, nor an 837P without an ISA.
+  const empty = /^\uFEFF?\s*$/.test(text);
+  const source: Iterable<ReaderRecord> = empty ? [] :
     format === 'x12' ? read837p(text, { ...(sup.payers ? { payers: sup.payers } : {}), ...(options.seenIds ? { seenIds: options.seenIds } : {}) }) : format === 'csv' ? readCsvClaims(text) : jsonRecords(text, format);
   for (const rec of source) {
     if (rec.claim) {

@@ -212,6 +212,24 @@ describe('rough edges a new user hits', () => {
   });
 
   it.each([
+    ['empty.csv', ''],
+    ['blank.csv', '\uFEFF\r\n'],
+    ['empty.837', ''],
+    ['blank.x12', '\n \n'],
+  ])('an empty file is a batch of no claims whatever its format (README): %s → exit 0, nothing invalid', async (name, body) => {
+    const d = tmp();
+    writeFileSync(join(d, name), body);
+    for (const format of ['ndjson', 'csv'] as const) {
+      const r = await evalIn({ '--format': format }, join(d, name));
+      expect(r.code).toBe(0);
+      expect(r.out.replace('\uFEFF', '').split('\r\n').filter(Boolean).length).toBeLessThanOrEqual(1); // the CSV header only
+      expect(r.err).toMatch(/no claims in /);
+    }
+    const c = await convertIn([join(d, name)]);
+    expect([c.code, c.out]).toEqual([0, '']);
+  });
+
+  it.each([
     ['.json', (t: string) => t],
     ['.ndjson', (t: string) => JSON.parse(t).map((c: unknown) => JSON.stringify(c)).join('\n')],
   ])('a UTF-8 byte-order mark is accepted in %s', async (ext, body) => {
