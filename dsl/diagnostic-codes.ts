@@ -67,6 +67,7 @@ export const DIAGNOSTIC_CODES = {
   PR3004: { severity: 'warning', title: 'a rule without a citation' },
   PR3005: { severity: 'warning', title: 'a diagnosis set entry that another entry already holds' },
   PR3006: { severity: 'warning', title: 'a diagnosis set that holds no code' },
+  PR3007: { severity: 'warning', title: 'a modifier payer-rules does not know (a typo such as G0 for GO never matches a claim)' },
 
   PR4001: { severity: 'error', title: 'the ruleset could not be compiled' },
 

@@ -8,6 +8,7 @@ import { parseValid } from './parse-valid.ts';
 import { DiagnosticBag, type Diagnostic } from './diagnostics.ts';
 import type { SourceFile, Span } from './source.ts';
 import type { Ruleset } from './ast.ts';
+import { isCode, type CodeKind } from '../engine/codes.ts';
 import { RBrace, RBracket, RParen, LBrace, LBracket, LParen, Kw, Comma, Equals, DotDot, Colon, Slash, RuleId, tokenClass } from './tokens.ts';
 
 /** Deepest bracket nesting (or run of `not`s) the parser accepts; deeper input is refused with PR1004. */
@@ -80,11 +81,19 @@ function describeToken(t: IToken | undefined): string {
 }
 
 /** `next` is the first token after the chunk, shown instead of "the end of the file" at a chunk's end. */
+const CASED_KINDS: readonly CodeKind[] = ['modifier', 'procedure', 'diagnosis'];
+
 function syntaxMessage(e: IRecognitionException, next: IToken | undefined): { message: string; help?: string } {
   const ruleStack = e.context?.ruleStack ?? [];
   const rule = ruleStack[ruleStack.length - 1] ?? 'file';
   const where = RULE_WORDS[rule] ?? 'the ruleset';
   const found = describeToken(e.token?.tokenType.name === 'EOF' && next ? next : e.token);
+  // A code or modifier typed in lower case (`go`, `kx`, `g0283`) lexes as a word: say what it is.
+  const image = e.token?.image ?? '';
+  const upper = image.toUpperCase();
+  if (e.token?.tokenType.name === 'Identifier' && /[a-z]/.test(image) && CASED_KINDS.some((k) => isCode(k, upper))) {
+    return { message: `\`${image}\` is written in lower case; codes and modifiers are written in capitals`, help: `write \`${upper}\`` };
+  }
   switch (e.name) {
     case 'MismatchedTokenException': {
       const m = /-->\s*(.+?)\s*<--/.exec(e.message);

@@ -4,13 +4,25 @@ import type * as A from '../ast.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { CODE_SHAPES, compareCodes, isCode, type CodeKind } from '../../engine/codes.ts';
 import type { ResolvedSet } from './model.ts';
-import { didYouMean } from '../../engine/suggest.ts';
+import { closest, didYouMean } from '../../engine/suggest.ts';
+import { MODIFIERS } from '../../engine/modifiers.ts';
 
 const SHAPE_CODE = { procedure: 'PR2005', modifier: 'PR2006', pos: 'PR2007', diagnosis: 'PR2008' } as const;
 
 /** Checks one code against a code system; reports PR2005–PR2008 with a hint. Returns whether it fits. */
 export function checkCodeShape(bag: DiagnosticBag, code: A.Code, kind: CodeKind): boolean {
-  if (isCode(kind, code.text)) return true;
+  if (isCode(kind, code.text)) {
+    if (kind === 'modifier' && !MODIFIERS.has(code.text)) {
+      // Well formed but not a modifier we know: most often a typo (`G0` for `GO`) that would never
+      // match a claim. A payer's own modifier is allowed; the warning says so.
+      const oh = (m: string) => m.replace(/0/g, 'O');
+      const near = [...MODIFIERS.keys()].find((m) => oh(m) === oh(code.text)) ?? closest(code.text, MODIFIERS.keys());
+      bag.add('PR3007', code.span, `\`${code.text}\` is not a modifier payer-rules knows (CPT, HCPCS Level II or a Medicaid program modifier)`, {
+        help: near ? `did you mean \`${near}\`? If \`${code.text}\` is the payer's own modifier, keep it and say so in the rule's citation` : `if \`${code.text}\` is the payer's own modifier, keep it and say so in the rule's citation`,
+      });
+    }
+    return true;
+  }
   let help: string | undefined;
   const upper = code.text.toUpperCase();
   if (upper !== code.text && isCode(kind, upper)) help = `codes are written in capitals: \`${upper}\``;

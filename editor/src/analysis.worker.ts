@@ -16,6 +16,7 @@ import type { KnownTable } from '../../dsl/check/index.ts';
 import { expandSet } from '../../engine/diff.ts';
 import { FINDING_KINDS } from '../../engine/finding-kinds.ts';
 import { isCode } from '../../engine/codes.ts';
+import { MODIFIERS, MODIFIERS_OFFERED } from '../../engine/modifiers.ts';
 import { setHas } from '../../engine/operator-catalog.ts';
 import type { AnalysisResult, CompletionEntry, DefinitionInfo, FormInfo, HeaderInfo, HoverInfo, Request, SymbolInfo } from './protocol.ts';
 
@@ -109,22 +110,6 @@ function wordAt(text: string, offset: number): { start: number; end: number; wor
   return undefined;
 }
 
-const MODIFIERS: [string, string][] = [
-  ['GO', 'occupational therapy plan of care'],
-  ['GP', 'physical therapy plan of care'],
-  ['GN', 'speech-language pathology plan of care'],
-  ['KX', 'above the yearly therapy threshold; services medically necessary'],
-  ['CQ', 'furnished in whole or in part by a PT assistant'],
-  ['CO', 'furnished in whole or in part by an OT assistant'],
-  ['59', 'distinct procedural service'],
-  ['XE', 'separate encounter'],
-  ['XS', 'separate structure'],
-  ['XP', 'separate practitioner'],
-  ['XU', 'unusual non-overlapping service'],
-  ['25', 'significant, separately identifiable E/M service'],
-  ['95', 'synchronous telehealth, audio and video'],
-  ['93', 'synchronous telehealth, audio only'],
-];
 
 /** How many braces are open after these tokens (0 at the top level of a ruleset). */
 function braceDepth(toks: readonly { image: string }[]): number {
@@ -172,7 +157,7 @@ function complete(path: string, text: string, offset: number, auto = false): Com
     return [...sets, ...codes];
   }
   if (p === 'require' || p === 'of' || p === 'bypass' || p === 'has' || p === 'lacks' || p === 'with' || (p === ',' && ctx.slice().reverse().find((t) => ['of', 'bypass', 'require', 'has', 'lacks', 'codes', 'on', 'in'].includes(t.image))?.image !== 'codes')) {
-    return [...MODIFIERS.map(([m, d]) => ({ label: m, kind: 'modifier' as const, detail: d })), ...(p === 'require' ? [{ label: 'one of', kind: 'keyword' as const }, { label: 'auth for', kind: 'keyword' as const }] : [])];
+    return [...MODIFIERS_OFFERED.map((m) => ({ label: m.code, kind: 'modifier' as const, detail: m.doc })), ...(p === 'require' ? [{ label: 'one of', kind: 'keyword' as const }, { label: 'auth for', kind: 'keyword' as const }] : [])];
   }
   // `not` first on a line outside any block starts `not checked ID "…"`, never a condition.
   if (p === 'not' && braceDepth(ctx) === 0) return [{ label: 'checked', kind: 'keyword', detail: KEYWORD_DOCS.get('checked') }];
@@ -203,8 +188,8 @@ function hover(path: string, text: string, offset: number): HoverInfo | null {
   if (rule) return { start: w.start, end: w.end, markdown: `**rule \`${rule.id}\`**${rule.title ? ` — ${rule.title}` : ''}\n\n${rule.citation ? `cite: ${rule.citation}` : '_no citation_'}` };
   const kw = KEYWORD_DOCS.get(w.word);
   if (kw) return { start: w.start, end: w.end, markdown: `**\`${w.word}\`** — ${kw}` };
-  const mod = MODIFIERS.find(([m]) => m === w.word);
-  if (mod) return { start: w.start, end: w.end, markdown: `**modifier ${mod[0]}** — ${mod[1]}` };
+  const mod = MODIFIERS.get(w.word);
+  if (mod) return { start: w.start, end: w.end, markdown: `**modifier ${mod.code}** — ${mod.doc}` };
   if (isCode('procedure', w.word)) {
     const inSets = [...(res.check.checked?.codeSets ?? [])].filter(([name, set]) => !name.startsWith('#') && setHas({ codes: set.codes, ranges: set.ranges }, w.word)).map(([name]) => `\`${name}\``);
     return { start: w.start, end: w.end, markdown: `**code ${w.word}**\n\n${inSets.length ? `in ${inSets.join(', ')}` : 'in no code set of this ruleset'}` };
@@ -289,7 +274,7 @@ function formInfo(path: string, text: string): FormInfo {
       for (const c of expandSet({ codes: set.codes, ranges: set.ranges }).slice(0, 2000)) codes.set(c, [...(codes.get(c) ?? []), name]);
     }
   }
-  return { payers, codes: [...codes].map(([code, sets]) => ({ code, sets })), modifiers: MODIFIERS.map(([code, doc]) => ({ code, doc })), disciplines: Discipline.options, renderers: RenderedBy.options };
+  return { payers, codes: [...codes].map(([code, sets]) => ({ code, sets })), modifiers: MODIFIERS_OFFERED.map(({ code, doc }) => ({ code, doc })), disciplines: Discipline.options, renderers: RenderedBy.options };
 }
 
 self.onmessage = async (e: MessageEvent<{ id: number; req: Request }>) => {
