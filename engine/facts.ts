@@ -327,6 +327,43 @@ function bypassFor(ctx: ClaimContext, cfg: NcciBypassData | undefined, column2: 
   return cfg.modifiers;
 }
 
+/**
+ * The NCCI edits that bundle a line into others on its day, each with the modifiers that would let
+ * it be paid (none: modifier indicator 0, no modifier bypasses the pair). What a finding's fix is
+ * built from: a pair no modifier bypasses needs the line removed, not a 59.
+ */
+export function ncciEdits(ctx: ClaimContext, line: number, id: string): { column1: string; bypass: readonly string[] }[] {
+  const ref = ctx.p.rs.tables.refs?.[id];
+  const l = ctx.claim.lines[line]!;
+  const day = ctx.days[line]!;
+  const out: { column1: string; bypass: readonly string[] }[] = [];
+  const add = (column1: string, bypass: readonly string[]) => {
+    const had = out.find((e) => e.column1 === column1);
+    if (!had) out.push({ column1, bypass });
+    else if (bypass.length === 0) had.bypass = bypass;
+  };
+  if (ref) {
+    const bypass = bypassFor(ctx, ctx.p.rs.tables.ncciBypass?.[id], l.code);
+    for (let j = 0; j < ctx.claim.lines.length; j++) {
+      const o = ctx.claim.lines[j]!;
+      if (j === line || ctx.days[j] !== day || o.code === l.code) continue;
+      const rel = releaseCovering(ctx, ref.table, day, coversPair, o.code, l.code);
+      const edit = rel && (rel.lookup as NcciLookup).edit(o.code, l.code, day);
+      if (edit) add(o.code, edit.modifierIndicator === 1 ? bypass : NONE);
+    }
+  } else {
+    for (const row of ctx.p.rs.tables.ncci[id] ?? []) {
+      if (!setHas(row.column2, l.code)) continue;
+      if (row.from && day < (parseDate(row.from) ?? -Infinity)) continue;
+      if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
+      ctx.claim.lines.forEach((o, j) => {
+        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) add(o.code, row.bypass);
+      });
+    }
+  }
+  return out;
+}
+
 const mueIndex = new WeakMap<MueRowData[], Map<string, MueRowData | null>>();
 
 /** The MUE row for a code in an inline table, found once per code and table. */

@@ -4,7 +4,7 @@
 import { WITHHELD_VALUE, type Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
 import { evalCondition3, type ClaimContext } from './context.ts';
-import { FACT_IMPLS, kxTotals } from './facts.ts';
+import { FACT_IMPLS, kxTotals, ncciEdits } from './facts.ts';
 import { dayUnknownWords, explainUnits } from './units.ts';
 import { formatDate } from './dates.ts';
 import { sortSmall } from './sort.ts';
@@ -244,6 +244,16 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
       return line === undefined ? '' : explainUnits(ctx.units[line]!);
     case 'ncciBundled':
       return orList((FACT_IMPLS.ncciBundled(ctx, line, paramsOf(rule, 'ncciBundled'), line) as string[] | undefined) ?? []);
+    // The fix depends on the pair: no modifier bypasses an edit of modifier indicator 0, and an E/M
+    // code in column 2 takes 25, not 59 or X{EPSU} (the ruleset's `bypass … on` says which).
+    case 'ncciFix': {
+      if (line === undefined) return '';
+      const edits = ncciEdits(ctx, line, String(paramsOf(rule, 'ncciBundled')['table']));
+      const never = edits.filter((e) => e.bypass.length === 0).map((e) => e.column1);
+      if (never.length) return `remove the line: no modifier lets ${l!.code} be paid with ${orList(never)} on the same day (NCCI modifier indicator 0)`;
+      const mods = [...new Set(edits.flatMap((e) => e.bypass))];
+      return mods.length ? `add modifier ${orList(mods)} if ${l!.code} was a separate and distinct service (and the record shows it), or remove the line` : 'remove the line';
+    }
     case 'mueOver': {
       const n = FACT_IMPLS.mueOver(ctx, line, paramsOf(rule, 'mueOver'), line);
       return typeof n === 'number' ? `${n} unit${n === 1 ? '' : 's'}` : '';

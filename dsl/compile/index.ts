@@ -66,7 +66,7 @@ const FIXES: Partial<Record<FindingKind, string>> = {
   'kx-required': 'add modifier KX if the services are medically necessary and documented',
   'assistant-modifier-required': 'add modifier {modifier}',
   'assistant-modifier-mismatch': 'pair {modifier} with its discipline modifier, or remove it',
-  'ncci-bundled': 'add an allowed bypass modifier (59, XE, XS, XP or XU) if the service was separate and distinct, or remove the line',
+  'ncci-bundled': '{ncciFix}',
   'mue-exceeded': 'reduce the units to the MUE',
   'telehealth-not-covered': 'bill the visit as in-person, or obtain an ABN',
   'telehealth-code-not-eligible': 'deliver the service in person, or remove the line',

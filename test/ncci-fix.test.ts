@@ -1,0 +1,33 @@
+// The fix an NCCI finding gives depends on the pair, as the CMS NCCI policy manual says: a pair whose
+// modifier indicator is 0 is never bypassed (the fix is to remove the line, not to add 59), and an
+// E/M code in column 2 takes 25 (59 and X{EPSU} are not for E/M services). Pairs and indicators from
+// the shipped CMS practitioner PTP table (2024 Q3): 97140 / 97124 indicator 0; 97161 / 99213
+// indicator 1; both runtimes give the same text.
+import { describe, expect, it } from 'vitest';
+import { Evaluator, type ClaimReport } from '../engine/index.ts';
+import { shippedRulesets, shippedTables } from './support.ts';
+
+const evaluator = new Evaluator(shippedRulesets(), { tables: shippedTables() });
+const claim = (id: string, lines: object[]) => ({ id, payer: 'medicare-part-b', provider: { npi: '1234567893', discipline: 'PT' }, dateOfService: '2024-09-03', placeOfService: '11', diagnoses: ['M62.81'], lines });
+
+describe('NCCI fix text follows the pair', () => {
+  it.each([
+    [
+      'indicator 0: remove the line, even with 59 on it',
+      claim('N0', [{ code: '97140', modifiers: ['GP'], units: 1, minutes: 15, diagnosisPointers: [1] }, { code: '97124', modifiers: ['GP', '59'], units: 1, minutes: 15, diagnosisPointers: [1] }]),
+      'remove the line: no modifier lets 97124 be paid with 97140 on the same day (NCCI modifier indicator 0)',
+    ],
+    [
+      'E/M in column 2: modifier 25, not 59',
+      claim('N1', [{ code: '97161', modifiers: ['GP'], units: 1, minutes: 30, diagnosisPointers: [1] }, { code: '99213', units: 1, diagnosisPointers: [1] }]),
+      'add modifier 25 if 99213 was a separate and distinct service (and the record shows it), or remove the line',
+    ],
+  ])('%s', async (_name, c, fix) => {
+    for (const runtime of ['compiled', 'json-rules-engine'] as const) {
+      const r = (await evaluator.evaluate(c, { runtime })) as ClaimReport;
+      const f = r.findings.filter((x) => x.kind === 'ncci-bundled');
+      expect(f.map((x) => [x.line, x.fix])).toEqual([[2, fix]]);
+      expect(f[0]!.fix).not.toMatch(/\b59\b|XE|XS/);
+    }
+  });
+});
