@@ -9,7 +9,7 @@ import { dotlessDiagnosis } from './codes.ts';
 import { parseDate, utcDay } from './dates.ts';
 import { setHas, setMatcher, type FactName } from './operator-catalog.ts';
 import { byNumber, byString, sortSmall } from './sort.ts';
-import type { DiagnosisLookup, FeeLookup, MueLookup, NcciLookup, ProcedureCodeLookup, TableRelease } from './tables.ts';
+import type { DiagnosisLookup, FeeLookup, MueLookup, NcciLookup, ProcedureCodeLookup, TableRelease, TableReleaseInfo } from './tables.ts';
 
 type FactImpl = (ctx: ClaimContext, line: number | undefined, params: Record<string, unknown>, outer: number | undefined) => unknown;
 
@@ -157,6 +157,27 @@ export function allowedOf(ctx: ClaimContext, j: number, fees: string | undefined
   }
   if (f.day >= ASSISTANT_PAID_FROM && (l.modifiers.includes('CQ') || l.modifiers.includes('CO'))) cents = Math.round(cents * 0.85);
   return { cents, from: 'fee-schedule' };
+}
+
+/**
+ * The fee-schedule releases that priced lines counted into line `line`'s KX total (its bucket and
+ * year, in date order up to it) because they carry no allowed amount: the total is then an
+ * estimate, and a finding that quotes it says so and from which release.
+ */
+export function kxEstimatedFrom(ctx: ClaimContext, fees: string | undefined, line: number): TableReleaseInfo[] {
+  if (!fees) return [];
+  const bucket = kxBucket(ctx.claim, line);
+  const day = ctx.days[line]!;
+  const year = yearOfDay(day);
+  const out: TableReleaseInfo[] = [];
+  ctx.claim.lines.forEach((l, j) => {
+    const d = ctx.days[j]!;
+    if (l.allowed !== undefined || kxBucket(ctx.claim, j) !== bucket || yearOfDay(d) !== year) return;
+    if (d > day || (d === day && j > line)) return;
+    const rel = tableRelease(ctx, fees, d);
+    if (rel && !out.includes(rel.info)) out.push(rel.info);
+  });
+  return out;
 }
 
 /**

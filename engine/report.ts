@@ -4,7 +4,7 @@
 import { WITHHELD_VALUE, type Claim } from './claim-schema.ts';
 import type { CompiledRule, CompiledRuleset, Condition } from './compiled.ts';
 import { evalCondition3, type ClaimContext } from './context.ts';
-import { FACT_IMPLS, kxTotals, ncciEdits } from './facts.ts';
+import { FACT_IMPLS, kxEstimatedFrom, kxTotals, ncciEdits } from './facts.ts';
 import { dayUnknownWords, explainUnits } from './units.ts';
 import { formatDate } from './dates.ts';
 import { sortSmall } from './sort.ts';
@@ -262,6 +262,14 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
       const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
       const t = line === undefined ? undefined : kxTotals(ctx, paramsOf(rule, fact)['fees'] as string | undefined)[line];
       return t === undefined ? '' : dollars(t);
+    }
+    // When lines without an allowed amount were priced from the fee schedule, the total is an
+    // estimate: say so, and from which release (it may be older than the date of service).
+    case 'kxEstimate': {
+      const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
+      const rels = line === undefined ? [] : kxEstimatedFrom(ctx, paramsOf(rule, fact)['fees'] as string | undefined, line);
+      if (!rels.length) return '';
+      return `; the total is an estimate: lines without an allowed amount were priced from ${rels.map((r) => `${r.table} ${r.release} (from ${r.from})`).join(', ')}`;
     }
     case 'threshold': {
       const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';

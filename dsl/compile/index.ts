@@ -43,8 +43,8 @@ const MESSAGES: Record<FindingKind, string> = {
   'units-unverifiable': '{code} has no treatment minutes, so its {unitsBilled} could not be checked',
   'addon-without-primary': '{code} is an add-on code, and its primary code is not billed on the same date',
   'discipline-mismatch': 'the discipline modifier of {code} does not match who rendered it',
-  'kx-not-needed': '{code} carries KX, and the year\'s therapy is {kxTotal} through this line, not above {threshold}',
-  'targeted-review-threshold': 'the year\'s therapy passes {threshold} with {code} ({kxTotal}): the claim may be chosen for targeted medical review',
+  'kx-not-needed': '{code} carries KX, and the year\'s therapy is {kxTotal} through this line, not above {threshold}{kxEstimate}',
+  'targeted-review-threshold': 'the year\'s therapy passes {threshold} with {code} ({kxTotal}): the claim may be chosen for targeted medical review{kxEstimate}',
   'certification-missing': 'the plan of care has not been certified',
   'certification-expired': 'the plan of care\'s certification does not cover {date}',
   'certification-late': 'the plan of care was certified more than 30 days after the initial treatment',
@@ -254,7 +254,7 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntr
       variantRule(undefined, 'kx-required', () => [
         field(c, b.modifier.span, 'line.modifiers', 'hasNone', [b.modifier.text]),
         leaf(c, b.threshold.span, 'kxOver', params, 'isTrue', true),
-      ], { modifiers: [b.modifier.text], message: '{code} takes the year\'s therapy to {kxTotal}, above {threshold}: it needs KX' });
+      ], { modifiers: [b.modifier.text], message: '{code} takes the year\'s therapy to {kxTotal}, above {threshold}: it needs KX{kxEstimate}' });
       variantRule('not-needed', 'kx-not-needed', () => [
         field(c, b.modifier.span, 'line.modifiers', 'hasAny', [b.modifier.text]),
         leaf(c, b.threshold.span, 'kxNotNeeded', params, 'isTrue', true),

@@ -1,4 +1,4 @@
-// The fix an NCCI finding gives depends on the pair, as the CMS NCCI policy manual says: a pair whose
+// Finding text a biller acts on. The fix an NCCI finding gives depends on the pair, as the CMS NCCI policy manual says: a pair whose
 // modifier indicator is 0 is never bypassed (the fix is to remove the line, not to add 59), and an
 // E/M code in column 2 takes 25 (59 and X{EPSU} are not for E/M services). Pairs and indicators from
 // the shipped CMS practitioner PTP table (2024 Q3): 97140 / 97124 indicator 0; 97161 / 99213
@@ -28,6 +28,27 @@ describe('NCCI fix text follows the pair', () => {
       const f = r.findings.filter((x) => x.kind === 'ncci-bundled');
       expect(f.map((x) => [x.line, x.fix])).toEqual([[2, fix]]);
       expect(f[0]!.fix).not.toMatch(/\b59\b|XE|XS/);
+    }
+  });
+});
+
+describe('a KX total priced from the fee schedule says it is an estimate', () => {
+  // SSA §1833(g): the threshold counts allowed amounts. A line without one is priced from the
+  // ruleset's fee-schedule table, which for 2026 claims is an older release: the message says so.
+  const kx = (allowed?: number) => ({
+    id: 'KX', payer: 'medicare-part-b', provider: { npi: '1234567893', discipline: 'OT' }, dateOfService: '2026-03-02', placeOfService: '11', diagnoses: ['I69.351'],
+    history: { therapyAllowedThisYear: { OT: 2400 } },
+    lines: [{ code: '97530', modifiers: ['GO', 'KX'], units: 1, minutes: 15, diagnosisPointers: [1], ...(allowed !== undefined ? { allowed } : {}) }],
+  });
+  it.each([
+    ['no allowed amount: estimated from the fee schedule, the release named', undefined, /not above \$2,480\.00; the total is an estimate: lines without an allowed amount were priced from cms-mpfs RVU\w+ \(from \d{4}-\d{2}-\d{2}\)$/],
+    ['the allowed amount given: no estimate', 40, /is \$2,440\.00 through this line, not above \$2,480\.00$/],
+  ])('%s', async (_name, allowed, message) => {
+    for (const runtime of ['compiled', 'json-rules-engine'] as const) {
+      const r = (await evaluator.evaluate(kx(allowed), { runtime })) as ClaimReport;
+      const f = r.findings.filter((x) => x.kind === 'kx-not-needed');
+      expect(f).toHaveLength(1);
+      expect(f[0]!.message).toMatch(message);
     }
   });
 });
