@@ -4,7 +4,7 @@
 // neither true nor false, and the report says the check could not be made.
 import type { Claim } from './claim-schema.ts';
 import type { ExprData, MueRowData, NcciBypassData } from './compiled.ts';
-import { addDuration, evalExpr, readField, tableRelease, yearOfDay, type ClaimContext } from './context.ts';
+import { addDuration, evalExpr, readField, releaseEnded, tableRelease, yearOfDay, type ClaimContext } from './context.ts';
 import { dotlessDiagnosis } from './codes.ts';
 import { parseDate, utcDay } from './dates.ts';
 import { setHas, setMatcher, type FactName } from './operator-catalog.ts';
@@ -599,7 +599,9 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
       const code = dotlessDiagnosis(d);
       for (const day of days) {
         const rel = tableRelease(ctx, table, day);
-        if (!rel) {
+        // No release, or only one that ended before the day (a new fiscal year may add the code or
+        // split it into subcodes): the diagnosis cannot be judged either way on that day.
+        if (!rel || releaseEnded(table, rel, day)) {
           unknown = true;
           continue;
         }

@@ -87,7 +87,7 @@ export const KIND_FORMATS: { readonly [K in TableKind]: KindFormat } = {
     ],
     key: ['code'],
     unique: ['code'],
-    dating: 'A release is one fiscal year: FY2026 applies from 2025-10-01 through 2026-09-30 (an April update is a release of its own).',
+    dating: 'A release is one fiscal year: FY2026 applies from 2025-10-01 through 2026-09-30 (an April update is a release of its own). A day after the newest release ends is not judged: diagnoses on it are reported not checked until the next fiscal year is imported.',
   },
   'procedure-codes': {
     kind: 'procedure-codes',

@@ -290,6 +290,15 @@ describe('reference tables', () => {
     const r = await run({ ...base, id: 'X2', dateOfService: '2026-11-02', lines: [line('97110', { minutes: 15, units: 1 })] });
     expect(r.tables).toContainEqual({ table: 'test-icd', release: 'FY2026', note: expect.stringContaining('older than a date of service') });
   });
+
+  it('ICD-10-CM past the newest fiscal year is not judged: M54 on 2026-11-02 (FY2027, not loaded) is not checked, not an error', async () => {
+    // CDC releases ICD-10-CM each October 1: FY2026 ends 2026-09-30 and cannot say what FY2027 added or split.
+    const last = await run({ ...base, id: 'X3', dateOfService: '2026-09-30', diagnoses: ['M54'], lines: [line('97110', { minutes: 15, units: 1 })] });
+    expect(findings(last, 'DX-VALID')).toEqual(['DX-VALID/invalid-diagnosis@-']);
+    const after = await run({ ...base, id: 'X4', dateOfService: '2026-11-02', diagnoses: ['M54'], lines: [line('97110', { minutes: 15, units: 1 })] });
+    expect(findings(after, 'DX-VALID')).toEqual([]);
+    expect(after.notChecked).toContainEqual(expect.objectContaining({ rule: 'DX-VALID', reason: expect.stringContaining('ICD-10-CM release that covers the date of service') }));
+  });
 });
 
 describe('nothing passes unchecked', () => {

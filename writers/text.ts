@@ -1,5 +1,5 @@
 // The biller's view of a report: one block per claim, findings grouped by line, each with its fix and
-// the policy behind it. A line is `ok` only when the policy checked it and found nothing: a line no
+// the policy behind it, then what was not checked and any reference table older than the claim. A line is `ok` only when the policy checked it and found nothing: a line no
 // ruleset applied to, or one the report lists as not checked, says so instead.
 import type { Finding, LineReport } from '../engine/index.ts';
 import type { NotChecked, RuleTrace } from '../engine/report.ts';
@@ -85,6 +85,13 @@ export function renderText(r: EvalReport): string {
       const ls = linesOf(n);
       out.push(`    ${n.rule}${ls.length ? ` (line${ls.length === 1 ? '' : 's'} ${ls.join(', ')})` : ''}: ${n.reason}`);
     }
+  }
+  // A reference table older than a date of service it judged (NCCI, MUE, fee schedule): what it
+  // found stands, but the biller should know which release it was.
+  const stale = (r.tables ?? []).filter((t) => t.note);
+  if (stale.length) {
+    out.push('  reference tables');
+    for (const t of stale) out.push(`    ${t.table} ${t.release}: ${t.note}`);
   }
   return out.join('\n') + '\n';
 }
