@@ -96,7 +96,7 @@ export function factsOf(r: EvalReport, claim: unknown): ClaimFacts {
 
 /** A claim without findings on which something was not checked: never shown as plainly clean. */
 export function notFullyChecked(f: ClaimFacts): boolean {
-  return f.status === 'clean' && (f.notChecked > 0 || f.notEncoded > 0);
+  return f.status === 'clean' && (f.notChecked > 0 || f.notEncoded > 0 || f.input.some((n) => n.severity === 'warning'));
 }
 
 /** The status rows a summary shows: `clean` only for claims checked in full. */
@@ -119,7 +119,7 @@ export interface SummaryData {
   notChecked: number;
   /** Errors in the files' envelopes (not claims, not counted in `claims`), e.g. an 837P trailer that disagrees. */
   envelopeErrors: number;
-  /** Clean claims (no findings) on which some check could not run or the ruleset leaves some of the policy out. */
+  /** Clean claims (no findings) on which some check could not run, the ruleset leaves some of the policy out, or the reader warned. */
   cleanNotFullyChecked: number;
   /** Claims that name checks their ruleset does not make. */
   claimsWithNotEncoded: number;

@@ -52,11 +52,15 @@ export function renderText(r: EvalReport): string {
   // but is not fully checked, and the head line says how much was left.
   const couldNotRun = notChecked.filter((n) => !n.notEncoded).length;
   const leftOut = notChecked.length - couldNotRun;
-  const word = r.status === 'clean' && notChecked.length ? 'NO FINDINGS, NOT FULLY CHECKED' : r.status.toUpperCase();
+  // A reader's warning (an 837P service-date range given its first day, one of several
+  // authorization numbers used) means the claim was judged on an assumption: not plainly clean.
+  const fileWarnings = (r.input ?? []).filter((n) => n.severity === 'warning').length;
+  const word = r.status === 'clean' && (notChecked.length || fileWarnings) ? 'NO FINDINGS, NOT FULLY CHECKED' : r.status.toUpperCase();
   const counts = [
     ...(r.findings.length ? [`${plural(errors, 'error')}, ${plural(warnings, 'warning')}`] : []),
     ...(couldNotRun ? [`${plural(couldNotRun, 'check')} could not run`] : []),
     ...(leftOut ? [`${plural(leftOut, 'part')} of the payer's policy not in the ruleset`] : []),
+    ...(fileWarnings ? [`${plural(fileWarnings, 'warning')} about the claim file`] : []),
   ];
   const head = `claim ${r.claimId}: ${word}` + (r.ruleset ? ` under ${r.ruleset.id} ${r.ruleset.version}${versions}` : ', no ruleset applies') + (counts.length ? ` (${counts.join('; ')})` : '');
   const out = [head, ...noteLines(r.input)];

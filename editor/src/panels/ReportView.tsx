@@ -68,7 +68,7 @@ export function ReportView(props: { report: Report; onReveal: (file: string, lin
   return (
     <div className={`report ${r.status}`} data-testid="report">
       <h4 data-testid="report-status">
-        {r.claimId}: {r.status === 'clean' && notChecked.length ? 'no findings, not fully checked' : r.status}
+        {r.claimId}: {r.status === 'clean' && (notChecked.length || r.input?.some((n) => n.severity === 'warning')) ? 'no findings, not fully checked' : r.status}
         {r.ruleset ? ` (${r.ruleset.id} ${r.ruleset.version})` : ' (no ruleset version applies)'}
         {r.versions && r.versions.length > 1 ? ` — lines under ${r.versions.map((v) => v.version).join(', ')}` : ''}
       </h4>
