@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Evaluator, type RuntimeName } from '../engine/index.ts';
 import type { CompiledRuleset } from '../engine/compiled.ts';
-import { asInputErrors, readClaims, unusedSupplements, type InputFormat, type ReaderDiagnostic, type ReaderRecord } from '../readers/index.ts';
+import { asInputErrors, payerMapProblems, readClaims, unusedSupplements, type InputFormat, type Supplements, type ReaderDiagnostic, type ReaderRecord } from '../readers/index.ts';
 import { HTML_MAX_ROWS, Summary, csvStart, renderHtml, renderSummaryText, type ClaimFacts, type InputNote } from '../writers/index.ts';
 import { UnreadableError, UsageError, displayPath } from '../workspace/files.ts';
 import { loadRulesets } from '../workspace/load.ts';
@@ -262,6 +262,17 @@ function jobOf(rec: ReaderRecord, n: number): LineJob {
   return job;
 }
 
+/**
+ * A payer map naming a ruleset id no loaded ruleset has (a typo, or a payer this folder has no
+ * ruleset for): said once on standard error, naming the map, before any claim is read. The claims
+ * it routes there are still reported (no ruleset applies), so a map covering more payers than the
+ * folder is not refused.
+ */
+function checkPayerMap(sup: Supplements, rulesets: readonly CompiledRuleset[], file: string, err: (s: string) => void): void {
+  const ids = [...new Set(rulesets.map((r) => r.ruleset.id))];
+  for (const p of payerMapProblems(sup.payers, ids)) err(`payer-rules: ${displayPath(file)}: ${p}`);
+}
+
 export async function evalCommand(flags: Record<string, string | true>, rest: string[], io: EvalIo): Promise<number> {
   const rulesetPath = flags['--ruleset'];
   if (typeof rulesetPath !== 'string') throw new UsageError('eval needs --ruleset FILE_OR_FOLDER');
@@ -308,6 +319,7 @@ export async function evalCommand(flags: Record<string, string | true>, rest: st
   const format: Format = output === 'summary' || output === 'html' ? 'facts' : (output as Format);
 
   const rulesets = loadRulesets(rulesetPath, io.err);
+  checkPayerMap(supplements, rulesets, typeof flags['--payers'] === 'string' ? flags['--payers'] : '--payers', io.err);
   // Releases' cached bytes and index arrays are made once and shared by this thread's evaluator and the workers.
   const readCache = sharedCacheReader();
   const readParts = sharedLookups();

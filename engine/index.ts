@@ -97,7 +97,8 @@ export class Evaluator {
           // "Did you mean": case and small typos forgiven (`MEDICARE-PART-B`, `medicare-partb`).
           const near = closest(payer, ids);
           hit = { error: `the claim is billed to \`${payer}\`, and no ruleset given has that id (given: ${ids.join(', ')})` };
-          if (near) hit.fix = `did you mean \`${near}\`? (the claim says \`${payer}\`; ruleset ids are lower-case)`;
+          // The payer may come from the claim file or from a payer map (`--payers`): the fix names both.
+          if (near) hit.fix = `did you mean \`${near}\`? Correct \`${payer}\` where it comes from: the claim's payer, or the payer map that routed it (ruleset ids are lower-case)`;
         }
       }
       if (this.versionsOf.size > 10_000) this.versionsOf.clear();

@@ -19,7 +19,7 @@ export type { Supplements } from './supplements.ts';
 export { READER_CODES, ReaderError, hasError, isEnvelopeReport } from './diagnostics.ts';
 export { CSV_COLUMNS, type CsvColumn } from './csv-claims.ts';
 export { tokenize } from './x12-tokenize.ts';
-export { unusedSupplements } from './supplements.ts';
+export { payerMapProblems, unusedSupplements } from './supplements.ts';
 export { claimOfLine, isConvertLine, type LineValue, type LineInvalid } from './converted.ts';
 
 const X12_EXT = ['.837', '.x12', '.edi'];

@@ -6,6 +6,7 @@
 import Papa from 'papaparse';
 import { diag, ReaderError, type ReaderDiagnostic } from './diagnostics.ts';
 import type { PayerMap, ReaderRecord } from './types.ts';
+import { closest } from '../engine/suggest.ts';
 
 const RENDERED_BY = new Set(['OT', 'OTA', 'PT', 'PTA', 'SLP']);
 
@@ -206,6 +207,24 @@ export function unusedSupplements(sup: Supplements): ReaderDiagnostic[] {
   if (sup.overlay) {
     for (const [id, e] of sup.overlay.entries) {
       if (!sup.overlay.used.has(id)) out.push(diag('OVL-CLAIM', `overlay entry for claim \`${id}\`, which is not in the input`, `${sup.overlay.file}:${e.line}`, { file: sup.overlay.file, row: e.line }));
+    }
+  }
+  return out;
+}
+
+/**
+ * What is wrong with a payer map against the rulesets at hand: each payer id or claim filing
+ * indicator that maps to an id no ruleset has, with the id it most likely meant. The map's mistake,
+ * said once, rather than on every claim it routes.
+ */
+export function payerMapProblems(map: PayerMap | undefined, rulesetIds: readonly string[]): string[] {
+  if (!map) return [];
+  const out: string[] = [];
+  for (const [kind, entries] of [['payer id', map.byPayerId], ['claim filing indicator', map.byClaimFilingIndicator]] as const) {
+    for (const [key, id] of Object.entries(entries ?? {})) {
+      if (rulesetIds.includes(id)) continue;
+      const near = closest(id, rulesetIds);
+      out.push(`${kind} \`${key}\` maps to \`${id}\`, which is not a ruleset id${near ? ` (did you mean \`${near}\`?)` : ''}`);
     }
   }
   return out;

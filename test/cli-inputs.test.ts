@@ -103,6 +103,17 @@ describe('eval on 837P and CSV', () => {
     expect(text.out).toMatch(/^file envelope: ERROR \(not a claim\)\n {4}segment \d+ \(GE\) GE01: functional group \w+: GE01 says 2 transaction sets, the group has 1/m);
   });
 
+  it('a payer map naming no loaded ruleset is said once on stderr, naming the map and the likely id; its claims still get their report', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'payers.json'), JSON.stringify({ byPayerId: { MEDB1: 'medicare-partb', OTHER: 'some-payer-we-lack' }, byClaimFilingIndicator: {} }));
+    const r = await evalIn({ '--format': 'ndjson', '--payers': join(d, 'payers.json') }, join(EX, 'claims.837'));
+    expect(r.err).toMatch(/payers\.json: payer id `MEDB1` maps to `medicare-partb`, which is not a ruleset id \(did you mean `medicare-part-b`\?\)/);
+    expect(r.err).toMatch(/payer id `OTHER` maps to `some-payer-we-lack`, which is not a ruleset id\n?/);
+    expect(r.err.match(/medicare-partb/g)).toHaveLength(1);
+    const first = JSON.parse(r.out.split('\n')[0]!);
+    expect(first.findings[0]).toMatchObject({ rule: 'NO-RULESET', fix: expect.stringContaining('the payer map that routed it') });
+  });
+
   it('a claim without findings on which checks could not run is never CLEAN: text head, summary rows and HTML badge say so', async () => {
     // examples/claims.837 without minutes: CLM-3003 and CLM-3004 (NC Medicaid) have no findings, but
     // their authorization window was not given and NC's modifiers are not in the ruleset.
