@@ -571,6 +571,8 @@ const FACT_WORDS: Record<string, string> = {
   mueOver: 'an MUE release that covers the date of service and this code',
   invalidCode: 'a procedure-code release that covers the date of service and this code',
   invalidDiagnoses: 'an ICD-10-CM release that covers the date of service',
+  // Fields a rule reads that the claim does not carry as such: named by what to fill in.
+  'claim.patient.age': "the patient's age: `patient.birthDate`",
 };
 
 /** A missing value in a biller's words: the field and what it is. */

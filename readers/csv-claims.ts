@@ -119,13 +119,32 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
   return before;
 }
 
+/** Names practice exports give the two required columns; named in the message, never read in their place. */
+const REQUIRED_ALIASES: Record<'claim_id' | 'code', readonly string[]> = {
+  claim_id: ['claim', 'claim_no', 'claim_number', 'claim_num', 'claimid', 'claim_#', 'id'],
+  code: ['cpt', 'hcpcs', 'cpt_code', 'hcpcs_code', 'cpt_hcpcs', 'procedure', 'procedure_code', 'proc_code', 'service_code'],
+};
+
+/** Why a header is not one: which required column is missing, and the column that is probably it. */
+function headerProblem(names: readonly string[]): string {
+  const missing = (['claim_id', 'code'] as const).filter((c) => !names.includes(c));
+  if (names.every((n) => !BY_NAME.has(n) && !Object.values(REQUIRED_ALIASES).some((a) => a.includes(n)))) {
+    return 'the first row must be a header naming the columns, with at least claim_id and code (one row per service line; see docs/csv-input.md)';
+  }
+  const parts = missing.map((c) => {
+    const like = names.find((n) => REQUIRED_ALIASES[c].includes(n));
+    return `no \`${c}\` column${like ? ` (is \`${like}\` it? rename it \`${c}\`)` : ''}`;
+  });
+  return `the header has ${parts.join(' and ')}; every CSV needs claim_id and code (see docs/csv-input.md)`;
+}
+
 /** Reads CSV claims: one record per claim (consecutive rows with one claim_id). */
 export function* readCsvClaims(text: string): Generator<ReaderRecord> {
   const res = Papa.parse<string[]>(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { skipEmptyLines: 'greedy' });
   const [header, ...rows] = res.data;
   const names = (header ?? []).map(normHeader);
   if (!names.includes('claim_id') || !names.includes('code')) {
-    yield { claim: null, diagnostics: [diag('CSV-HEADER', 'the first row must be a header naming the columns, with at least claim_id and code (one row per service line; see docs/csv-input.md)', 'row 1', { row: 1 })] };
+    yield { claim: null, diagnostics: [diag('CSV-HEADER', headerProblem(names), 'row 1', { row: 1 })] };
     return;
   }
   const unknown = names.filter((n) => n && !BY_NAME.has(n));

@@ -37,13 +37,13 @@ export interface ReaderDiagnostic {
 
 export const READER_CODES = {
   // ---- X12 envelope ----
-  'X12-NO-ISA': { severity: 'error', envelope: true, doc: 'the file does not begin with an ISA segment, so its delimiters are unknown' },
-  'X12-BAD-ISA': { severity: 'error', envelope: true, doc: 'the ISA segment does not have 16 elements followed by a component separator and a segment terminator' },
+  'X12-NO-ISA': { severity: 'error', fileLevel: true, doc: 'the file does not begin with an ISA segment, so its delimiters are unknown' },
+  'X12-BAD-ISA': { severity: 'error', fileLevel: true, doc: 'the ISA segment does not have 16 elements followed by a component separator and a segment terminator' },
   'X12-ISA-LENGTH': { severity: 'warning', doc: 'the ISA segment is not 106 characters long; it was read by counting separators' },
-  'X12-VERSION': { severity: 'error', envelope: true, doc: 'the transaction is not an 837P of version 005010X222A1 (4010 and 837I are rejected)' },
+  'X12-VERSION': { severity: 'error', fileLevel: true, doc: 'the transaction is not an 837P of version 005010X222A1 (4010 and 837I are rejected)' },
   'X12-VERSION-ERRATA': { severity: 'warning', doc: 'the transaction says 005010X222A2 (the errata version); it was read as 005010X222A1' },
-  'X12-ENVELOPE': { severity: 'error', envelope: true, doc: 'an envelope segment is missing or out of place (GS/GE, ST/SE, IEA) or its control numbers disagree' },
-  'X12-SE-COUNT': { severity: 'error', envelope: true, doc: "SE01 does not match the number of segments in the transaction; a payer's front end rejects the transaction" },
+  'X12-ENVELOPE': { severity: 'error', fileLevel: true, doc: 'an envelope segment is missing or out of place (GS/GE, ST/SE, IEA) or its control numbers disagree' },
+  'X12-SE-COUNT': { severity: 'error', fileLevel: true, doc: "SE01 does not match the number of segments in the transaction; a payer's front end rejects the transaction" },
   'X12-HL-PARENT': { severity: 'warning', doc: 'an HL segment names a parent that does not exist or is not of the level above; the most recent level above was used' },
   // ---- X12 claim mapping ----
   'X12-SEPARATOR': { severity: 'error', doc: 'a composite uses a different component separator than ISA16 declares' },
@@ -72,7 +72,7 @@ export const READER_CODES = {
   'X12-NTE-IGNORED': { severity: 'info', doc: 'a line note (NTE) was not read; minutes come only from the minutes file' },
   'X12-NO-MINUTES': { severity: 'info', doc: 'service lines have no documented minutes (837P carries none); timed codes among them cannot have their units checked' },
   // ---- CSV claims ----
-  'CSV-HEADER': { severity: 'error', doc: 'the CSV file has no header row with a claim_id and a code column' },
+  'CSV-HEADER': { severity: 'error', fileLevel: true, doc: 'the CSV file has no header row with a claim_id and a code column' },
   'CSV-COLUMN': { severity: 'warning', doc: 'a column of the header is not a known claim column; its values were not read' },
   'CSV-VALUE': { severity: 'error', doc: 'a cell cannot be read as the column\'s type (number, list), or holds a value the claim contract refuses (a date that is not a calendar day, a malformed NPI or code); named by row and column' },
   'CSV-CONFLICT': { severity: 'error', doc: 'two rows of one claim disagree on a claim-level column' },
@@ -89,19 +89,19 @@ export const READER_CODES = {
   'MIN-CONFLICT': { severity: 'error', doc: 'a minutes row disagrees with minutes or assistant minutes the claim file already carries (nothing is silently overridden)' },
   'OVL-CLAIM': { severity: 'warning', doc: 'an overlay entry names a claim that is not in the input' },
   'OVL-CONFLICT': { severity: 'error', doc: 'an overlay value disagrees with a value the claim file carries (nothing is silently overridden)' },
-} as const satisfies Record<string, { severity: ReaderSeverity; doc: string; envelope?: true }>;
+} as const satisfies Record<string, { severity: ReaderSeverity; doc: string; fileLevel?: true }>;
 
 /**
- * Codes of errors in a file's envelope rather than in a claim (`envelope: true` above). A report
- * whose every error is one of these and that has no claim id is a part of the file, not a claim:
- * summaries count it apart.
+ * Codes of errors in the file itself rather than in a claim (`fileLevel: true` above: an 837P
+ * envelope, a CSV header). A report whose every error is one of these and that has no claim id is a
+ * part of the file, not a claim: summaries count it apart.
  */
-export const ENVELOPE_CODES: ReadonlySet<string> = new Set(Object.entries(READER_CODES).filter(([, v]) => 'envelope' in v && v.envelope).map(([k]) => k));
+export const FILE_LEVEL_CODES: ReadonlySet<string> = new Set(Object.entries(READER_CODES).filter(([, v]) => 'fileLevel' in v && v.fileLevel).map(([k]) => k));
 
-/** True for the report of a part of a file that is not a claim (an envelope the reader could not read or that a front end rejects). */
-export function isEnvelopeReport(r: { claimId: string | null; status: string; errors?: readonly { message: string }[] }): boolean {
+/** True for the report of a part of a file that is not a claim (an envelope the reader could not read or that a front end rejects, a CSV without a header). */
+export function isFileReport(r: { claimId: string | null; status: string; errors?: readonly { message: string }[] }): boolean {
   if (r.claimId !== null || r.status !== 'invalid' || !r.errors?.length) return false;
-  return r.errors.every((e) => ENVELOPE_CODES.has(/\[([A-Z0-9-]+)\]$/.exec(e.message)?.[1] ?? ''));
+  return r.errors.every((e) => FILE_LEVEL_CODES.has(/\[([A-Z0-9-]+)\]$/.exec(e.message)?.[1] ?? ''));
 }
 
 export type ReaderCode = keyof typeof READER_CODES;

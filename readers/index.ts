@@ -16,7 +16,7 @@ import { convertedDiagnostics, isConvertLine } from './converted.ts';
 export type { InputFormat, ReaderRecord, PayerMap } from './types.ts';
 export type { ReaderDiagnostic, ReaderCode, ReaderPosition, ReaderSeverity } from './diagnostics.ts';
 export type { Supplements } from './supplements.ts';
-export { READER_CODES, ReaderError, hasError, isEnvelopeReport } from './diagnostics.ts';
+export { READER_CODES, ReaderError, hasError, isFileReport } from './diagnostics.ts';
 export { CSV_COLUMNS, type CsvColumn } from './csv-claims.ts';
 export { tokenize } from './x12-tokenize.ts';
 export { payerMapProblems, unusedSupplements } from './supplements.ts';

@@ -96,11 +96,11 @@ describe('eval on 837P and CSV', () => {
     writeFileSync(join(d, 'bad.837'), bad);
     const sum = await evalIn({ '--summary': true, '--format': 'json', '--payers': SUPPLEMENTS['--payers'] }, join(d, 'bad.837'));
     const json = JSON.parse(sum.out);
-    expect([json.claims, json.byStatus.invalid, json.envelopeErrors]).toEqual([4, 2, 1]);
+    expect([json.claims, json.byStatus.invalid, json.fileErrors]).toEqual([4, 2, 1]);
     expect(json.money.chargeAtRisk).toBe(67000);
     const text = await evalIn({ '--format': 'text', '--payers': SUPPLEMENTS['--payers'] }, join(d, 'bad.837'));
     expect(text.out).toMatch(/^claim CLM-3003: INVALID, not evaluated\n {4}ST 0003 segment \d+ \(SE\) SE01: transaction set 0003: SE01 says 99 segments/m);
-    expect(text.out).toMatch(/^file envelope: ERROR \(not a claim\)\n {4}segment \d+ \(GE\) GE01: functional group \w+: GE01 says 2 transaction sets, the group has 1/m);
+    expect(text.out).toMatch(/^the file: ERROR \(not a claim\)\n {4}segment \d+ \(GE\) GE01: functional group \w+: GE01 says 2 transaction sets, the group has 1/m);
   });
 
   it('a payer map naming no loaded ruleset is said once on stderr, naming the map and the likely id; its claims still get their report', async () => {

@@ -3,7 +3,7 @@
 // drives — first load, editing with markers, completion and quick fixes, case and claims files,
 // the claim form, the test runner, the diff, a new version, the batch view with 10,000 claims,
 // reference tables, themes, the command palette — plus an axe-core accessibility check, with
-// screenshots in test-output/screenshots (and the README's in docs/). Claims are checked by the
+// screenshots in test-output/screenshots (the README's in docs/ with `npm run screenshots`). Claims are checked by the
 // studio server with the reference tables: findings only the tables give (NCCI pairs, MUEs,
 // ICD-10-CM validity, KX priced from the fee schedule) show in the claim form and the batch view,
 // and with the tables gone the studio says "not checked: reference tables unavailable". Every
@@ -22,6 +22,9 @@ import { walk } from './support.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
+// The README's pictures (docs/*.png) are rewritten only by `npm run screenshots`, so `npm test`
+// leaves the working tree as it found it; otherwise they land beside the other screenshots.
+const DOC_SHOTS = process.env['UPDATE_DOCS_SCREENSHOTS'] === '1' ? join(ROOT, 'docs') : SHOTS;
 const FILE = 'medicare-part-b/2026.payer';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -188,7 +191,7 @@ describe('studio in a real browser', () => {
     // Highlighting comes from the lexer: keywords get their own token class (Monaco tokenizes lazily).
     await expect.poll(() => page.locator('.monaco-editor .view-lines span[class^="mtk"]').evaluateAll((els) => new Set(els.map((e) => e.className)).size), { timeout: 15_000 }).toBeGreaterThan(3);
     await shot('editor');
-    await page.screenshot({ path: join(ROOT, 'docs', 'studio.png') });
+    await page.screenshot({ path: join(DOC_SHOTS, 'studio.png') });
   });
 
   it('keyboard: focus does not start in the editor, 45 Tabs walk the page controls and leave the file unmodified', async () => {
@@ -410,7 +413,7 @@ describe('studio in a real browser', () => {
     // Checked, so not listed as "not checked".
     for (const [rule] of TABLE_FINDINGS) expect(await page.locator(`[data-testid=not-checked][data-rule="${rule}"]`).count()).toBe(0);
     await shot('claim-form-tables');
-    await page.locator('.panels').screenshot({ path: join(ROOT, 'docs', 'claim-form.png') });
+    await page.locator('.panels').screenshot({ path: join(DOC_SHOTS, 'claim-form.png') });
   });
 
   it('without the reference tables, the table checks say "not checked: reference tables unavailable", never ok', async () => {
@@ -733,7 +736,7 @@ describe('studio in a real browser', () => {
     expect(await page.getByTestId('batch-detail').getByTestId('policy-line').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('tables-unavailable').count()).toBe(0);
     await shot('batch');
-    await page.screenshot({ path: join(ROOT, 'docs', 'batch.png') });
+    await page.screenshot({ path: join(DOC_SHOTS, 'batch.png') });
     await page.getByTestId('batch-filter').fill('');
     await page.getByTestId('tile-errors').click();
     expect(await page.getByTestId('tile-errors').getAttribute('aria-pressed')).toBe('false');

@@ -45,6 +45,15 @@ describe('CSV claims', () => {
     expect(r).toEqual([{ claim: null, diagnostics: [expect.objectContaining({ code: 'CSV-HEADER', severity: 'error' })] }]);
   });
 
+  it.each([
+    ['claim_id,cpt,units\nA,97110,1\n', 'the header has no `code` column (is `cpt` it? rename it `code`); every CSV needs claim_id and code (see docs/csv-input.md)'],
+    ['claim_number,code\nA,97110\n', 'the header has no `claim_id` column (is `claim_number` it? rename it `claim_id`); every CSV needs claim_id and code (see docs/csv-input.md)'],
+    ['id,hcpcs\nA,97110\n', 'the header has no `claim_id` column (is `id` it? rename it `claim_id`) and no `code` column (is `hcpcs` it? rename it `code`); every CSV needs claim_id and code (see docs/csv-input.md)'],
+  ])('a header missing a required column names it, and the column that is probably it (never read in its place): %s', (csv, message) => {
+    const r = [...readClaims(csv, 'csv')];
+    expect(r).toEqual([{ claim: null, diagnostics: [expect.objectContaining({ code: 'CSV-HEADER', severity: 'error', message })] }]);
+  });
+
   it('every claim field has a column; line fields named like a claim field get `line_`', () => {
     const names = CSV_COLUMNS.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['claim_id', 'payer', 'patient_birth_date', 'prior_authorization_visits_used', 'plan_of_care_certified_through', 'submitted_on', 'code', 'minutes', 'assistant_minutes', 'line_date_of_service', 'line_place_of_service']));

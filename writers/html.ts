@@ -41,8 +41,8 @@ function claimRow(f: ClaimFacts): string {
   ];
   const first = f.errors[0]?.message ?? f.findings[0]?.message ?? '';
   const status = notFullyChecked(f) ? 'unchecked' : f.status;
-  const label = f.envelope ? 'envelope error' : status === 'unchecked' ? 'no findings, not fully checked' : f.status;
-  return `<tr class="s-${esc(status)}"><td>${esc(f.claimId ?? (f.envelope ? '(the file, not a claim)' : '(no id)'))}</td><td><span class="badge" style="background:${STATUS_COLOR[status]}">${esc(label)}</span></td><td>${esc(f.dateOfService ?? '')}</td><td>${esc(f.ruleset ?? '')}</td><td class="num" data-v="${errors}">${errors}</td><td class="num" data-v="${warnings}">${warnings}</td><td class="num" data-v="${f.chargeCents}">${usd(f.chargeCents)}</td><td class="num" data-v="${f.chargeAtRiskCents}">${usd(f.chargeAtRiskCents)}</td><td>${issues.length ? `<details><summary>${esc(first.length > 70 ? first.slice(0, 69) + '…' : first || `${issues.length} note${issues.length === 1 ? '' : 's'}`)}</summary><ul>${issues.join('')}</ul></details>` : '<span class="muted">nothing to fix</span>'}</td></tr>`;
+  const label = f.fileLevel ? 'error in the file' : status === 'unchecked' ? 'no findings, not fully checked' : f.status;
+  return `<tr class="s-${esc(status)}"><td>${esc(f.claimId ?? (f.fileLevel ? '(the file, not a claim)' : '(no id)'))}</td><td><span class="badge" style="background:${STATUS_COLOR[status]}">${esc(label)}</span></td><td>${esc(f.dateOfService ?? '')}</td><td>${esc(f.ruleset ?? '')}</td><td class="num" data-v="${errors}">${errors}</td><td class="num" data-v="${warnings}">${warnings}</td><td class="num" data-v="${f.chargeCents}">${usd(f.chargeCents)}</td><td class="num" data-v="${f.chargeAtRiskCents}">${usd(f.chargeAtRiskCents)}</td><td>${issues.length ? `<details><summary>${esc(first.length > 70 ? first.slice(0, 69) + '…' : first || `${issues.length} note${issues.length === 1 ? '' : 's'}`)}</summary><ul>${issues.join('')}</ul></details>` : '<span class="muted">nothing to fix</span>'}</td></tr>`;
 }
 
 const CSS = `
@@ -90,7 +90,7 @@ export function renderHtml(s: SummaryData, facts: readonly ClaimFacts[], meta: H
 <h1>${esc(title)}</h1>
 <p class="muted">${esc(meta.subtitle ?? '')}${meta.generatedOn ? ` · generated ${esc(meta.generatedOn)}` : ''} · payer-rules</p>
 <div class="cards">
-<div class="card">claims<b>${s.claims}</b>${s.envelopeErrors ? `<span class="muted">and ${s.envelopeErrors} envelope error${s.envelopeErrors === 1 ? '' : 's'} in the file</span>` : ''}</div>
+<div class="card">claims<b>${s.claims}</b>${s.fileErrors ? `<span class="muted">and ${s.fileErrors} error${s.fileErrors === 1 ? '' : 's'} in the file itself</span>` : ''}</div>
 <div class="card">need work<b>${s.byStatus.errors + s.byStatus.invalid}</b><span class="muted">errors or invalid</span></div>
 <div class="card">charges billed<b>${usd(m.charge)}</b></div>
 <div class="card">charges at risk<b>${usd(m.chargeAtRisk)}</b></div>

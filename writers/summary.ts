@@ -1,7 +1,7 @@
 // `eval --summary` and the top of the HTML report: claims by status, findings by rule and by kind,
 // and the money at risk. A claim's facts are taken where the claim and its report are both at hand
 // (a worker thread), so the main thread only adds numbers up. Money is integer cents.
-import { isEnvelopeReport } from '../readers/diagnostics.ts';
+import { isFileReport } from '../readers/diagnostics.ts';
 import type { EvalReport, InputNote } from './types.ts';
 
 export interface FactFinding {
@@ -34,8 +34,8 @@ export interface ClaimFacts {
   /** Checks the ruleset says it does not make (`not checked` lines): the same on every claim under it. */
   notEncoded: number;
   input: InputNote[];
-  /** A part of the file that is not a claim: an envelope error (the claims it encloses are reported on their own). */
-  envelope?: true;
+  /** A part of the file that is not a claim: an 837P envelope or CSV header error (the claims it encloses are reported on their own). */
+  fileLevel?: true;
 }
 
 const cents = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? Math.round(x * 100) : 0);
@@ -88,7 +88,7 @@ export function factsOf(r: EvalReport, claim: unknown): ClaimFacts {
       else out.notChecked++;
     }
   }
-  if (isEnvelopeReport(r)) out.envelope = true;
+  if (isFileReport(r)) out.fileLevel = true;
   if (r.status !== 'invalid' && r.ruleset) out.ruleset = `${r.ruleset.id} ${r.ruleset.version}`;
   if (typeof c['dateOfService'] === 'string') out.dateOfService = c['dateOfService'];
   return out;
@@ -117,8 +117,8 @@ export interface SummaryData {
   findingsByKind: { kind: string; count: number }[];
   inputNotes: { code: string; severity: string; count: number }[];
   notChecked: number;
-  /** Errors in the files' envelopes (not claims, not counted in `claims`), e.g. an 837P trailer that disagrees. */
-  envelopeErrors: number;
+  /** Errors in the file itself (not claims, not counted in `claims`): an 837P trailer that disagrees, a CSV without a header. */
+  fileErrors: number;
   /** Clean claims (no findings) on which some check could not run, the ruleset leaves some of the policy out, or the reader warned. */
   cleanNotFullyChecked: number;
   /** Claims that name checks their ruleset does not make. */
@@ -133,14 +133,14 @@ export class Summary {
   private kinds = new Map<string, number>();
   private notes = new Map<string, { code: string; severity: string; count: number }>();
   private notChecked = 0;
-  private envelopeErrors = 0;
+  private fileErrors = 0;
   private cleanNotFullyChecked = 0;
   private claimsWithNotEncoded = 0;
   private money = { charge: 0, chargeAtRisk: 0, allowed: 0, allowedAtRisk: 0, linesWithAllowed: 0, lines: 0 };
 
   add(f: ClaimFacts): void {
-    if (f.envelope) {
-      this.envelopeErrors++;
+    if (f.fileLevel) {
+      this.fileErrors++;
       return;
     }
     this.claims++;
@@ -182,7 +182,7 @@ export class Summary {
       findingsByKind: [...this.kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
       inputNotes: [...this.notes.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1)),
       notChecked: this.notChecked,
-      envelopeErrors: this.envelopeErrors,
+      fileErrors: this.fileErrors,
       cleanNotFullyChecked: this.cleanNotFullyChecked,
       claimsWithNotEncoded: this.claimsWithNotEncoded,
       money: { ...this.money },
@@ -200,7 +200,7 @@ const pct = (a: number, b: number) => (b === 0 ? '' : ` (${Math.round((a / b) * 
 /** The summary as text for a terminal. */
 export function renderSummaryText(s: SummaryData): string {
   const out: string[] = [`${s.claims} claim${s.claims === 1 ? '' : 's'}`];
-  if (s.envelopeErrors) out.push(`and ${s.envelopeErrors} error${s.envelopeErrors === 1 ? '' : 's'} in the file's envelope (not claims: a payer's front end rejects what ${s.envelopeErrors === 1 ? 'it encloses' : 'they enclose'}; listed in the text and CSV output)`);
+  if (s.fileErrors) out.push(`and ${s.fileErrors} error${s.fileErrors === 1 ? '' : 's'} in the file itself, not in a claim (an 837P envelope a payer's front end rejects with what it encloses, a CSV header; listed in the text and CSV output)`);
   out.push('', 'claims by status:');
   for (const r of statusRows(s)) out.push(`  ${r.label.padEnd(30)} ${String(r.value).padStart(7)}${pct(r.value, s.claims)}`);
   const m = s.money;

@@ -5,7 +5,7 @@ import type { Finding, LineReport } from '../engine/index.ts';
 import type { NotChecked, RuleTrace } from '../engine/report.ts';
 import { traceLines } from './trace.ts';
 import { errorText, plural } from './paths.ts';
-import { isEnvelopeReport } from '../readers/diagnostics.ts';
+import { isFileReport } from '../readers/diagnostics.ts';
 import type { EvalReport, InputNote } from './types.ts';
 
 const MARK: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };
@@ -37,8 +37,8 @@ function unitsText(l: LineReport): string {
 
 export function renderText(r: EvalReport): string {
   if (r.status === 'invalid') {
-    // An error in the file's envelope is not a claim: said so, not "claim (no id)".
-    const out = [isEnvelopeReport(r) ? 'file envelope: ERROR (not a claim)' : `claim ${r.claimId ?? '(no id)'}: INVALID, not evaluated`];
+    // An error in the file itself (an 837P envelope, a CSV header) is not a claim: said so, not "claim (no id)".
+    const out = [isFileReport(r) ? 'the file: ERROR (not a claim)' : `claim ${r.claimId ?? '(no id)'}: INVALID, not evaluated`];
     for (const e of r.errors) out.push(`    ${errorText(e.path, e.message)}${/^(lines|diagnoses)\[/.test(e.path) ? `  (${e.path})` : ''}`);
     out.push(...noteLines(r.input?.filter((n) => n.severity !== 'error')));
     return out.join('\n') + '\n';

@@ -356,7 +356,10 @@ function compileRule(rs: CheckedRuleset, rule: CheckedRule, codeSets: SortedEntr
             leaf(c, b.within.span, 'expr', { expr: { field: 'claim.priorAuthorization.to' } }, 'ge', { fact: 'expr', params: { expr: end } }),
           ],
         },
-      ], { message: `the authorization allows more than ${b.visits.value} visits or spans ${b.within.amount.value} ${unit} or more` });
+      ], {
+        message: `the authorization allows more than ${b.visits.value} visits or spans ${b.within.amount.value} ${unit} or more`,
+        fix: `check the authorization's visits and dates against the payer's approval (one request covers at most ${b.visits.value} visits within ${b.within.amount.value} ${unit}); request a new authorization for the rest`,
+      });
       return;
     }
     case 'VisitLimit': {
