@@ -22,6 +22,8 @@ export interface BatchRow {
   kinds: string[];
   /** Checks that could not run on this claim (never shown as "ok"). */
   notChecked: number;
+  /** Clean, but not checked in full: a check could not run, the ruleset leaves policy out, or the reader warned. */
+  partial: boolean;
 }
 
 export type BatchRequest =

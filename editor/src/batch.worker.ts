@@ -5,7 +5,7 @@
 // flight. The page gets one small row per claim and asks for a claim's full report only when it
 // is opened. CSV comes from writers/ (the worklist `eval --format csv` writes). Off the main
 // thread, so 10,000 claims never block typing.
-import { csvRows, csvStart, factsOf, type EvalReport } from '../../writers/index.ts';
+import { csvRows, csvStart, factsOf, notFullyChecked, type EvalReport } from '../../writers/index.ts';
 import { batchJobs, chunksOf, type Job } from './batch-jobs.ts';
 import type { BatchRequest, BatchResponse, BatchRow } from './batch-protocol.ts';
 import { postJson, type Checked } from './server-api.ts';
@@ -32,6 +32,8 @@ function rowOf(i: number, r: EvalReport, claim: unknown): BatchRow {
     kinds: r.status === 'invalid' ? ['invalid-claim'] : [...new Set(r.findings.map((f) => f.kind))],
     // Checks a fact of the claim would make possible; what the ruleset never checks is on the claim's report.
     notChecked: r.status === 'invalid' ? 0 : (r.notChecked ?? []).filter((n) => !n.notEncoded).length,
+    // As the command line's summary counts it: no findings, but not checked in full.
+    partial: notFullyChecked(facts),
   };
 }
 

@@ -106,7 +106,7 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
   };
 
   const filtered = useMemo(
-    () => rows.filter((r) => (!status || (status === UNCHECKED ? r.status === 'clean' && r.notChecked > 0 : r.status === status)) && (!facet || (facet.by === 'rule' ? r.rules.includes(facet.value) : r.kinds.includes(facet.value)))),
+    () => rows.filter((r) => (!status || (status === UNCHECKED ? r.partial : r.status === status)) && (!facet || (facet.by === 'rule' ? r.rules.includes(facet.value) : r.kinds.includes(facet.value)))),
     [rows, status, facet],
   );
   const table = useReactTable({ data: filtered, columns: COLUMNS, state: { sorting, globalFilter: filter }, onSortingChange: setSorting, onGlobalFilterChange: setFilter, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getFilteredRowModel: getFilteredRowModel() });
@@ -118,12 +118,12 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
     const byRule = new Map<string, number>();
     const byKind = new Map<string, number>();
     const byStatus: Record<string, number> = { clean: 0, warnings: 0, errors: 0, invalid: 0 };
-    /** Clean claims on which some checks could not be made (status stays `clean`, as in the report). */
+    /** Clean claims not checked in full (status stays `clean`, as in the report; the summary counts them apart). */
     let cleanUnchecked = 0;
     let risk = 0;
     for (const r of rows) {
       byStatus[r.status]!++;
-      if (r.status === 'clean' && r.notChecked > 0) cleanUnchecked++;
+      if (r.partial) cleanUnchecked++;
       risk += r.atRiskCents;
       for (const x of r.rules) byRule.set(x, (byRule.get(x) ?? 0) + 1);
       for (const x of r.kinds) byKind.set(x, (byKind.get(x) ?? 0) + 1);
@@ -259,8 +259,8 @@ export function BatchView(props: { files: FileEntry[]; onReveal: (file: string, 
                   </button>
                 ))}
                 {counts.cleanUnchecked > 0 && (
-                  <button className={`tile unchecked ${status === UNCHECKED ? 'on' : ''}`} aria-pressed={status === UNCHECKED} onClick={() => setStatus(status === UNCHECKED ? '' : UNCHECKED)} title="clean, but some checks could not be made on them (not checked is never ok)" data-testid="tile-clean-unchecked">
-                    <strong>{counts.cleanUnchecked.toLocaleString('en-US')}</strong> of the clean with checks not made
+                  <button className={`tile unchecked ${status === UNCHECKED ? 'on' : ''}`} aria-pressed={status === UNCHECKED} onClick={() => setStatus(status === UNCHECKED ? '' : UNCHECKED)} title="no findings, but not checked in full: a check could not be made, the ruleset leaves part of the policy out, or the claim file had a warning (not checked is never ok)" data-testid="tile-clean-unchecked">
+                    <strong>{counts.cleanUnchecked.toLocaleString('en-US')}</strong> of the clean not fully checked (with checks not made, policy left out or file warnings)
                   </button>
                 )}
                 <div className="tile risk">
