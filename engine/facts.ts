@@ -575,7 +575,9 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
     const lookup = rel.lookup as ProcedureCodeLookup;
     const code = ctx.claim.lines[line]!.code;
     const row = lookup.procedure(code, day);
-    if (!row) return lookup.covers && !lookup.covers(code) ? undefined : true;
+    // Not listed: invalid inside the release's window; outside the codes it covers, or on a day
+    // after it ends (codes are added every quarter), it cannot say.
+    if (!row) return (lookup.covers && !lookup.covers(code)) || releaseEnded(String(p['table']), rel, day) ? undefined : true;
     if (row.status === 'I' || row.status === 'D') return true;
     if (row.added !== undefined && day < row.added) return true;
     return row.terminated !== undefined && day > row.terminated;

@@ -102,7 +102,7 @@ export const KIND_FORMATS: { readonly [K in TableKind]: KindFormat } = {
     ],
     key: ['code', 'from'],
     unique: ['code', 'from'],
-    dating: 'A code is valid on a day when it was added on or before the day, not terminated before it, and listed for that day (a row whose [from, through] holds the day). Days after the release\'s last `through` use its last rows.',
+    dating: 'A code is valid on a day when it was added on or before the day, not terminated before it, and listed for that day (a row whose [from, through] holds the day). Days after the release\'s last `through` use its last rows; a code it does not list is not judged on such a day (it may have been added since).',
   },
   'fee-schedule': {
     kind: 'fee-schedule',
