@@ -78,12 +78,16 @@ export function readSource(path: string): SourceFile {
 }
 
 /** Ruleset files under a path (the path itself when it is a file), sorted. */
-export function rulesetFiles(path: string): string[] {
-  return filesUnder(path, (name) => name.endsWith(RULESET_EXT));
+export function rulesetFiles(path: string, quiet = false): string[] {
+  return filesUnder(path, (name) => name.endsWith(RULESET_EXT), quiet);
 }
 
-/** Files under a path whose name passes `wanted` (the path itself when it is a file), sorted. */
-export function filesUnder(path: string, wanted: (name: string) => boolean): string[] {
+/**
+ * Files under a path whose name passes `wanted` (the path itself when it is a file), sorted. With
+ * `quiet`, files that cannot be read are skipped without a warning (a folder looked at only for
+ * what it might hold, such as the neighbours of a checked file, is not the user's to answer for).
+ */
+export function filesUnder(path: string, wanted: (name: string) => boolean, quiet = false): string[] {
   let st;
   try {
     st = statSync(path);
@@ -107,7 +111,7 @@ export function filesUnder(path: string, wanted: (name: string) => boolean): str
     try {
       names = readdirSync(d).sort();
     } catch (e) {
-      warnSkipped(`skipped ${displayPath(d)}: cannot list it (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      if (!quiet) warnSkipped(`skipped ${displayPath(d)}: cannot list it (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
       return;
     }
     for (const name of names) {
@@ -116,7 +120,7 @@ export function filesUnder(path: string, wanted: (name: string) => boolean): str
       const why = notReadable(p);
       if (why) {
         // Only files the command would have read are worth a warning.
-        if (wanted(name)) warnSkipped(`skipped ${displayPath(p)}: ${why}`);
+        if (wanted(name) && !quiet) warnSkipped(`skipped ${displayPath(p)}: ${why}`);
         continue;
       }
       if (statSync(p).isDirectory()) walk(p);
@@ -141,7 +145,7 @@ export class RulesetLoader {
     this.scanned.add(root);
     let files: string[] = [];
     try {
-      files = rulesetFiles(root);
+      files = rulesetFiles(root, true);
     } catch {
       return;
     }
