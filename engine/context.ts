@@ -116,7 +116,6 @@ function lookUpRelease(ctx: ClaimContext, table: string, day: number, usedFor: n
 
 const releaseFacts = new WeakMap<TableRelease, { key: string; through: number | undefined }>();
 
-/** A release's report key and last day, worked out once per release rather than per line. */
 /**
  * Whether a release ended before `day` (its `through` is earlier): for a table that changes on a
  * fixed date, such as ICD-10-CM every October 1, such a release cannot say what is valid on `day`.
@@ -126,6 +125,7 @@ export function releaseEnded(table: string, r: TableRelease, day: number): boole
   return through !== undefined && day > through;
 }
 
+/** A release's report key and last day, worked out once per release rather than per line. */
 function aboutRelease(table: string, r: TableRelease): { key: string; through: number | undefined } {
   let a = releaseFacts.get(r);
   if (!a) releaseFacts.set(r, (a = { key: `${table}@${r.info.release}`, through: r.info.through ? parseDate(r.info.through) : undefined }));

@@ -259,21 +259,18 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
       return typeof n === 'number' ? `${n} unit${n === 1 ? '' : 's'}` : '';
     }
     case 'kxTotal': {
-      const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
-      const t = line === undefined ? undefined : kxTotals(ctx, paramsOf(rule, fact)['fees'] as string | undefined)[line];
+      const t = line === undefined ? undefined : kxTotals(ctx, kxParams(rule)['fees'] as string | undefined)[line];
       return t === undefined ? '' : dollars(t);
     }
     // When lines without an allowed amount were priced from the fee schedule, the total is an
     // estimate: say so, and from which release (it may be older than the date of service).
     case 'kxEstimate': {
-      const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
-      const rels = line === undefined ? [] : kxEstimatedFrom(ctx, paramsOf(rule, fact)['fees'] as string | undefined, line);
+      const rels = line === undefined ? [] : kxEstimatedFrom(ctx, kxParams(rule)['fees'] as string | undefined, line);
       if (!rels.length) return '';
       return `; the total is an estimate: lines without an allowed amount were priced from ${rels.map((r) => `${r.table} ${r.release} (from ${r.from})`).join(', ')}`;
     }
     case 'threshold': {
-      const fact = ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver';
-      return dollars(Number(paramsOf(rule, fact)['threshold'] ?? 0));
+      return dollars(Number(kxParams(rule)['threshold'] ?? 0));
     }
     case 'visitNumber': {
       const fact = ['visitLimitOver', 'priorVisits'].find((x) => hasFact(rule.conditions, x)) ?? 'priorVisits';
@@ -285,6 +282,11 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
     default:
       return `{${key}}`;
   }
+}
+
+/** The parameters (threshold, fee table) of a rule's KX-threshold fact, whichever of the three it uses. */
+function kxParams(rule: CompiledRule): Record<string, unknown> {
+  return paramsOf(rule, ['kxOver', 'kxNotNeeded', 'reviewThreshold'].find((x) => hasFact(rule.conditions, x)) ?? 'kxOver');
 }
 
 function hasFact(c: Condition, fact: string): boolean {

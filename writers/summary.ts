@@ -36,6 +36,8 @@ export interface ClaimFacts {
   input: InputNote[];
   /** A part of the file that is not a claim: an 837P envelope or CSV header error (the claims it encloses are reported on their own). */
   fileLevel?: true;
+  /** No findings, but not checked in full (reportNotFullyChecked). */
+  partial: boolean;
 }
 
 const cents = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? Math.round(x * 100) : 0);
@@ -81,6 +83,7 @@ export function factsOf(r: EvalReport, claim: unknown): ClaimFacts {
     notChecked: 0,
     notEncoded: 0,
     input: r.input ?? [],
+    partial: reportNotFullyChecked(r),
   };
   if (r.status !== 'invalid') {
     for (const n of r.notChecked ?? []) {
@@ -94,9 +97,18 @@ export function factsOf(r: EvalReport, claim: unknown): ClaimFacts {
   return out;
 }
 
-/** A claim without findings on which something was not checked: never shown as plainly clean. */
+/**
+ * A claim without findings that was not checked in full: a check could not run, the ruleset leaves
+ * part of the policy out, or the reader warned (the claim was judged on an assumption). Never shown
+ * as plainly clean, by any view: the text head, the summary, the HTML report and the studio.
+ */
+export function reportNotFullyChecked(r: EvalReport): boolean {
+  return r.status === 'clean' && (!!r.notChecked?.length || !!r.input?.some((n) => n.severity === 'warning'));
+}
+
+/** The same for a claim's facts (worked out once, in factsOf). */
 export function notFullyChecked(f: ClaimFacts): boolean {
-  return f.status === 'clean' && (f.notChecked > 0 || f.notEncoded > 0 || f.input.some((n) => n.severity === 'warning'));
+  return f.partial;
 }
 
 /** The status rows a summary shows: `clean` only for claims checked in full. */

@@ -6,6 +6,7 @@ import type { NotChecked, RuleTrace } from '../engine/report.ts';
 import { traceLines } from './trace.ts';
 import { errorText, plural } from './paths.ts';
 import { isFileReport } from '../readers/diagnostics.ts';
+import { reportNotFullyChecked } from './summary.ts';
 import type { EvalReport, InputNote } from './types.ts';
 
 const MARK: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };
@@ -55,7 +56,7 @@ export function renderText(r: EvalReport): string {
   // A reader's warning (an 837P service-date range given its first day, one of several
   // authorization numbers used) means the claim was judged on an assumption: not plainly clean.
   const fileWarnings = (r.input ?? []).filter((n) => n.severity === 'warning').length;
-  const word = r.status === 'clean' && (notChecked.length || fileWarnings) ? 'NO FINDINGS, NOT FULLY CHECKED' : r.status.toUpperCase();
+  const word = reportNotFullyChecked(r) ? 'NO FINDINGS, NOT FULLY CHECKED' : r.status.toUpperCase();
   const counts = [
     ...(r.findings.length ? [`${plural(errors, 'error')}, ${plural(warnings, 'warning')}`] : []),
     ...(couldNotRun ? [`${plural(couldNotRun, 'check')} could not run`] : []),

@@ -4,6 +4,7 @@
 // unavailable, the checks that need them say so.
 import type { Finding, NotChecked, Report } from '../../../engine/report.ts';
 import type { Checked } from '../server-api.ts';
+import { reportNotFullyChecked } from '../../../writers/summary.ts';
 
 /** How a set of claims was checked: the reference tables' state, and ruleset files left out. */
 export function CheckedNote(props: { checked: Checked | null | undefined }) {
@@ -68,7 +69,7 @@ export function ReportView(props: { report: Report; onReveal: (file: string, lin
   return (
     <div className={`report ${r.status}`} data-testid="report">
       <h4 data-testid="report-status">
-        {r.claimId}: {r.status === 'clean' && (notChecked.length || r.input?.some((n) => n.severity === 'warning')) ? 'no findings, not fully checked' : r.status}
+        {r.claimId}: {reportNotFullyChecked(r) ? 'no findings, not fully checked' : r.status}
         {r.ruleset ? ` (${r.ruleset.id} ${r.ruleset.version})` : ' (no ruleset version applies)'}
         {r.versions && r.versions.length > 1 ? ` — lines under ${r.versions.map((v) => v.version).join(', ')}` : ''}
       </h4>
