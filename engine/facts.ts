@@ -349,39 +349,62 @@ function bypassFor(ctx: ClaimContext, cfg: NcciBypassData | undefined, column2: 
 }
 
 /**
- * The NCCI edits that bundle a line into others on its day, each with the modifiers that would let
- * it be paid (none: modifier indicator 0, no modifier bypasses the pair). What a finding's fix is
- * built from: a pair no modifier bypasses needs the line removed, not a 59.
+ * Each NCCI edit that bundles line `line` into another line of its day, under the statement's
+ * table (a reference table's release, or inline rows): `visit(column1, bypass, never)` with the
+ * modifiers that would let the line be paid (from the ruleset's `bypass`) and whether no modifier
+ * can (modifier indicator 0). Returns true when a pair could not be looked up (no release covers
+ * it). The one walk both the finding (ncciBundled) and its fix (ncciEdits) read, so they agree.
  */
-export function ncciEdits(ctx: ClaimContext, line: number, id: string): { column1: string; bypass: readonly string[] }[] {
+function forEachNcciEdit(ctx: ClaimContext, line: number, id: string, visit: (column1: string, bypass: readonly string[], never: boolean) => void): boolean {
   const ref = ctx.p.rs.tables.refs?.[id];
   const l = ctx.claim.lines[line]!;
   const day = ctx.days[line]!;
-  const out: { column1: string; bypass: readonly string[] }[] = [];
-  const add = (column1: string, bypass: readonly string[]) => {
-    const had = out.find((e) => e.column1 === column1);
-    if (!had) out.push({ column1, bypass });
-    else if (bypass.length === 0) had.bypass = bypass;
-  };
+  let unknown = false;
   if (ref) {
     const bypass = bypassFor(ctx, ctx.p.rs.tables.ncciBypass?.[id], l.code);
     for (let j = 0; j < ctx.claim.lines.length; j++) {
       const o = ctx.claim.lines[j]!;
       if (j === line || ctx.days[j] !== day || o.code === l.code) continue;
+      // The newest release that lists this pair (a partial release defers to an older full one).
       const rel = releaseCovering(ctx, ref.table, day, coversPair, o.code, l.code);
-      const edit = rel && (rel.lookup as NcciLookup).edit(o.code, l.code, day);
-      if (edit) add(o.code, edit.modifierIndicator === 1 ? bypass : NONE);
+      if (!rel) {
+        unknown = true;
+        continue;
+      }
+      const edit = (rel.lookup as NcciLookup).edit(o.code, l.code, day);
+      if (edit) visit(o.code, edit.modifierIndicator === 1 ? bypass : NONE, edit.modifierIndicator !== 1);
     }
-  } else {
-    for (const row of ctx.p.rs.tables.ncci[id] ?? []) {
-      if (!setHas(row.column2, l.code)) continue;
-      if (row.from && day < (parseDate(row.from) ?? -Infinity)) continue;
-      if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
-      ctx.claim.lines.forEach((o, j) => {
-        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) add(o.code, row.bypass);
-      });
+    return unknown;
+  }
+  for (const row of ctx.p.rs.tables.ncci[id] ?? []) {
+    if (!setHas(row.column2, l.code)) continue;
+    if (row.from && day < (parseDate(row.from) ?? -Infinity)) continue;
+    if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
+    for (let j = 0; j < ctx.claim.lines.length; j++) {
+      const o = ctx.claim.lines[j]!;
+      if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) visit(o.code, row.bypass, row.bypass.length === 0);
     }
   }
+  return false;
+}
+
+/** Whether a line's modifiers bypass an edit. */
+const bypassed = (modifiers: readonly string[], bypass: readonly string[]) => bypass.length > 0 && modifiers.some((m) => bypass.includes(m));
+
+/**
+ * The NCCI edits a line's modifiers do not bypass (the ones its ncci-bundled finding names), each
+ * with the modifiers that would and whether none can. What the finding's fix is built from: a pair
+ * no modifier bypasses needs the line removed, not a 59.
+ */
+export function ncciEdits(ctx: ClaimContext, line: number, id: string): { column1: string; bypass: readonly string[]; never: boolean }[] {
+  const mods = ctx.claim.lines[line]!.modifiers;
+  const out: { column1: string; bypass: readonly string[]; never: boolean }[] = [];
+  forEachNcciEdit(ctx, line, id, (column1, bypass, never) => {
+    if (bypassed(mods, bypass)) return;
+    const had = out.find((e) => e.column1 === column1);
+    if (!had) out.push({ column1, bypass, never });
+    else if (never) Object.assign(had, { bypass: NONE, never });
+  });
   return out;
 }
 
@@ -487,40 +510,12 @@ export const FACT_IMPLS: Record<FactName, FactImpl> = {
   },
   ncciBundled: (ctx, line, p) => {
     if (line === undefined) return NONE;
-    const id = String(p['table']);
-    const ref = ctx.p.rs.tables.refs?.[id];
-    const l = ctx.claim.lines[line]!;
-    const day = ctx.days[line]!;
+    const mods = ctx.claim.lines[line]!.modifiers;
     let out: string[] | undefined;
-    if (ref) {
-      const bypass = bypassFor(ctx, ctx.p.rs.tables.ncciBypass?.[id], l.code);
-      let unknown = false;
-      for (let j = 0; j < ctx.claim.lines.length; j++) {
-        const o = ctx.claim.lines[j]!;
-        if (j === line || ctx.days[j] !== day || o.code === l.code) continue;
-        // The newest release that lists this pair (a partial release defers to an older full one).
-        const rel = releaseCovering(ctx, ref.table, day, coversPair, o.code, l.code);
-        if (!rel) {
-          unknown = true;
-          continue;
-        }
-        const edit = (rel.lookup as NcciLookup).edit(o.code, l.code, day);
-        if (!edit) continue;
-        if (edit.modifierIndicator === 1 && l.modifiers.some((m) => bypass.includes(m))) continue;
-        out = addOnce(out, o.code);
-      }
-      if (!out && unknown) return undefined;
-      return out ? sortSmall(out, byString) : NONE;
-    }
-    for (const row of ctx.p.rs.tables.ncci[id] ?? []) {
-      if (!setHas(row.column2, l.code)) continue;
-      if (row.from && day < (parseDate(row.from) ?? -Infinity)) continue;
-      if (row.deleted && day >= (parseDate(row.deleted) ?? Infinity)) continue;
-      if (row.bypass.length && l.modifiers.some((m) => row.bypass.includes(m))) continue;
-      ctx.claim.lines.forEach((o, j) => {
-        if (j !== line && ctx.days[j] === day && o.code !== l.code && setHas(row.column1, o.code)) out = addOnce(out, o.code);
-      });
-    }
+    const unknown = forEachNcciEdit(ctx, line, String(p['table']), (column1, bypass) => {
+      if (!bypassed(mods, bypass)) out = addOnce(out, column1);
+    });
+    if (!out && unknown) return undefined;
     return out ? sortSmall(out, byString) : NONE;
   },
   mueOver: (ctx, line, p) => {

@@ -249,10 +249,12 @@ function placeholder(key: string, ctx: ClaimContext, f: Fired, modifier: string 
     case 'ncciFix': {
       if (line === undefined) return '';
       const edits = ncciEdits(ctx, line, String(paramsOf(rule, 'ncciBundled')['table']));
-      const never = edits.filter((e) => e.bypass.length === 0).map((e) => e.column1);
+      const never = edits.filter((e) => e.never).map((e) => e.column1);
       if (never.length) return `remove the line: no modifier lets ${l!.code} be paid with ${orList(never)} on the same day (NCCI modifier indicator 0)`;
       const mods = [...new Set(edits.flatMap((e) => e.bypass))];
-      return mods.length ? `add modifier ${orList(mods)} if ${l!.code} was a separate and distinct service (and the record shows it), or remove the line` : 'remove the line';
+      return mods.length
+        ? `add modifier ${orList(mods)} if ${l!.code} was a separate and distinct service (and the record shows it), or remove the line`
+        : `remove the line, or name in the ruleset the modifiers that bypass this pair (its \`ncci\` statement has no \`bypass\`)`;
     }
     case 'mueOver': {
       const n = FACT_IMPLS.mueOver(ctx, line, paramsOf(rule, 'mueOver'), line);

@@ -52,3 +52,41 @@ describe('a KX total priced from the fee schedule says it is an estimate', () =>
     }
   });
 });
+
+describe('the NCCI fix names what would bypass the pairs the finding names', async () => {
+  // The NCCI policy manual: indicator 1 pairs are bypassed by an appropriate modifier, indicator 0
+  // pairs never. A ruleset that lists no bypass for an indicator-1 table gives no modifier to add,
+  // and a modifier already on the line that bypasses one pair does not bypass another.
+  const { analyze, rulesetLoader } = await import('../dsl/index.ts');
+  const { inlineTables } = await import('./support-tables.ts');
+  const tables = inlineTables([{ table: 'ptp', kind: 'ncci-ptp', release: '2024-07-01', from: '2024-07-01', rows: [['97530', '97140', '2020-01-01', '', '1']] }]);
+  const evaluatorFor = (body: string) => {
+    const file = { name: 't/2024.payer', text: `ruleset t "T"\nversion 2024.1 effective 2024-01-01 through 2024-12-31\n\nmodifiers {\n${body}\n}\n` };
+    const res = analyze(file, { loadRuleset: rulesetLoader([file]), tables: tables.tables() });
+    if (!res.compiled) throw new Error(res.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+    return new Evaluator([res.compiled], { tables });
+  };
+  const claim = (lines: object[]) => ({ id: 'N', payer: 't', dateOfService: '2024-08-02', placeOfService: '11', diagnoses: ['M62.81'], lines });
+  const fixes = async (ev: Evaluator, c: object) => {
+    const out: (string | undefined)[][] = [];
+    for (const runtime of ['compiled', 'json-rules-engine'] as const) {
+      const r = (await ev.evaluate(c, { runtime })) as ClaimReport;
+      out.push(r.findings.filter((f) => f.kind === 'ncci-bundled').map((f) => f.fix));
+    }
+    expect(out[1]).toEqual(out[0]);
+    return out[0]!;
+  };
+
+  it('an indicator-1 pair under a statement with no bypass is not called indicator 0', async () => {
+    const ev = evaluatorFor('  NCCI: ncci table ptp cite "test"');
+    expect(await fixes(ev, claim([{ code: '97530', units: 1 }, { code: '97140', units: 1 }]))).toEqual([
+      'remove the line, or name in the ruleset the modifiers that bypass this pair (its `ncci` statement has no `bypass`)',
+    ]);
+  });
+
+  it('a modifier already on the line that bypasses one pair is not offered for the pair it does not bypass', async () => {
+    const ev = evaluatorFor('  NCCI: ncci {\n    97161 / 97140 bypass 59\n    97530 / 97140 bypass XU\n  } cite "test"');
+    const c = claim([{ code: '97161', units: 1 }, { code: '97530', units: 1 }, { code: '97140', modifiers: ['59'], units: 1 }]);
+    expect(await fixes(ev, c)).toEqual(['add modifier XU if 97140 was a separate and distinct service (and the record shows it), or remove the line']);
+  });
+});
