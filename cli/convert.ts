@@ -38,7 +38,7 @@ export async function convertCommand(args: string[], io: Io, stdin: NodeJS.Reada
     if (rec.diagnostics.some((d) => d.severity === 'error')) errors = true;
     const claim = rec.claim ?? rec.raw ?? null;
     const shown = keep ? claim : withholdPatientData(claim);
-    if (shown !== claim) withheld = true;
+    if (!keep && shown !== claim) withheld = true;
     out.push(JSON.stringify({ claim: shown, diagnostics: rec.diagnostics }));
     if (out.length >= 256) {
       write(out.join('\n') + '\n');
@@ -51,6 +51,6 @@ export async function convertCommand(args: string[], io: Io, stdin: NodeJS.Reada
   }
   for (const d of unusedSupplements(supplements)) print({ claim: null, diagnostics: [d] });
   if (out.length) write(out.join('\n') + '\n');
-  if (withheld) io.err('convert: patient ids, birth dates and authorization numbers are shown as "(patient data: not shown)"; --with-patient-data writes them (to evaluate the output with eval, submit or the service)');
+  if (withheld) io.err('convert: patient data (everything under `patient`, authorization numbers) is shown as "(patient data: not shown)", and keys the claim format does not have are left out; --with-patient-data writes the claims as read (to evaluate the output with eval, submit or the service)');
   return errors ? 1 : 0;
 }

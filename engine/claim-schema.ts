@@ -168,8 +168,9 @@ export function claimJsonSchema(): unknown {
 
 /**
  * The claim fields that identify a patient or an authorization: never printed by reports, logs or
- * traces, and withheld from `convert` output unless the user asks for them. One list; the CSV
- * reader, the report's trace filter and `convert` all read it.
+ * traces, and withheld from `convert` output unless the user asks for them. One list; `convert`
+ * and the readers of its output (JSON-WITHHELD) read it, and every key under `patient` is withheld
+ * with these.
  */
 export const PATIENT_DATA_PATHS: readonly (readonly string[])[] = [
   ['patient', 'id'],
@@ -180,18 +181,30 @@ export const PATIENT_DATA_PATHS: readonly (readonly string[])[] = [
 /** What a withheld value is replaced with. */
 export const WITHHELD_VALUE = '(patient data: not shown)';
 
+const CLAIM_KEYS = new Set(Object.keys(ClaimSchema.shape));
+const LINE_KEYS = new Set(Object.keys(LineSchema.shape));
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
 /**
- * A copy of a claim (or of an unreadable claim's raw object) with every patient-data value that is
- * present replaced by WITHHELD_VALUE. Other fields are the same objects; the input is not changed.
+ * A copy of a claim (or of an unreadable claim's raw object) fit to print: every value under
+ * `patient` (the schema's id and birth date, and any other key a file put there, such as a name)
+ * and the authorization number replaced by WITHHELD_VALUE, and keys the claim format does not have
+ * (a subscriber's SSN at the top level, a note on a line) left out, since nothing says what they
+ * hold. The input is not changed.
  */
 export function withholdPatientData<T>(claim: T): T {
-  if (!claim || typeof claim !== 'object' || Array.isArray(claim)) return claim;
-  let out = claim as Record<string, unknown>;
+  if (!isObject(claim)) return claim;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(claim)) {
+    if (!CLAIM_KEYS.has(k)) continue;
+    if (k === 'patient' && isObject(v)) out[k] = Object.fromEntries(Object.keys(v).map((key) => [key, WITHHELD_VALUE]));
+    else if (k === 'lines' && Array.isArray(v)) out[k] = v.map((l) => (isObject(l) ? Object.fromEntries(Object.entries(l).filter(([lk]) => LINE_KEYS.has(lk))) : l));
+    else out[k] = v;
+  }
   for (const [group, key] of PATIENT_DATA_PATHS as [string, string][]) {
     const inner = out[group];
-    if (!inner || typeof inner !== 'object' || Array.isArray(inner) || !(key in inner)) continue;
-    if (out === claim) out = { ...out };
-    out[group] = { ...(inner as Record<string, unknown>), [key]: WITHHELD_VALUE };
+    if (group !== 'patient' && isObject(inner) && key in inner) out[group] = { ...inner, [key]: WITHHELD_VALUE };
   }
   return out as T;
 }

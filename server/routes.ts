@@ -64,7 +64,7 @@ export const ROUTES = {
     operationId: 'evaluateBatch',
     summary: 'Evaluate claims streamed as NDJSON',
     description:
-      'One claim (the Claim schema) per line in; one report (the Report schema) per line out, in input order, streamed as they are ready. Memory stays bounded whatever the size of the upload. A line that is not a valid claim, or repeats an earlier claim id, gets an `invalid` report in its place. A line of `payer-rules convert` output (`{"claim": …, "diagnostics": […]}`) is read as its claim, its reader notes as the `input` of the report, so a converted 837P or CSV file can be sent as is. The whole batch uses one ruleset set, even when a new one is swapped in meanwhile.',
+      'One claim (the Claim schema) per line in; one report (the Report schema) per line out, in input order, streamed as they are ready. Memory stays bounded whatever the size of the upload. A line that is not a valid claim, or repeats an earlier claim id, gets an `invalid` report in its place. A line of `payer-rules convert` output (`{"claim": …, "diagnostics": […]}`) is read as its claim, its reader notes as the `input` of the report, so a converted 837P or CSV file (written with `--with-patient-data`; a line whose patient data was withheld is refused, JSON-WITHHELD) can be sent as is. The whole batch uses one ruleset set, even when a new one is swapped in meanwhile.',
     tag: 'evaluation',
     auth: true,
     rateLimited: true,

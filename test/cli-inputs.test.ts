@@ -193,6 +193,11 @@ describe('convert', () => {
     expect(reports.map((r) => r.status)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
     expect(reports[1].errors[0].message).toMatch(/patient\.id, patient\.birthDate, priorAuthorization\.number were withheld .*--with-patient-data .*\[JSON-WITHHELD\]/);
     for (const s of PHI) expect(ev.out).not.toContain(s);
+    // Patient data under names the claim format does not have is withheld too, or left out.
+    writeFileSync(join(d, 'extra.ndjson'), JSON.stringify({ id: 'P1', payer: 'medicare-part-b', patient: { id: 'X9', name: 'Jane Doe' }, subscriber: { ssn: '123-45-6789' }, dateOfService: '2026-03-02', lines: [{ code: '97110', units: 1, note: 'Jane fell' }] }) + '\n');
+    const extra = await convertIn([join(d, 'extra.ndjson')]);
+    expect(extra.out).not.toMatch(/Jane|X9|123-45-6789/);
+    expect(extra.lines[0]!.claim).toEqual({ id: 'P1', payer: 'medicare-part-b', patient: { id: '(patient data: not shown)', name: '(patient data: not shown)' }, dateOfService: '2026-03-02', lines: [{ code: '97110', units: 1 }] });
   });
 
   it('exit 1 when a diagnostic is an error; an envelope error is a record with claim null', async () => {
